@@ -1,0 +1,197 @@
+/**
+ * Phial's Response (Werkzeug's): a status, headers and a body that the server
+ * adapters write without converting to WHATWG objects.
+ */
+import type { Readable } from 'node:stream'
+import { STATUS_CODES } from 'node:http'
+import { HeaderMap, type HeadersInit } from './headers.ts'
+import { serializeCookie, type CookieOptions } from './cookies.ts'
+
+/**
+ * A byte range of a file on disk, streamed by the adapters (used by `sendFile`).
+ *
+ * @example
+ * ```ts
+ * new Response(new FileBody('/srv/big.iso', 0, 1023))
+ * ```
+ */
+export class FileBody {
+  constructor(
+    /** Absolute path of the file. */
+    readonly path: string,
+    /** First byte, inclusive. */
+    readonly start: number,
+    /** Last byte, inclusive; `start - 1` for an empty file. */
+    readonly end: number,
+  ) {}
+
+  get length(): number {
+    return this.end - this.start + 1
+  }
+}
+
+/** What a response body can be. Streams and iterables are sent chunked. */
+export type ResponseBody =
+  | string
+  | Uint8Array
+  | Readable
+  | AsyncIterable<Uint8Array | string>
+  | ReadableStream<Uint8Array>
+  | FileBody
+  | null
+
+/** Options of the {@link Response} constructor. */
+export interface ResponseInit {
+  status?: number
+  headers?: HeadersInit
+  /** A mimetype; `text/*` types get `; charset=utf-8`. */
+  mimetype?: string
+  /** A full Content-Type header value (wins over `mimetype`). */
+  contentType?: string
+}
+
+/** The mimetype of a response that sets none (Flask's default). */
+export const DEFAULT_MIMETYPE = 'text/html'
+
+/** Adds `; charset=utf-8` to text types, as Werkzeug's `get_content_type` does. */
+export function contentTypeFor(mimetype: string): string {
+  if (mimetype.includes(';')) return mimetype
+  if (
+    mimetype.startsWith('text/') ||
+    mimetype === 'application/xml' ||
+    mimetype === 'application/javascript' ||
+    mimetype === 'application/ecmascript' ||
+    (mimetype.startsWith('application/') && mimetype.endsWith('+xml'))
+  ) {
+    return `${mimetype}; charset=utf-8`
+  }
+  return mimetype
+}
+
+const HTML_UTF8 = 'text/html; charset=utf-8'
+
+/**
+ * An HTTP response. Views may return one, or anything `makeResponse` turns
+ * into one.
+ *
+ * @example
+ * ```ts
+ * const res = new Response('created', { status: 201, mimetype: 'text/plain' })
+ * res.setCookie('seen', '1', { maxAge: 3600, httpOnly: true })
+ * res.headers.set('X-Frame-Options', 'DENY')
+ * ```
+ */
+export class Response {
+  status: number
+  readonly headers: HeaderMap
+  body: ResponseBody
+  /** Functions to call once the response has been sent (or failed to). */
+  closeCallbacks: Array<() => void> | null = null
+
+  constructor(body: ResponseBody = null, init?: ResponseInit) {
+    this.body = body
+    this.status = init?.status ?? 200
+    this.headers = new HeaderMap(init?.headers)
+    if (init?.contentType) this.headers.set('content-type', init.contentType)
+    else if (init?.mimetype) this.headers.set('content-type', contentTypeFor(init.mimetype))
+    else if (!this.headers.has('content-type')) this.headers.raw['content-type'] = HTML_UTF8
+  }
+
+  /** The reason phrase of the status ("Not Found"). */
+  get statusText(): string {
+    return STATUS_CODES[this.status] ?? 'Unknown'
+  }
+
+  /** True for 2xx statuses. */
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300
+  }
+
+  /** The mimetype without parameters (`text/html`). */
+  get mimetype(): string | null {
+    const ct = this.headers.get('content-type')
+    if (!ct) return null
+    const semi = ct.indexOf(';')
+    return (semi === -1 ? ct : ct.slice(0, semi)).trim().toLowerCase()
+  }
+
+  set mimetype(value: string) {
+    this.headers.set('content-type', contentTypeFor(value))
+  }
+
+  get contentType(): string | null {
+    return this.headers.get('content-type')
+  }
+
+  set contentType(value: string) {
+    this.headers.set('content-type', value)
+  }
+
+  /** The length of the body in bytes when it is known without reading a stream. */
+  get contentLength(): number | null {
+    const header = this.headers.get('content-length')
+    if (header !== null) return Number(header)
+    const body = this.body
+    if (body === null) return 0
+    if (typeof body === 'string') return Buffer.byteLength(body)
+    if (body instanceof Uint8Array) return body.byteLength
+    if (body instanceof FileBody) return body.length
+    return null
+  }
+
+  /** The `Location` header. */
+  get location(): string | null {
+    return this.headers.get('location')
+  }
+
+  set location(value: string) {
+    this.headers.set('location', value)
+  }
+
+  /**
+   * Adds a `Set-Cookie` header. A name, value or attribute that could inject a
+   * header is a TypeError.
+   *
+   * @example
+   * ```ts
+   * res.setCookie('theme', 'dark', { maxAge: 30 * 86400, sameSite: 'Lax' })
+   * ```
+   */
+  setCookie(name: string, value = '', options: CookieOptions = {}): this {
+    this.headers.append('set-cookie', serializeCookie(name, value, options))
+    return this
+  }
+
+  /**
+   * Deletes a cookie in the browser (an expired, empty cookie with the same
+   * path and domain).
+   *
+   * @example
+   * ```ts
+   * res.deleteCookie('theme')
+   * ```
+   */
+  deleteCookie(name: string, options: Omit<CookieOptions, 'maxAge' | 'expires'> = {}): this {
+    return this.setCookie(name, '', { ...options, maxAge: 0, expires: new Date(0) })
+  }
+
+  /** Registers a function to call once the response is sent. */
+  callOnClose(fn: () => void): this {
+    ;(this.closeCallbacks ??= []).push(fn)
+    return this
+  }
+
+  /** Runs the close callbacks once. */
+  close(): void {
+    const callbacks = this.closeCallbacks
+    if (!callbacks) return
+    this.closeCallbacks = null
+    for (const fn of callbacks) {
+      try {
+        fn()
+      } catch {
+        /* a close callback must not break the server */
+      }
+    }
+  }
+}
