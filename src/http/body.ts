@@ -1,0 +1,342 @@
+/**
+ * Reading a request body within a size limit, and parsing the simple body
+ * types: JSON, `application/x-www-form-urlencoded`, and the `Content-Type`
+ * header itself. Multipart lives in `multipart.ts`.
+ */
+import { BadRequest, ClientDisconnected, HTTPException, RequestEntityTooLarge } from './exceptions.ts'
+import { ImmutableMultiDict } from './multidict.ts'
+
+/** Options of {@link readBody}. */
+export interface ReadBodyOptions {
+  /** Most bytes to accept (`MAX_CONTENT_LENGTH`); null for no limit. */
+  limit: number | null
+  /** The `Content-Length` the client announced, checked before reading. */
+  declaredLength?: number | null
+}
+
+const EMPTY = Buffer.alloc(0)
+
+function tooLarge(limit: number): RequestEntityTooLarge {
+  return new RequestEntityTooLarge(`The request body is larger than the limit of ${limit} bytes.`)
+}
+
+function disconnected(cause?: unknown): ClientDisconnected {
+  return new ClientDisconnected('The client disconnected while sending the request body.', { cause })
+}
+
+function noop(): void {}
+
+type NodeReadable = NodeJS.ReadableStream & {
+  destroyed?: boolean
+  readableEnded?: boolean
+  removeListener(event: string, fn: (...args: never[]) => void): unknown
+}
+
+function isNodeStream(source: unknown): source is NodeReadable {
+  return typeof (source as { on?: unknown }).on === 'function' && typeof (source as { pause?: unknown }).pause === 'function'
+}
+
+/**
+ * Reads a whole body into one Buffer, refusing more than `limit` bytes.
+ *
+ * - `declaredLength > limit` is a 413 at once, without reading.
+ * - Past `limit` while reading, it is a 413 as soon as the limit is crossed:
+ *   the stream is paused and left (not destroyed, so the 413 can still be
+ *   written on the same connection), and nothing past the limit is kept.
+ * - A client that aborts, a stream error or a stream closed before its end is
+ *   a {@link ClientDisconnected} (an HTTPException thrown by the stream itself
+ *   passes through); it never hangs.
+ *
+ * @example
+ * ```ts
+ * const body = await readBody(req, { limit: 16 * 1024 * 1024, declaredLength: Number(req.headers['content-length']) })
+ * ```
+ */
+export function readBody(
+  source: NodeJS.ReadableStream | AsyncIterable<Uint8Array> | Uint8Array | null | undefined,
+  options: ReadBodyOptions,
+): Promise<Buffer> {
+  const limit = options.limit ?? null
+  const declared = options.declaredLength ?? null
+  if (limit !== null && declared !== null && declared > limit) return Promise.reject(tooLarge(limit))
+  if (source == null) return Promise.resolve(EMPTY)
+  if (source instanceof Uint8Array) {
+    if (limit !== null && source.byteLength > limit) return Promise.reject(tooLarge(limit))
+    return Promise.resolve(Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength))
+  }
+  if (isNodeStream(source)) return readNodeStream(source, limit)
+  return readIterable(source as AsyncIterable<Uint8Array>, limit)
+}
+
+function readNodeStream(stream: NodeReadable, limit: number | null): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    if (stream.readableEnded) return resolve(EMPTY)
+    if (stream.destroyed) return reject(disconnected())
+    const chunks: Buffer[] = []
+    let total = 0
+
+    const cleanup = (): void => {
+      stream.removeListener('data', onData)
+      stream.removeListener('end', onEnd)
+      stream.removeListener('error', onError)
+      stream.removeListener('aborted', onAborted)
+      stream.removeListener('close', onClose)
+    }
+    const fail = (err: unknown): void => {
+      cleanup()
+      // A late error on an unfinished stream must not become an uncaught exception.
+      stream.on('error', noop)
+      reject(err)
+    }
+    function onData(chunk: Buffer | string): void {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+      total += buf.length
+      if (limit !== null && total > limit) {
+        stream.pause()
+        chunks.length = 0
+        fail(tooLarge(limit))
+        return
+      }
+      chunks.push(buf)
+    }
+    function onEnd(): void {
+      cleanup()
+      resolve(chunks.length === 1 ? chunks[0] : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, total))
+    }
+    function onError(err: unknown): void {
+      fail(err instanceof HTTPException ? err : disconnected(err))
+    }
+    function onAborted(): void {
+      fail(disconnected())
+    }
+    function onClose(): void {
+      // 'close' before 'end': the stream was destroyed (premature close).
+      fail(disconnected())
+    }
+
+    stream.on('data', onData)
+    stream.on('end', onEnd)
+    stream.on('error', onError)
+    stream.on('aborted', onAborted)
+    stream.on('close', onClose)
+    // 'data' does not restart a stream that someone paused explicitly.
+    stream.resume()
+  })
+}
+
+async function readIterable(source: AsyncIterable<Uint8Array>, limit: number | null): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let total = 0
+  try {
+    for await (const chunk of source) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+      total += buf.length
+      if (limit !== null && total > limit) {
+        chunks.length = 0
+        throw tooLarge(limit) // leaving the loop calls the iterator's return(): no more is read
+      }
+      chunks.push(buf)
+    }
+  } catch (err) {
+    throw err instanceof HTTPException ? err : disconnected(err)
+  }
+  return chunks.length === 1 ? chunks[0] : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, total)
+}
+
+// ------------------------------------------------------------------- JSON
+
+const SUSPICIOUS = /__proto__|constructor|\\u/
+
+function safeReviver(key: string, value: unknown): unknown {
+  if (key === '__proto__') return undefined
+  if (key === 'constructor' && value !== null && typeof value === 'object' && Object.hasOwn(value, 'prototype')) {
+    return undefined
+  }
+  return value
+}
+
+/**
+ * Parses a JSON body. An empty body or malformed JSON is a
+ * `BadRequest('Failed to decode JSON object: <reason>')`, as in Flask. A
+ * leading UTF-8 byte order mark is ignored.
+ *
+ * Prototype pollution: `JSON.parse` itself never changes a prototype, but it
+ * creates own `__proto__` keys that a later `Object.assign`, spread or deep
+ * merge would follow. So `__proto__` keys are dropped, and so are
+ * `constructor` keys whose value has a `prototype` key (the other way to
+ * reach `Object.prototype`). The check costs a reviver pass only when the
+ * text contains `__proto__`, `constructor` or a `\u` escape (which could
+ * spell either).
+ *
+ * @example
+ * ```ts
+ * parseJson('{"name": "Ada"}')                  // { name: 'Ada' }
+ * parseJson('{"__proto__": {"admin": true}}')   // {}
+ * parseJson('{oops')                            // throws BadRequest (400)
+ * ```
+ */
+export function parseJson(buf: Buffer | Uint8Array | string): unknown {
+  let text = typeof buf === 'string' ? buf : Buffer.isBuffer(buf) ? buf.toString('utf8') : Buffer.from(buf).toString('utf8')
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  if (text.length === 0) throw new BadRequest('Failed to decode JSON object: the request body is empty.')
+  try {
+    return SUSPICIOUS.test(text) ? JSON.parse(text, safeReviver) : JSON.parse(text)
+  } catch (err) {
+    throw new BadRequest(`Failed to decode JSON object: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+// ------------------------------------------------------------- urlencoded
+
+/** Options of {@link parseUrlencoded}. */
+export interface UrlencodedOptions {
+  /** Most `key=value` parts to accept (`MAX_FORM_PARTS`); more is a 413. Null for no limit. */
+  maxParts?: number | null
+}
+
+const HEX = /^[0-9a-fA-F]{2}$/
+
+/** Percent-decodes without ever throwing: bad `%` sequences stay as sent, bad UTF-8 becomes U+FFFD. */
+function decodeComponent(text: string): string {
+  if (text.indexOf('+') !== -1) text = text.replace(/\+/g, ' ')
+  if (text.indexOf('%') === -1) return text
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return decodeLenient(text)
+  }
+}
+
+function decodeLenient(text: string): string {
+  const bytes: number[] = []
+  let i = 0
+  while (i < text.length) {
+    const c = text.charCodeAt(i)
+    if (c === 37 /* % */ && HEX.test(text.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16))
+      i += 3
+    } else if (c < 0x80) {
+      bytes.push(c)
+      i += 1
+    } else {
+      const cp = text.codePointAt(i) as number
+      const char = String.fromCodePoint(cp)
+      for (const b of Buffer.from(char, 'utf8')) bytes.push(b)
+      i += char.length
+    }
+  }
+  return Buffer.from(bytes).toString('utf8')
+}
+
+/**
+ * Parses a query string or an `application/x-www-form-urlencoded` body, as
+ * Werkzeug does: pairs split on `&`, `+` is a space, a key without `=` has the
+ * value `''`, empty parts are skipped. Decoding never throws. More than
+ * `maxParts` parts is a {@link RequestEntityTooLarge}. Keys such as
+ * `__proto__` are ordinary keys of the returned (Map-backed) MultiDict.
+ *
+ * @example
+ * ```ts
+ * parseUrlencoded('tag=a&tag=b&q=red+shoes').getAll('tag') // ['a', 'b']
+ * parseUrlencoded('q=100%', {}).get('q')                   // '100%'
+ * ```
+ */
+export function parseUrlencoded(buf: Buffer | Uint8Array | string, options: UrlencodedOptions = {}): ImmutableMultiDict<string> {
+  const text = typeof buf === 'string' ? buf : Buffer.isBuffer(buf) ? buf.toString('utf8') : Buffer.from(buf).toString('utf8')
+  const maxParts = options.maxParts ?? null
+  const pairs: Array<[string, string]> = []
+  let start = 0
+  const length = text.length
+  while (start <= length) {
+    let end = text.indexOf('&', start)
+    if (end === -1) end = length
+    if (end > start) {
+      if (maxParts !== null && pairs.length >= maxParts) {
+        throw new RequestEntityTooLarge(`The form has too many fields: more than the limit of ${maxParts} parts.`)
+      }
+      const eq = text.indexOf('=', start)
+      if (eq === -1 || eq > end) pairs.push([decodeComponent(text.slice(start, end)), ''])
+      else pairs.push([decodeComponent(text.slice(start, eq)), decodeComponent(text.slice(eq + 1, end))])
+    }
+    start = end + 1
+  }
+  return new ImmutableMultiDict(pairs)
+}
+
+// ----------------------------------------------------------- Content-Type
+
+/** A parsed `Content-Type`: the lower-case mimetype and its parameters. */
+export interface ContentType {
+  /** `type/subtype`, lower-case, or `''` when there is no header. */
+  mimetype: string
+  /** Parameters by lower-case name (null-prototype; values unquoted). */
+  params: Record<string, string>
+}
+
+/**
+ * Parses a `Content-Type` header (`text/html; charset="utf-8"`). Never
+ * throws; a missing header gives `{ mimetype: '', params: {} }`.
+ *
+ * @example
+ * ```ts
+ * parseContentType('multipart/form-data; boundary=xyz')
+ * // { mimetype: 'multipart/form-data', params: { boundary: 'xyz' } }
+ * ```
+ */
+export function parseContentType(header: string | null | undefined): ContentType {
+  const params = Object.create(null) as Record<string, string>
+  if (!header) return { mimetype: '', params }
+  const semi = header.indexOf(';')
+  const mimetype = (semi === -1 ? header : header.slice(0, semi)).trim().toLowerCase()
+  if (semi !== -1) parseParams(header, semi + 1, params)
+  return { mimetype, params }
+}
+
+/**
+ * Parses header parameters (`; name=value; name="quoted \" value"`) from
+ * index `start` into `into`: lower-case names, unquoted values, the first of
+ * a repeated name wins, a parameter without `=` is ignored. Never throws.
+ *
+ * @example
+ * ```ts
+ * parseParams('attachment; filename="a b.txt"', 10, Object.create(null)) // { filename: 'a b.txt' }
+ * ```
+ */
+export function parseParams(header: string, start: number, into: Record<string, string>): Record<string, string> {
+  let i = start
+  const n = header.length
+  while (i < n) {
+    // skip whitespace and separators
+    while (i < n && (header[i] === ' ' || header[i] === '\t' || header[i] === ';')) i++
+    if (i >= n) break
+    let eq = i
+    while (eq < n && header[eq] !== '=' && header[eq] !== ';') eq++
+    const name = header.slice(i, eq).trim().toLowerCase()
+    if (eq >= n || header[eq] === ';') {
+      i = eq + 1 // a parameter without a value: ignored
+      continue
+    }
+    i = eq + 1
+    while (i < n && (header[i] === ' ' || header[i] === '\t')) i++
+    let value: string
+    if (header[i] === '"') {
+      let out = ''
+      i++
+      while (i < n && header[i] !== '"') {
+        if (header[i] === '\\' && i + 1 < n) i++
+        out += header[i]
+        i++
+      }
+      value = out
+      i++ // closing quote
+      while (i < n && header[i] !== ';') i++
+    } else {
+      let end = i
+      while (end < n && header[end] !== ';') end++
+      value = header.slice(i, end).trim()
+      i = end
+    }
+    if (name !== '' && !(name in into)) into[name] = value
+  }
+  return into
+}
