@@ -1,0 +1,121 @@
+/**
+ * A compiled dynamic part of a rule: one path segment holding converters,
+ * or, after a `path` converter, the whole rest of the path.
+ *
+ * @module
+ */
+import type { PartWeight } from './weight.ts'
+import { countGroups, escapeRegex } from './regex.ts'
+
+// How a part tests its target; chosen once, at compile time.
+/** A lone `[^/]+` converter: any non-empty segment. */
+const ANY_SEGMENT = 0
+/** A lone `path` converter: any non-empty rest not starting with `/`. */
+const ANY_PATH = 1
+/** A lone converter: test the regex, the value is the whole target. */
+const WHOLE = 2
+/** Static text and/or several converters: exec and read the groups. */
+const GROUPS = 3
+
+/**
+ * A dynamic part. `match` tests a target (a segment, or the rest of the path
+ * for a final part) and pushes the raw text of each converter to `values`.
+ *
+ * @example
+ * ```ts
+ * const part = new DynamicPart(['v', 0], ['\\d+'], false, weight)
+ * const values: string[] = []
+ * part.match('v12', values) // 0 (matched), values is ['12']
+ * ```
+ */
+export class DynamicPart {
+  /** Identity: rules whose parts have equal keys share a matcher state. */
+  readonly key: string
+  /** True when the part consumes the rest of the path (contains a `path`-like converter). */
+  readonly final: boolean
+  /** True for a final part written with a trailing slash (`/<path:p>/`). */
+  readonly suffixed: boolean
+  /** Sort weight. */
+  readonly weight: PartWeight
+  /** The anchored regex. */
+  readonly regex: RegExp
+  private readonly kind: number
+  private readonly groups: readonly number[]
+  private readonly suffixGroup: number
+
+  /**
+   * @param pieces static text (already unescaped) and converter positions (index into `regexes`)
+   * @param regexes the regex source of each converter of the part
+   * @param final whether the part spans slashes
+   * @param weight the sort weight
+   */
+  constructor(pieces: ReadonlyArray<string | number>, regexes: readonly string[], final: boolean, weight: PartWeight) {
+    let suffixed = false
+    let list = pieces
+    if (final && list.length > 1 && list[list.length - 1] === '/') {
+      suffixed = true
+      list = list.slice(0, -1)
+    }
+    let source = '^'
+    const groups: number[] = []
+    let group = 1
+    for (const piece of list) {
+      if (typeof piece === 'string') {
+        source += escapeRegex(piece)
+      } else {
+        const inner = regexes[piece]
+        groups.push(group)
+        group += 1 + countGroups(inner)
+        source += '(' + inner + ')'
+      }
+    }
+    if (suffixed) source += '(?<!/)(/?)'
+    source += '$'
+    this.regex = new RegExp(source, 'su')
+    this.key = (final ? 'F' : 'S') + source
+    this.final = final
+    this.suffixed = suffixed
+    this.weight = weight
+    this.groups = groups
+    this.suffixGroup = suffixed ? group : 0
+    const lone = list.length === 1 && typeof list[0] === 'number' && !suffixed ? regexes[list[0]] : null
+    if (lone === '[^/]+' && !final) this.kind = ANY_SEGMENT
+    else if (lone === '[^/].*?' && final) this.kind = ANY_PATH
+    else if (lone !== null && countGroups(lone) === 0) this.kind = WHOLE
+    else this.kind = GROUPS
+  }
+
+  /**
+   * Tests `target`; on success pushes the converters' raw values. Returns
+   * -1 for no match, 0 for a match, 1 for a match whose trailing slash was
+   * split off (suffixed parts only).
+   *
+   * @example
+   * ```ts
+   * part.match('2024-05', values) // 0, values gets ['2024', '05']
+   * ```
+   */
+  match(target: string, values: string[]): number {
+    switch (this.kind) {
+      case ANY_SEGMENT:
+        if (target === '') return -1
+        values.push(target)
+        return 0
+      case ANY_PATH:
+        if (target === '' || target.charCodeAt(0) === 47) return -1
+        values.push(target)
+        return 0
+      case WHOLE:
+        if (!this.regex.test(target)) return -1
+        values.push(target)
+        return 0
+      default: {
+        const m = this.regex.exec(target)
+        if (m === null) return -1
+        const groups = this.groups
+        for (let i = 0; i < groups.length; i++) values.push(m[groups[i]])
+        return this.suffixed && m[this.suffixGroup] === '/' ? 1 : 0
+      }
+    }
+  }
+}

@@ -1,0 +1,436 @@
+/**
+ * `Rule`: one URL rule (`/user/<int:id>`) bound to an endpoint, compiled
+ * when added to a {@link UrlMap}.
+ *
+ * @module
+ */
+import type { UrlMap } from './map.ts'
+import { type BaseConverter } from './converters.ts'
+import { parseConverterArgs } from './converter-args.ts'
+import { ValidationError, RuleError } from './errors.ts'
+import { tokenizeRule, type RuleToken } from './parse.ts'
+import { DynamicPart } from './part.ts'
+import { compileBuilder, type PathBuilder } from './builder.ts'
+import { encodePath, encodePathSegment } from './quote.ts'
+
+/**
+ * Where a rule redirects to: a path that may contain `<name>` placeholders
+ * filled from the matched arguments, or a function of those arguments.
+ *
+ * @example
+ * ```ts
+ * const to: RedirectTarget = '/new/<id>'
+ * const fn: RedirectTarget = ({ id }) => `/new/${String(id)}`
+ * ```
+ */
+export type RedirectTarget = string | ((args: Record<string, unknown>) => string)
+
+/**
+ * Options of a {@link Rule}.
+ *
+ * @example
+ * ```ts
+ * const options: RuleOptions = { endpoint: 'user', methods: ['GET', 'POST'], defaults: { tab: 'posts' } }
+ * ```
+ */
+export interface RuleOptions {
+  /** The endpoint name the rule resolves to and is built from. */
+  endpoint: string
+  /** Accepted methods (upper-cased; GET implies HEAD). `null`/absent: any method. */
+  methods?: Iterable<string> | null
+  /** Redirect `/foo` to `/foo/` (and 404 `/foo/` for `/foo`). Default: the map's. */
+  strictSlashes?: boolean
+  /** Extra view arguments; also used to pick the rule when building. */
+  defaults?: Record<string, unknown> | null
+  /** Redirect (308) every match of this rule here. */
+  redirectTo?: RedirectTarget | null
+  /** Merge runs of `/` in the rule and redirect such URLs. Default: the map's. */
+  mergeSlashes?: boolean
+}
+
+const NO_VALUES: readonly string[] = []
+const EMPTY_CONVERTERS: Readonly<Record<string, BaseConverter>> = Object.freeze({})
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/
+
+function absolute(location: string): string {
+  return location.charCodeAt(0) === 47 || SCHEME.test(location) ? location : '/' + location
+}
+
+/**
+ * A URL rule. Create it with the rule string and options, then add it to a
+ * {@link UrlMap}; the rule is checked and compiled by `map.add`.
+ *
+ * @example
+ * ```ts
+ * const map = new UrlMap()
+ * const rule = new Rule('/user/<int:id>', { endpoint: 'user', methods: ['GET'] })
+ * map.add(rule)
+ * rule.arguments    // Set { 'id' }
+ * rule.methods      // Set { 'GET', 'HEAD' }
+ * map.match('/user/7', 'GET') // { kind: 'match', rule, args: { id: 7 } }
+ * ```
+ */
+export class Rule {
+  /** The rule string as written. */
+  readonly rule: string
+  /** The endpoint name. */
+  endpoint: string
+  /** Accepted methods, upper-cased, HEAD added when GET is there; `null` for any. */
+  methods: ReadonlySet<string> | null
+  /** Names of the rule's variables and of its defaults. */
+  readonly arguments: ReadonlySet<string>
+  /** Default view arguments, or `null`. */
+  readonly defaults: Readonly<Record<string, unknown>> | null
+  /** Whether `/foo` redirects to this `/foo/` rule and `/foo/` does not match a `/foo` rule. */
+  strictSlashes: boolean
+  /** Whether runs of `/` are merged (resolved from the map when added). */
+  mergeSlashes: boolean
+  /** Where matches redirect to, or `null`. */
+  readonly redirectTo: RedirectTarget | null
+  /** True when the rule does not end with a slash. */
+  readonly isLeaf: boolean
+  /** The map this rule was added to, or `null`. */
+  map: UrlMap | null = null
+  /** The rule's converters by variable name (filled when added to a map). */
+  converters: Readonly<Record<string, BaseConverter>> = EMPTY_CONVERTERS
+
+  /** @internal parts for the matcher: static segment text or a dynamic part */
+  _parts: ReadonlyArray<string | DynamicPart> = []
+  /** @internal the whole path when the rule has no converter, else null */
+  _staticPath: string | null = null
+  /** @internal converters in order of appearance */
+  _converters: readonly BaseConverter[] = []
+  /** @internal variable names in order of appearance */
+  _names: readonly string[] = []
+  /** @internal the `<...>` text of each variable, in order */
+  _sources: readonly string[] = []
+  /** @internal names the builder needs (variables without a default) */
+  _required: readonly string[] = []
+  /** @internal the keys of `defaults` */
+  _defaultKeys: readonly string[] = []
+  /** @internal positions (in `_names`) of the builder's dynamic values */
+  _buildIndexes: readonly number[] = []
+  /** @internal the compiled path builder */
+  _builder: PathBuilder = () => ''
+  /** @internal the compiled redirect, or null */
+  _redirect: ((args: Record<string, unknown>) => string) | null = null
+  /** @internal rules of the same endpoint that canonicalize this one's URLs (redirect_defaults) */
+  _providers: Rule[] | null = null
+
+  private readonly _tokens: RuleToken[] | null
+  private readonly _error: Error | null
+  private readonly _strictOption: boolean | undefined
+  private readonly _mergeOption: boolean | undefined
+
+  /**
+   * @param rule the rule string, starting with `/`
+   * @param options the endpoint and the rest; problems are reported by `UrlMap.add`
+   */
+  constructor(rule: string, options: RuleOptions) {
+    this.rule = rule
+    this.endpoint = options.endpoint
+    this.isLeaf = !rule.endsWith('/')
+    this._strictOption = options.strictSlashes
+    this._mergeOption = options.mergeSlashes
+    this.strictSlashes = options.strictSlashes ?? true
+    this.mergeSlashes = options.mergeSlashes ?? true
+    this.redirectTo = options.redirectTo ?? null
+    const defaults = options.defaults ?? null
+    this.defaults = defaults === null ? null : Object.freeze({ ...defaults })
+
+    let error: Error | null = null
+    let methods: Set<string> | null = null
+    if (options.methods !== undefined && options.methods !== null) {
+      if (typeof options.methods === 'string') {
+        error = new RuleError(rule, `methods must be a list such as ['${options.methods}'], not a string`)
+      } else {
+        methods = new Set()
+        for (const m of options.methods) methods.add(String(m).toUpperCase())
+        if (methods.has('GET')) methods.add('HEAD')
+        if (methods.size === 0) error = new RuleError(rule, 'methods is empty; use null to accept any method')
+      }
+    }
+    this.methods = methods
+
+    let tokens: RuleToken[] | null = null
+    try {
+      tokens = tokenizeRule(rule, false)
+    } catch (e) {
+      error ??= e as Error
+    }
+    this._tokens = tokens
+
+    const args = new Set<string>()
+    for (const t of tokens ?? []) {
+      if (t.kind !== 'variable') continue
+      if (args.has(t.name)) error ??= new RuleError(rule, `the variable name '${t.name}' is used twice`)
+      if (t.name === '__proto__') error ??= new RuleError(rule, `'__proto__' cannot be a variable name`)
+      args.add(t.name)
+    }
+    if (defaults !== null) {
+      for (const key of Object.keys(defaults)) {
+        if (key === '__proto__') error ??= new RuleError(rule, `'__proto__' cannot be a default`)
+        args.add(key)
+      }
+    }
+    if (typeof options.endpoint !== 'string' || options.endpoint === '') {
+      error ??= new RuleError(rule, 'the endpoint must be a non-empty string')
+    }
+    this.arguments = args
+    this._error = error
+  }
+
+  /** The rule string. @example `String(rule) // '/user/<int:id>'` */
+  toString(): string {
+    return this.rule
+  }
+
+  /**
+   * Checks and compiles the rule for `map` (called by `UrlMap.add`).
+   * @internal
+   */
+  _bind(map: UrlMap): void {
+    const rule = this.rule
+    if (this._error !== null) throw this._error
+    if (this.map !== null && this.map !== map) throw new RuleError(rule, 'the rule is already added to another UrlMap')
+    const tokens0 = this._tokens as RuleToken[]
+    this.strictSlashes = this._strictOption ?? map.strictSlashes
+    this.mergeSlashes = this._mergeOption ?? map.mergeSlashes
+    const tokens = this.mergeSlashes
+      ? tokens0.filter((t, i) => !(t.kind === 'slash' && i > 0 && tokens0[i - 1].kind === 'slash'))
+      : tokens0
+
+    // converters
+    const converters: BaseConverter[] = []
+    const names: string[] = []
+    const sources: string[] = []
+    const checks: RegExp[] = []
+    const byName: Record<string, BaseConverter> = {}
+    for (const t of tokens) {
+      if (t.kind !== 'variable') continue
+      const registry = map.converters
+      const cls = Object.hasOwn(registry, t.converter) ? registry[t.converter] : undefined
+      if (typeof cls !== 'function') {
+        throw new RuleError(
+          rule,
+          `unknown converter '${t.converter}' in '${t.source}' (known: ${Object.keys(registry).join(', ')})`,
+        )
+      }
+      let converter: BaseConverter
+      try {
+        converter = new cls(map, parseConverterArgs(t.args ?? ''))
+      } catch (e) {
+        throw new RuleError(rule, `bad converter arguments in '${t.source}': ${(e as Error).message}`)
+      }
+      try {
+        checks.push(new RegExp('^(?:' + converter.regex + ')$', 'su'))
+      } catch (e) {
+        throw new RuleError(rule, `the converter in '${t.source}' has an invalid regex ${converter.regex}: ${(e as Error).message}`)
+      }
+      converters.push(converter)
+      names.push(t.name)
+      sources.push(t.source)
+      byName[t.name] = converter
+    }
+
+    // matcher parts (Werkzeug's part splitting; the leading slash opens the first part)
+    const parts: Array<string | DynamicPart> = []
+    let pieces: Array<string | number> = []
+    let regexes: string[] = []
+    let staticLengths: number[] = []
+    let weights: number[] = []
+    let isStatic = true
+    let final = false
+    const emit = (): void => {
+      if (isStatic) parts.push(pieces.join(''))
+      else {
+        let part: DynamicPart
+        try {
+          part = new DynamicPart(pieces, regexes, final, {
+            staticCount: staticLengths.length,
+            staticLengths,
+            argumentWeights: weights,
+          })
+        } catch (e) {
+          throw new RuleError(rule, `cannot compile a converter regex: ${(e as Error).message}`)
+        }
+        parts.push(part)
+        if (part.suffixed) parts.push('')
+      }
+      pieces = []
+      regexes = []
+      staticLengths = []
+      weights = []
+      isStatic = true
+      final = false
+    }
+    let conv = 0
+    for (let i = 1; i < tokens.length; i++) {
+      const t = tokens[i]
+      if (t.kind === 'static') {
+        staticLengths.push(t.text.length)
+        pieces.push(t.text)
+      } else if (t.kind === 'variable') {
+        const c = converters[conv++]
+        isStatic = false
+        if (!c.partIsolating) final = true
+        pieces.push(regexes.length)
+        regexes.push(c.regex)
+        weights.push(c.weight)
+      } else if (final) {
+        pieces.push('/')
+      } else {
+        emit()
+      }
+    }
+    emit()
+
+    // builder: fold defaults of variables into constant text
+    const defaults = this.defaults
+    const statics: string[] = []
+    const buildConverters: BaseConverter[] = []
+    const buildNames: string[] = []
+    const buildChecks: RegExp[] = []
+    const buildIndexes: number[] = []
+    let text = ''
+    conv = 0
+    for (const t of tokens) {
+      if (t.kind === 'slash') text += '/'
+      else if (t.kind === 'static') text += encodePath(t.text)
+      else {
+        const index = conv++
+        const c = converters[index]
+        if (defaults !== null && Object.hasOwn(defaults, t.name)) {
+          try {
+            text += c.toUrl(defaults[t.name])
+          } catch (e) {
+            throw new RuleError(rule, `the default for '${t.name}' is rejected by '${t.source}': ${(e as Error).message}`)
+          }
+        } else {
+          statics.push(text)
+          text = ''
+          buildConverters.push(c)
+          buildNames.push(t.name)
+          buildChecks.push(checks[index])
+          buildIndexes.push(index)
+        }
+      }
+    }
+    statics.push(text)
+
+    this.map = map
+    this.converters = Object.freeze(byName)
+    this._converters = converters
+    this._names = names
+    this._sources = sources
+    this._parts = parts
+    this._staticPath = converters.length === 0 ? '/' + (parts as string[]).join('/') : null
+    this._required = buildNames
+    this._defaultKeys = defaults === null ? [] : Object.keys(defaults)
+    this._buildIndexes = buildIndexes
+    this._builder = compileBuilder(statics, buildConverters, buildNames, buildChecks)
+    this._redirect = this._compileRedirect(byName)
+    this._providers = null
+  }
+
+  private _compileRedirect(byName: Record<string, BaseConverter>): ((args: Record<string, unknown>) => string) | null {
+    const target = this.redirectTo
+    if (target === null) return null
+    if (typeof target === 'function') return (args) => absolute(target(args))
+    const template = absolute(target)
+    const pieces: string[] = []
+    const names: string[] = []
+    const re = /<([^>]+)>/g
+    let last = 0
+    for (let m = re.exec(template); m !== null; m = re.exec(template)) {
+      const inner = m[1]
+      const name = inner.slice(inner.lastIndexOf(':') + 1).trim()
+      if (!this.arguments.has(name)) {
+        throw new RuleError(this.rule, `redirectTo '${target}' uses <${inner}> but the rule has no argument '${name}'`)
+      }
+      pieces.push(template.slice(last, m.index))
+      names.push(name)
+      last = re.lastIndex
+    }
+    if (names.length === 0) return () => template
+    pieces.push(template.slice(last))
+    return (args) => {
+      let out = pieces[0]
+      for (let i = 0; i < names.length; i++) {
+        const value = args[names[i]]
+        const converter = Object.hasOwn(byName, names[i]) ? byName[names[i]] : undefined
+        out += (converter === undefined ? encodePathSegment(String(value)) : converter.toUrl(value)) + pieces[i + 1]
+      }
+      return out
+    }
+  }
+
+  /**
+   * Converts the raw matched texts to view arguments (plus defaults);
+   * `null` when a converter throws {@link ValidationError}.
+   * @internal
+   */
+  _convert(values: readonly string[]): Record<string, unknown> | null {
+    const args: Record<string, unknown> = {}
+    const converters = this._converters
+    const names = this._names
+    for (let i = 0; i < converters.length; i++) {
+      try {
+        args[names[i]] = converters[i].toValue(values[i])
+      } catch (error) {
+        if (error instanceof ValidationError) return null
+        throw error
+      }
+    }
+    const defaults = this.defaults
+    if (defaults !== null) {
+      const keys = this._defaultKeys
+      for (let i = 0; i < keys.length; i++) args[keys[i]] = defaults[keys[i]]
+    }
+    return args
+  }
+
+  /** @internal the arguments of a static rule */
+  _staticArgs(): Record<string, unknown> {
+    return this._convert(NO_VALUES) as Record<string, unknown>
+  }
+
+  /**
+   * Werkzeug's `suitable_for`: every variable has a value or a default, the
+   * method is accepted, and given values equal the defaults.
+   * @internal
+   */
+  _suitable(values: Readonly<Record<string, unknown>>, method: string | undefined): boolean {
+    if (method !== undefined && this.methods !== null && !this.methods.has(method)) return false
+    const required = this._required
+    for (let i = 0; i < required.length; i++) {
+      const v = values[required[i]]
+      if (v === undefined || v === null) return false
+    }
+    const defaults = this.defaults
+    if (defaults !== null) {
+      const keys = this._defaultKeys
+      for (let i = 0; i < keys.length; i++) {
+        const v = values[keys[i]]
+        if (v !== undefined && v !== null && !sameValue(v, defaults[keys[i]])) return false
+      }
+    }
+    return true
+  }
+}
+
+/**
+ * Equality used to compare a given value with a rule default: identical, or
+ * two primitives with the same string form (`1` and `'1'`).
+ *
+ * @example
+ * ```ts
+ * sameValue(1, '1') // true
+ * sameValue(1, 2)   // false
+ * ```
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if ((typeof a === 'object' && a !== null) || (typeof b === 'object' && b !== null)) return false
+  return String(a) === String(b)
+}
