@@ -1,0 +1,284 @@
+/**
+ * Blueprints: groups of routes, hooks and handlers recorded now and applied
+ * to an app when registered (Flask's deferred `record()`).
+ */
+import type { Phial } from './app.ts'
+import { Scaffold, type ScaffoldOptions, type Scope, type ScopedLists } from './scaffold.ts'
+import type {
+  AfterRequestHook,
+  BeforeRequestHook,
+  ContextProcessor,
+  ErrorClass,
+  ErrorHandler,
+  RouteOptions,
+  TeardownHook,
+  UrlDefaultsFunction,
+  UrlValuePreprocessor,
+  View,
+} from './types.ts'
+import { endpointFromView } from './endpoint.ts'
+
+/** Options of a {@link Blueprint}. */
+export interface BlueprintOptions extends ScaffoldOptions {
+  /** Prefix of every rule (`/auth`). */
+  urlPrefix?: string | null
+  /** Default values for every rule's view arguments. */
+  urlDefaults?: Record<string, unknown>
+  /** Group name of the blueprint's CLI commands (default: its name; null: top level). */
+  cliGroup?: string | null
+}
+
+/** Options of `register(blueprint, options)`. */
+export interface RegisterOptions {
+  /** Overrides the blueprint's `urlPrefix`. */
+  urlPrefix?: string | null
+  /** Registers the blueprint under another name (endpoints become `name.view`). */
+  name?: string
+  /** Extra default values for the blueprint's rules. */
+  urlDefaults?: Record<string, unknown>
+  /** Set by a parent blueprint: the dotted name of the parent. */
+  namePrefix?: string
+}
+
+/**
+ * What a deferred blueprint function receives when the blueprint is
+ * registered (Flask's `BlueprintSetupState`).
+ */
+export class BlueprintSetupState {
+  readonly urlPrefix: string | null
+  readonly name: string
+  readonly namePrefix: string
+  readonly urlDefaults: Record<string, unknown>
+
+  constructor(
+    readonly blueprint: Blueprint,
+    readonly app: Phial,
+    readonly options: RegisterOptions,
+    readonly firstRegistration: boolean,
+  ) {
+    this.urlPrefix = options.urlPrefix !== undefined ? options.urlPrefix : blueprint.urlPrefix
+    this.name = options.name ?? blueprint.name
+    this.namePrefix = options.namePrefix ?? ''
+    this.urlDefaults = { ...blueprint.urlDefaultValues, ...options.urlDefaults }
+  }
+
+  /** The full dotted name the blueprint is registered under. */
+  get fullName(): string {
+    return this.namePrefix ? `${this.namePrefix}.${this.name}` : this.name
+  }
+
+  /** Registers a rule on the app with the blueprint's prefix, name and defaults. */
+  addUrlRule(rule: string, endpoint: string | null, view: View<never> | null, options: RouteOptions = {}): void {
+    let full = rule
+    if (this.urlPrefix !== null) {
+      full = rule ? `${this.urlPrefix.replace(/\/+$/, '')}/${rule.replace(/^\/+/, '')}` : this.urlPrefix
+    }
+    const name = endpoint ?? (view ? endpointFromView(view, rule) : null)
+    if (name === null) throw new Error(`Rule '${rule}' needs an endpoint or a view function.`)
+    const defaults = options.defaults ? { ...this.urlDefaults, ...options.defaults } : { ...this.urlDefaults }
+    this.app.addUrlRule(full, `${this.fullName}.${name}`, view, {
+      ...options,
+      endpoint: undefined,
+      defaults: Object.keys(defaults).length ? defaults : undefined,
+    })
+  }
+}
+
+type Deferred = (state: BlueprintSetupState) => void
+
+/**
+ * A set of routes, hooks, error handlers, templates and static files that an
+ * app registers, possibly several times and nested in other blueprints.
+ *
+ * @example
+ * ```ts
+ * export const auth = new Blueprint('auth', import.meta.url, { urlPrefix: '/auth' })
+ * auth.route('/login', { methods: ['GET', 'POST'] }, function login() { ... })   // endpoint 'auth.login'
+ * app.register(auth)
+ * ```
+ */
+export class Blueprint extends Scaffold {
+  urlPrefix: string | null
+  readonly urlDefaultValues: Record<string, unknown>
+  readonly cliGroup: string | null
+  /** Functions run at each registration. */
+  readonly deferredFunctions: Deferred[] = []
+  /** Nested blueprints and their options. */
+  readonly children: Array<[Blueprint, RegisterOptions]> = []
+  #registered = false
+
+  constructor(name: string, importName: string, options: BlueprintOptions = {}) {
+    super(name, importName, options)
+    if (!name) throw new Error("A blueprint's name must not be empty.")
+    if (name.includes('.')) throw new Error(`A blueprint's name ('${name}') must not contain a dot '.'.`)
+    this.urlPrefix = options.urlPrefix ?? null
+    this.urlDefaultValues = { ...options.urlDefaults }
+    this.cliGroup = options.cliGroup === undefined ? name : options.cliGroup
+  }
+
+  protected checkSetup(method: string): void {
+    if (this.#registered) {
+      throw new Error(
+        `The setup method '${method}' can no longer be called on the blueprint '${this.name}'. ` +
+          'It has already been registered at least once, any changes will not be applied consistently. ' +
+          'Make sure all imports, decorators, functions, etc. needed to set up the blueprint are done before registering it.',
+      )
+    }
+  }
+
+  /**
+   * Records a function to run with the setup state each time the blueprint is
+   * registered.
+   *
+   * @example
+   * ```ts
+   * bp.record((state) => { state.app.config.setDefault('BP_LOADED', true) })
+   * ```
+   */
+  record(fn: Deferred): void {
+    this.checkSetup('record')
+    this.deferredFunctions.push(fn)
+  }
+
+  /** Like {@link record}, but only on the first registration. */
+  recordOnce(fn: Deferred): void {
+    this.record((state) => {
+      if (state.firstRegistration) fn(state)
+    })
+  }
+
+  /**
+   * Nests another blueprint: its endpoints become `parent.child.view` and its
+   * URL prefix is appended to the parent's.
+   *
+   * @example
+   * ```ts
+   * const api = new Blueprint('api', import.meta.url, { urlPrefix: '/api' })
+   * api.register(users)   // /api/users/..., endpoints 'api.users.*'
+   * ```
+   */
+  register(blueprint: Blueprint, options: RegisterOptions = {}): void {
+    if (blueprint === this) throw new Error('Cannot register a blueprint on itself')
+    this.checkSetup('register')
+    this.children.push([blueprint, options])
+  }
+
+  addUrlRule(rule: string, endpoint: string | null, view: View<never> | null, options: RouteOptions = {}): void {
+    this.checkSetup('addUrlRule')
+    if (endpoint?.includes('.')) throw new Error(`'endpoint' may not contain a dot '.' character (got '${endpoint}').`)
+    if (view && view.name.includes('.')) throw new Error(`'view' name may not contain a dot '.' character.`)
+    this.deferredFunctions.push((state) => state.addUrlRule(rule, endpoint, view, options))
+  }
+
+  // --------------------------------------------------- app-wide hooks (app*)
+
+  /** A `beforeRequest` hook for every request of the app, not only this blueprint's. @example bp.beforeAppRequest(loadUser) */
+  beforeAppRequest<F extends BeforeRequestHook>(fn: F): F {
+    this.recordOnce((s) => s.app.beforeRequest(fn))
+    return fn
+  }
+
+  /** An `afterRequest` hook for every request of the app. @example bp.afterAppRequest((res) => res) */
+  afterAppRequest<F extends AfterRequestHook>(fn: F): F {
+    this.recordOnce((s) => s.app.afterRequest(fn))
+    return fn
+  }
+
+  /** A `teardownRequest` hook for every request of the app. @example bp.teardownAppRequest(() => db.release()) */
+  teardownAppRequest<F extends TeardownHook>(fn: F): F {
+    this.recordOnce((s) => s.app.teardownRequest(fn))
+    return fn
+  }
+
+  /** A context processor for every template of the app. @example bp.appContextProcessor(() => ({ now: new Date() })) */
+  appContextProcessor<F extends ContextProcessor>(fn: F): F {
+    this.recordOnce((s) => s.app.contextProcessor(fn))
+    return fn
+  }
+
+  /** An error handler for the whole app. @example bp.appErrorHandler(404, () => ['gone', 404]) */
+  appErrorHandler<E>(codeOrClass: number | ErrorClass<E>, handler: ErrorHandler<E>): ErrorHandler<E> {
+    this.recordOnce((s) => s.app.errorHandler(codeOrClass, handler))
+    return handler
+  }
+
+  /** A URL value preprocessor for the whole app. @example bp.appUrlValuePreprocessor((e, v) => {}) */
+  appUrlValuePreprocessor<F extends UrlValuePreprocessor>(fn: F): F {
+    this.recordOnce((s) => s.app.urlValuePreprocessor(fn))
+    return fn
+  }
+
+  /** URL defaults for the whole app. @example bp.appUrlDefaults((e, v) => {}) */
+  appUrlDefaults<F extends UrlDefaultsFunction>(fn: F): F {
+    this.recordOnce((s) => s.app.urlDefaults(fn))
+    return fn
+  }
+
+  /**
+   * Applies the blueprint to an app. Called by `app.register(bp)`; use that.
+   * @internal
+   */
+  registerOn(app: Phial, options: RegisterOptions): void {
+    const namePrefix = options.namePrefix ?? ''
+    const selfName = options.name ?? this.name
+    if (selfName.includes('.')) throw new Error(`'name' may not contain a dot '.' character (got '${selfName}').`)
+    const name = namePrefix ? `${namePrefix}.${selfName}` : selfName
+    const existing = app.blueprints.get(name)
+    if (existing) {
+      const which = existing === this ? 'this' : 'a different'
+      throw new Error(
+        `The name '${selfName}' is already registered for ${which} blueprint${namePrefix ? ` under '${namePrefix}'` : ''}. ` +
+          "Use the 'name' option to register it again under a unique name.",
+      )
+    }
+    const firstRegistration = ![...app.blueprints.values()].includes(this)
+    app.blueprints.set(name, this)
+    this.#registered = true
+    const state = new BlueprintSetupState(this, app, options, firstRegistration)
+
+    if (this.hasStaticFolder && this.staticUrlPath !== null) {
+      state.addUrlRule(`${this.staticUrlPath}/<path:filename>`, 'static', app.makeStaticView(this))
+    }
+    this.#mergeInto(app, name)
+    for (const fn of this.deferredFunctions) fn(state)
+    app.blueprintRegistered(this, name)
+
+    for (const [child, childOptions] of this.children) {
+      const own = childOptions.urlPrefix !== undefined ? childOptions.urlPrefix : child.urlPrefix
+      let urlPrefix: string | null | undefined
+      if (state.urlPrefix !== null && own !== null) {
+        urlPrefix = `${state.urlPrefix.replace(/\/+$/, '')}/${own.replace(/^\/+/, '')}`
+      } else if (own !== null) urlPrefix = own
+      else urlPrefix = state.urlPrefix
+      child.registerOn(app, { ...childOptions, urlPrefix, namePrefix: name })
+    }
+  }
+
+  #mergeInto(app: Phial, name: string): void {
+    const scoped = (scope: Scope): string => (scope === null ? name : `${name}.${scope}`)
+    const merge = <T>(from: ScopedLists<T>, to: ScopedLists<T>): void => {
+      for (const [scope, list] of from) {
+        const key = scoped(scope)
+        const target = to.get(key)
+        if (target) target.push(...list)
+        else to.set(key, [...list])
+      }
+    }
+    merge(this.beforeRequestFuncs, app.beforeRequestFuncs)
+    merge(this.afterRequestFuncs, app.afterRequestFuncs)
+    merge(this.teardownRequestFuncs, app.teardownRequestFuncs)
+    merge(this.templateContextProcessors, app.templateContextProcessors)
+    merge(this.urlValuePreprocessors, app.urlValuePreprocessors)
+    merge(this.urlDefaultFunctions, app.urlDefaultFunctions)
+    for (const [scope, byCode] of this.errorHandlerSpec) {
+      const key = scoped(scope)
+      let target = app.errorHandlerSpec.get(key)
+      if (!target) app.errorHandlerSpec.set(key, (target = new Map()))
+      for (const [code, byClass] of byCode) {
+        let t = target.get(code)
+        if (!t) target.set(code, (t = new Map()))
+        for (const [cls, handler] of byClass) t.set(cls, handler)
+      }
+    }
+  }
+}

@@ -1,0 +1,574 @@
+/**
+ * Flask's `Config`: the application's settings as upper-case keys on
+ * `app.config`, with loaders for objects, JSON and TOML files, mappings and
+ * environment variables.
+ *
+ * Only UPPER_CASE keys are configuration. That rule is what lets the loaders
+ * read whole objects, files and environments safely, and it keeps keys apart
+ * from the methods (`fromFile`, `getNamespace`, …) that live on the same
+ * object.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs'
+import { extname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse as parseToml } from 'smol-toml'
+
+/**
+ * The built-in configuration keys and their types (Flask's, plus Phial's
+ * `LOG_LEVEL` and `TRUST_PROXY`). See docs/config.md for what each one does.
+ *
+ * @example
+ * ```ts
+ * const testing: Partial<CoreConfigValues> = { TESTING: true, SECRET_KEY: 'test' }
+ * ```
+ */
+export interface CoreConfigValues {
+  /** Debug mode: detailed error pages, template reloading. Never in production. Default `false`. */
+  DEBUG: boolean
+  /** Testing mode: errors propagate to the test client instead of becoming 500 pages. Default `false`. */
+  TESTING: boolean
+  /** Re-throw unhandled errors instead of answering 500; `null` means "when DEBUG or TESTING". Default `null`. */
+  PROPAGATE_EXCEPTIONS: boolean | null
+  /** Key that signs session cookies and tokens; sessions need it. Default `null`. */
+  SECRET_KEY: string | null
+  /** Old secret keys still accepted for verifying (oldest first) while rotating. Default `null`. */
+  SECRET_KEY_FALLBACKS: string[] | null
+  /** Lifetime of a permanent session, in seconds. Default 31 days (`2678400`). */
+  PERMANENT_SESSION_LIFETIME: number
+  /** Host (and port) the app is served on, for URL building outside requests and subdomain matching. Default `null`. */
+  SERVER_NAME: string | null
+  /** Path the app is mounted under, for URL building outside requests and the session cookie path. Default `'/'`. */
+  APPLICATION_ROOT: string
+  /** Name of the session cookie. Default `'session'`. */
+  SESSION_COOKIE_NAME: string
+  /** Domain attribute of the session cookie; `null` leaves it off (host-only). Default `null`. */
+  SESSION_COOKIE_DOMAIN: string | null
+  /** Path attribute of the session cookie; `null` uses `APPLICATION_ROOT`. Default `null`. */
+  SESSION_COOKIE_PATH: string | null
+  /** `HttpOnly` on the session cookie (not readable from JavaScript). Default `true`. */
+  SESSION_COOKIE_HTTPONLY: boolean
+  /** `Secure` on the session cookie (sent over HTTPS only). Default `false`; turn on in production. */
+  SESSION_COOKIE_SECURE: boolean
+  /** `Partitioned` on the session cookie (CHIPS; implies Secure). Default `false`. */
+  SESSION_COOKIE_PARTITIONED: boolean
+  /** `SameSite` on the session cookie. Default `null` (attribute not sent). */
+  SESSION_COOKIE_SAMESITE: 'Strict' | 'Lax' | 'None' | null
+  /** Re-send a permanent session cookie on every request, sliding its expiry. Default `true`. */
+  SESSION_REFRESH_EACH_REQUEST: boolean
+  /** Largest request body in bytes (413 above it); `null` for no limit. Phial default 16 MiB (Flask: `None`). */
+  MAX_CONTENT_LENGTH: number | null
+  /** Largest non-file form field in bytes (413 above it). Default `500000`. */
+  MAX_FORM_MEMORY_SIZE: number | null
+  /** Most fields plus files in a multipart form (413 above it). Default `1000`. */
+  MAX_FORM_PARTS: number | null
+  /** `Cache-Control: max-age` (seconds) for `sendFile` and static files; `null` sends conditional responses only. Default `null`. */
+  SEND_FILE_MAX_AGE_DEFAULT: number | null
+  /** Raise bad-request errors (e.g. a missing form key) instead of answering 400; `null` means "in DEBUG". Default `null`. */
+  TRAP_BAD_REQUEST_ERRORS: boolean | null
+  /** Raise HTTP exceptions instead of rendering their error pages (debugging). Default `false`. */
+  TRAP_HTTP_EXCEPTIONS: boolean
+  /** Log where a template was looked for, to debug template lookup. Default `false`. */
+  EXPLAIN_TEMPLATE_LOADING: boolean
+  /** Scheme of external URLs built outside a request. Default `'http'`. */
+  PREFERRED_URL_SCHEME: string
+  /** Reload changed templates; `null` means "in DEBUG". Default `null`. */
+  TEMPLATES_AUTO_RELOAD: boolean | null
+  /** Warn when a `Set-Cookie` header is larger than this many bytes; `0` disables. Default `4093`. */
+  MAX_COOKIE_SIZE: number
+  /** Answer OPTIONS automatically for every route. Default `true`. */
+  PROVIDE_AUTOMATIC_OPTIONS: boolean
+  /** Host names accepted in the `Host` header (`'.example.com'` matches subdomains); `null` accepts any. Default `null`. */
+  TRUSTED_HOSTS: string[] | null
+  /** Minimum level of `app.logger` (`'trace'`…`'fatal'`, `'silent'`). Default `'info'`. Phial only. */
+  LOG_LEVEL: string
+  /**
+   * How many reverse proxies in front of the app to trust for
+   * `X-Forwarded-For/-Proto/-Host/-Port/-Prefix` (Werkzeug's ProxyFix):
+   * `0` or `false` trusts none, `true` trusts every hop. Default `0`. Phial only.
+   */
+  TRUST_PROXY: number | boolean
+}
+
+/**
+ * The configuration keys `app.config` is typed with. Add your own by
+ * declaration merging:
+ *
+ * @example
+ * ```ts
+ * declare module 'phial' {
+ *   interface ConfigValues {
+ *     DATABASE_URL: string
+ *     MAIL_SENDER: string
+ *   }
+ * }
+ * app.config.DATABASE_URL // string
+ * ```
+ */
+export interface ConfigValues extends CoreConfigValues {}
+
+const coreDefaults = {
+  DEBUG: false,
+  TESTING: false,
+  PROPAGATE_EXCEPTIONS: null,
+  SECRET_KEY: null,
+  SECRET_KEY_FALLBACKS: null,
+  PERMANENT_SESSION_LIFETIME: 31 * 24 * 60 * 60,
+  SERVER_NAME: null,
+  APPLICATION_ROOT: '/',
+  SESSION_COOKIE_NAME: 'session',
+  SESSION_COOKIE_DOMAIN: null,
+  SESSION_COOKIE_PATH: null,
+  SESSION_COOKIE_HTTPONLY: true,
+  SESSION_COOKIE_SECURE: false,
+  SESSION_COOKIE_PARTITIONED: false,
+  SESSION_COOKIE_SAMESITE: null,
+  SESSION_REFRESH_EACH_REQUEST: true,
+  MAX_CONTENT_LENGTH: 16 * 1024 * 1024,
+  MAX_FORM_MEMORY_SIZE: 500_000,
+  MAX_FORM_PARTS: 1000,
+  SEND_FILE_MAX_AGE_DEFAULT: null,
+  TRAP_BAD_REQUEST_ERRORS: null,
+  TRAP_HTTP_EXCEPTIONS: false,
+  EXPLAIN_TEMPLATE_LOADING: false,
+  PREFERRED_URL_SCHEME: 'http',
+  TEMPLATES_AUTO_RELOAD: null,
+  MAX_COOKIE_SIZE: 4093,
+  PROVIDE_AUTOMATIC_OPTIONS: true,
+  TRUSTED_HOSTS: null,
+  LOG_LEVEL: 'info',
+  TRUST_PROXY: 0,
+} satisfies CoreConfigValues
+
+/**
+ * The values every {@link Config} starts with (frozen). Keys added to
+ * {@link ConfigValues} by declaration merging have no default here.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_CONFIG.MAX_CONTENT_LENGTH // 16777216
+ * DEFAULT_CONFIG.SESSION_COOKIE_NAME // 'session'
+ * ```
+ */
+export const DEFAULT_CONFIG: Readonly<ConfigValues> = Object.freeze(coreDefaults) as Readonly<ConfigValues>
+
+/**
+ * A mapping whose known keys must have the right types; other keys are free.
+ *
+ * @example
+ * ```ts
+ * function apply<M extends ConfigMapping<M>>(m: M) { app.config.fromMapping(m) }
+ * apply({ DEBUG: true, DATABASE_URL: 'sqlite://' }) // ok
+ * apply({ DEBUG: 'yes' })                           // type error
+ * ```
+ */
+export type ConfigMapping<M> = {
+  [K in keyof M]: K extends keyof ConfigValues ? ConfigValues[K] : unknown
+}
+
+/**
+ * Options of {@link Config.fromFile}.
+ *
+ * @example
+ * ```ts
+ * const options: FromFileOptions = { silent: true, load: (text) => YAML.parse(text) }
+ * ```
+ */
+export interface FromFileOptions {
+  /** A missing file (or a directory) is not an error; nothing is loaded. */
+  silent?: boolean
+  /** Parses the file's text; required unless the name ends in `.json` or `.toml`. */
+  load?: (text: string) => unknown
+}
+
+/**
+ * Options of {@link Config.fromPrefixedEnv}.
+ *
+ * @example
+ * ```ts
+ * const options: FromPrefixedEnvOptions = { loads: (v) => v } // keep everything as strings
+ * ```
+ */
+export interface FromPrefixedEnvOptions {
+  /** Converts each value; a throw keeps the raw string. Default `JSON.parse`. */
+  loads?: (value: string) => unknown
+  /** The environment to read. Default `process.env`. */
+  env?: Record<string, string | undefined>
+}
+
+/**
+ * Options of {@link Config.fromEnvVar}.
+ *
+ * @example
+ * ```ts
+ * const options: FromEnvVarOptions = { silent: true }
+ * ```
+ */
+export interface FromEnvVarOptions extends FromFileOptions {
+  /** The environment to read. Default `process.env`. */
+  env?: Record<string, string | undefined>
+}
+
+/**
+ * Options of {@link Config.getNamespace}.
+ *
+ * @example
+ * ```ts
+ * const options: GetNamespaceOptions = { lowercase: false }
+ * ```
+ */
+export interface GetNamespaceOptions {
+  /** Lower-case the resulting keys. Default `true`. */
+  lowercase?: boolean
+  /** Remove the namespace from the resulting keys. Default `true`. */
+  trimNamespace?: boolean
+}
+
+/** Python's `str.isupper()`: at least one cased character, none lower-case. */
+function isUpper(key: string): boolean {
+  return key !== key.toLowerCase() && key === key.toUpperCase()
+}
+
+/** Keys that would reach into prototypes when used on plain objects. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
+  const proto: unknown = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+const LOADERS: Record<string, (text: string) => unknown> = {
+  '.json': (text) => JSON.parse(text) as unknown,
+  '.toml': (text) => parseToml(text),
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+/**
+ * The application's configuration: Flask's upper-case keys as properties,
+ * typed by {@link ConfigValues}, plus loaders that chain.
+ *
+ * @example
+ * ```ts
+ * const config = new Config('/srv/app')
+ * config
+ *   .fromObject(BaseSettings)
+ *   .fromFile('config.toml', { silent: true })
+ *   .fromPrefixedEnv('PHIAL')
+ *   .fromMapping({ TESTING: true })
+ * config.SECRET_KEY // string | null
+ * ```
+ */
+export interface Config extends ConfigValues {}
+
+/**
+ * The application's configuration (`app.config`). Starts from
+ * {@link DEFAULT_CONFIG}; every loader copies upper-case keys only and returns
+ * the config so calls chain.
+ *
+ * @example
+ * ```ts
+ * app.config.fromObject(defaults).fromPrefixedEnv('PHIAL').fromMapping(overrides)
+ * if (app.config.DEBUG) console.log(app.config.getNamespace('MAIL_'))
+ * ```
+ */
+export class Config {
+  /** Any other upper-case configuration key. */
+  [key: string]: unknown
+
+  readonly #rootPath: string
+
+  /**
+   * @param rootPath - directory that relative file names are resolved against
+   *   (the app's root path); a `file:` URL is accepted.
+   * @param defaults - values applied over {@link DEFAULT_CONFIG} (upper-case
+   *   keys only).
+   *
+   * @example
+   * ```ts
+   * const config = new Config(new URL('.', import.meta.url), { SECRET_KEY: 'dev' })
+   * ```
+   */
+  constructor(rootPath: string | URL, defaults?: Partial<ConfigValues> & Record<string, unknown>) {
+    const path =
+      rootPath instanceof URL || rootPath.startsWith('file:') ? fileURLToPath(rootPath) : rootPath
+    this.#rootPath = resolve(path)
+    for (const key of Object.keys(DEFAULT_CONFIG)) this[key] = (DEFAULT_CONFIG as unknown as Record<string, unknown>)[key]
+    if (defaults !== undefined) this.#copyUpper(defaults)
+  }
+
+  /**
+   * The absolute directory relative file names are resolved against.
+   *
+   * @example
+   * ```ts
+   * app.config.rootPath // '/srv/app'
+   * ```
+   */
+  get rootPath(): string {
+    return this.#rootPath
+  }
+
+  /**
+   * Copies the upper-case attributes of an object: own properties, getters
+   * and inherited ones, so a class with static fields, an instance with
+   * prototype getters, or a module namespace (`import * as settings`) all
+   * work, as Flask's `from_object` reads a class or module.
+   *
+   * @example
+   * ```ts
+   * class BaseConfig { static TESTING = false; static DATABASE_URL = 'sqlite://:memory:' }
+   * class ProductionConfig extends BaseConfig { static DATABASE_URL = 'postgres://db/prod' }
+   * app.config.fromObject(ProductionConfig) // TESTING and DATABASE_URL
+   * ```
+   */
+  fromObject(obj: object): this {
+    if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function'))
+      throw new TypeError('fromObject needs an object, a class or a module namespace')
+    const seen = new Set<string>()
+    for (
+      let current: object | null = obj;
+      current !== null && current !== Object.prototype && current !== Function.prototype;
+      current = Object.getPrototypeOf(current) as object | null
+    ) {
+      for (const key of Object.getOwnPropertyNames(current)) {
+        if (seen.has(key)) continue
+        seen.add(key)
+        if (isUpper(key)) this[key] = Reflect.get(obj, key) as unknown
+      }
+    }
+    return this
+  }
+
+  /**
+   * Loads a file, relative to {@link Config.rootPath}, and copies its
+   * upper-case top-level keys. `.json` and `.toml` are read by extension;
+   * anything else needs `load`. A missing file is an error naming the
+   * absolute path, unless `silent`.
+   *
+   * @throws an `Error` (with `code` and `path`) when the file cannot be read
+   *   or parsed, or does not hold an object.
+   *
+   * @example
+   * ```ts
+   * app.config.fromFile('config.toml')
+   * app.config.fromFile('instance/local.json', { silent: true })
+   * app.config.fromFile('config.yaml', { load: (text) => YAML.parse(text) })
+   * ```
+   */
+  fromFile(filename: string, options: FromFileOptions = {}): this {
+    const path = resolve(this.#rootPath, filename)
+    const load = options.load ?? LOADERS[extname(path).toLowerCase()]
+    if (load === undefined)
+      throw new TypeError(`Cannot tell how to load the configuration file ${path}: use .json or .toml, or pass options.load`)
+    let text: string
+    try {
+      text = readFileSync(path, 'utf8')
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (options.silent && (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR')) return this
+      const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : describeError(err)
+      throw Object.assign(new Error(`Unable to load configuration file (${reason}): ${path}`, { cause: err }), {
+        code,
+        path,
+      })
+    }
+    let data: unknown
+    try {
+      data = load(text)
+    } catch (err) {
+      throw Object.assign(new Error(`Invalid configuration file ${path}: ${describeError(err)}`, { cause: err }), {
+        code: 'EINVALIDCONFIG',
+        path,
+      })
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data))
+      throw Object.assign(new Error(`The configuration file ${path} must hold an object (a table) at the top level`), {
+        code: 'EINVALIDCONFIG',
+        path,
+      })
+    this.#copyUpper(data as Record<string, unknown>)
+    return this
+  }
+
+  /**
+   * Copies the upper-case keys of `mapping`, then of `extra` (which wins).
+   * Known keys are type-checked.
+   *
+   * @example
+   * ```ts
+   * app.config.fromMapping({ TESTING: true, SECRET_KEY: 'test' })
+   * app.config.fromMapping(loadedSettings, { DEBUG: false })
+   * ```
+   */
+  fromMapping<M extends ConfigMapping<M>, E extends ConfigMapping<E> = Record<string, never>>(mapping?: M, extra?: E): this {
+    if (mapping !== undefined && mapping !== null) this.#copyUpper(mapping as Record<string, unknown>)
+    if (extra !== undefined && extra !== null) this.#copyUpper(extra as Record<string, unknown>)
+    return this
+  }
+
+  /**
+   * Loads environment variables that start with `prefix + '_'`:
+   * `PHIAL_SECRET_KEY` sets `SECRET_KEY`. Values go through `loads`
+   * (`JSON.parse` by default, so `true`, `5`, `null`, `["a"]` and `{"k": 1}`
+   * get their types; text that is not JSON stays a string). A double
+   * underscore sets a nested key: `PHIAL_SQL__POOL_SIZE=5` sets
+   * `config.SQL.POOL_SIZE` (creating or copying `SQL` as needed). Variables
+   * are applied in sorted order; the top-level key must be upper-case.
+   *
+   * @example
+   * ```ts
+   * // PHIAL_SECRET_KEY=s3cret PHIAL_DEBUG=true PHIAL_MAIL__PORT=587
+   * app.config.fromPrefixedEnv() // SECRET_KEY 's3cret', DEBUG true, MAIL { PORT: 587 }
+   * ```
+   */
+  fromPrefixedEnv(prefix = 'PHIAL', options: FromPrefixedEnvOptions = {}): this {
+    const env = options.env ?? process.env
+    const loads = options.loads ?? ((value: string) => JSON.parse(value) as unknown)
+    const start = `${prefix}_`
+    for (const name of Object.keys(env).sort()) {
+      if (!name.startsWith(start)) continue
+      const raw = env[name]
+      if (raw === undefined) continue
+      const parts = name.slice(start.length).split('__')
+      if (parts.some((p) => p === '' || UNSAFE_KEYS.has(p)) || !isUpper(parts[0])) continue
+      let value: unknown
+      try {
+        value = loads(raw)
+      } catch {
+        value = raw
+      }
+      if (parts.length === 1) {
+        this[parts[0]] = value
+        continue
+      }
+      // Copy each level on the way down so shared objects (defaults, other
+      // configs) are never mutated.
+      let parent: Record<string, unknown> = this
+      for (const part of parts.slice(0, -1)) {
+        const existing = Object.hasOwn(parent, part) ? parent[part] : undefined
+        let child: Record<string, unknown>
+        if (existing === undefined) child = {}
+        else if (isPlainObject(existing)) child = { ...existing }
+        else
+          throw new TypeError(
+            `Cannot apply environment variable ${name}: ${parts.slice(0, parts.indexOf(part) + 1).join('.')} is not an object`,
+          )
+        if (parent === this) this[part] = child
+        else defineOwn(parent, part, child)
+        parent = child
+      }
+      defineOwn(parent, parts[parts.length - 1], value)
+    }
+    return this
+  }
+
+  /**
+   * Loads the configuration file whose path is in the environment variable
+   * `name` (see {@link Config.fromFile}). An unset variable is an error that
+   * says so, unless `silent`.
+   *
+   * @example
+   * ```ts
+   * // PHIAL_SETTINGS=/etc/myapp/production.toml
+   * app.config.fromEnvVar('PHIAL_SETTINGS', { silent: true })
+   * ```
+   */
+  fromEnvVar(name: string, options: FromEnvVarOptions = {}): this {
+    const path = (options.env ?? process.env)[name]
+    if (!path) {
+      if (options.silent) return this
+      throw new Error(
+        `The environment variable '${name}' is not set and as such configuration could not be loaded. ` +
+          'Set this variable and make it point to a configuration file.',
+      )
+    }
+    return this.fromFile(path, { silent: options.silent, load: options.load })
+  }
+
+  /**
+   * Collects the keys that start with `namespace`, by default with the
+   * namespace removed and lower-cased, e.g. to pass options to a library.
+   *
+   * @example
+   * ```ts
+   * // MAIL_HOST='smtp.example.com', MAIL_PORT=587
+   * app.config.getNamespace('MAIL_') // { host: 'smtp.example.com', port: 587 }
+   * app.config.getNamespace('MAIL_', { lowercase: false, trimNamespace: false }) // { MAIL_HOST: …, MAIL_PORT: … }
+   * ```
+   */
+  getNamespace(namespace: string, options: GetNamespaceOptions = {}): Record<string, unknown> {
+    const lowercase = options.lowercase ?? true
+    const trim = options.trimNamespace ?? true
+    const result: Record<string, unknown> = {}
+    for (const key of Object.keys(this)) {
+      if (!key.startsWith(namespace)) continue
+      let name = trim ? key.slice(namespace.length) : key
+      if (lowercase) name = name.toLowerCase()
+      defineOwn(result, name, this[key])
+    }
+    return result
+  }
+
+  /**
+   * Returns the value of `key`, first setting it to `value` if it is not set
+   * (Python's `dict.setdefault`).
+   *
+   * @throws `TypeError` for a name that would hide a method (such as
+   *   `fromFile`) or `__proto__`.
+   *
+   * @example
+   * ```ts
+   * app.config.setDefault('CACHE_TYPE', 'memory')
+   * ```
+   */
+  setDefault<K extends keyof ConfigValues>(key: K, value: ConfigValues[K]): ConfigValues[K]
+  setDefault<K extends string>(key: K, value: unknown): unknown
+  setDefault(key: string, value: unknown): unknown {
+    if (Object.hasOwn(this, key)) return this[key]
+    if (key in Config.prototype || UNSAFE_KEYS.has(key))
+      throw new TypeError(`'${key}' cannot be a configuration key: it is a name of the Config class`)
+    this[key] = value
+    return value
+  }
+
+  /**
+   * Reads a key; the same as `config[key]`.
+   *
+   * @example
+   * ```ts
+   * const lifetime = app.config.get('PERMANENT_SESSION_LIFETIME') // number
+   * ```
+   */
+  get<K extends keyof ConfigValues>(key: K): ConfigValues[K]
+  get(key: string): unknown
+  get(key: string): unknown {
+    return Object.hasOwn(this, key) ? this[key] : undefined
+  }
+
+  /**
+   * A shallow copy of every configuration key and value, as a plain object.
+   *
+   * @example
+   * ```ts
+   * console.log(JSON.stringify({ ...app.config.toObject(), SECRET_KEY: '***' }, null, 2))
+   * ```
+   */
+  toObject(): Record<string, unknown> {
+    const result: Record<string, unknown> = {}
+    for (const key of Object.keys(this)) defineOwn(result, key, this[key])
+    return result
+  }
+
+  #copyUpper(source: Record<string, unknown>): void {
+    for (const key of Object.keys(source)) if (isUpper(key)) this[key] = source[key]
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The one per-request context (Flask 3.2 merged the app and request contexts),
+ * kept in AsyncLocalStorage so that `request`, `g`, `session` and `currentApp`
+ * resolve anywhere below a view, a hook or a command.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks'
+import type { Phial } from './app.ts'
+import type { Request } from './http/request.ts'
+import type { Response } from './http/response.ts'
+import type { Session } from './sessions/session.ts'
+import type { RouteEntry } from './route-table.ts'
+
+/**
+ * The `g` object: storage for the duration of one context. Type your own
+ * attributes by declaration merging.
+ *
+ * @example
+ * ```ts
+ * declare module 'phial' { interface AppGlobals { user?: { id: number } } }
+ * g.user = { id: 1 }
+ * ```
+ */
+export interface AppGlobals {
+  [key: string]: unknown
+}
+
+/** Helpers that `g` carries besides its attributes (Flask's `_AppCtxGlobals`). */
+export interface AppGlobalsMethods {
+  /** An attribute, or `fallback` when it is not set. */
+  get<T = unknown>(name: string, fallback?: T): T
+  /** Removes and returns an attribute. */
+  pop<T = unknown>(name: string, fallback?: T): T
+  /** Returns the attribute, setting it to `value` first when it is missing. */
+  setDefault<T = unknown>(name: string, value: T): T
+}
+
+class Globals {
+  get<T>(name: string, fallback?: T): T {
+    return (Object.hasOwn(this, name) ? (this as Record<string, unknown>)[name] : fallback) as T
+  }
+  pop<T>(name: string, fallback?: T): T {
+    if (!Object.hasOwn(this, name)) return fallback as T
+    const value = (this as Record<string, unknown>)[name]
+    delete (this as Record<string, unknown>)[name]
+    return value as T
+  }
+  setDefault<T>(name: string, value: T): T {
+    if (!Object.hasOwn(this, name)) (this as Record<string, unknown>)[name] = value
+    return (this as Record<string, unknown>)[name] as T
+  }
+}
+
+/**
+ * Everything about one request (or one `appContext` block): the app, the
+ * request, `g` and the session. Views receive it as their second argument;
+ * the globals resolve to it.
+ *
+ * @example
+ * ```ts
+ * app.get('/me', (_args, ctx) => ({ path: ctx.request.path, user: ctx.g.user }))
+ * ```
+ */
+export class Context {
+  readonly app: Phial
+  readonly g: AppGlobals & AppGlobalsMethods
+  /** The session once opened (see {@link Context.session}). */
+  sessionData: Session | null = null
+  /** Functions registered with `afterThisRequest`. */
+  afterThisRequest: Array<(response: Response) => Response | void | Promise<Response | void>> | null = null
+  /** The hook chains of the matched rule, set by dispatch. */
+  routeEntry: RouteEntry | null = null
+  /** The unhandled error of this context, passed to teardown hooks. */
+  error: unknown = null
+  readonly #request: Request | null
+
+  constructor(app: Phial, request: Request | null) {
+    this.app = app
+    this.#request = request
+    this.g = new Globals() as unknown as AppGlobals & AppGlobalsMethods
+  }
+
+  /** True when this context has a request (false inside `appContext`). */
+  get hasRequest(): boolean {
+    return this.#request !== null
+  }
+
+  /** The request; throws outside a request context. */
+  get request(): Request {
+    if (this.#request === null) {
+      throw new ContextError(
+        'Working outside of request context: this code needs an active HTTP request. ' +
+          'Use it inside a view or a hook, or fake one in tests with app.testRequestContext(path, init, fn).',
+      )
+    }
+    return this.#request
+  }
+
+  /** The session, opened on first use through `app.sessionInterface`. */
+  get session(): Session {
+    if (this.sessionData === null) {
+      const opened = this.app.sessionInterface.openSession(this.app, this.request)
+      if (opened instanceof Promise) {
+        throw new ContextError('This session interface opens sessions asynchronously: set its `lazy` property to false so the app opens the session before the request.')
+      }
+      this.sessionData = opened
+    }
+    return this.sessionData
+  }
+}
+
+/** Thrown when a context global is used where there is no context. */
+export class ContextError extends Error {
+  override name = 'ContextError'
+}
+
+/** The AsyncLocalStorage holding the active {@link Context}. */
+export const contextStorage = new AsyncLocalStorage<Context>()
+
+/**
+ * The active context; throws a {@link ContextError} that says how to get one.
+ *
+ * @example
+ * ```ts
+ * const ctx = currentContext()
+ * ctx.g.requestStart = Date.now()
+ * ```
+ */
+export function currentContext(): Context {
+  const ctx = contextStorage.getStore()
+  if (ctx === undefined) {
+    throw new ContextError(
+      'Working outside of application context: no Phial app is active here. ' +
+        'Run this code inside a view, a hook or a command, or wrap it in app.appContext(() => ...).',
+    )
+  }
+  return ctx
+}
+
+/** True when a context is active. */
+export function hasContext(): boolean {
+  return contextStorage.getStore() !== undefined
+}
+
+/** True when a context with a request is active (Flask's `has_request_context`). */
+export function hasRequestContext(): boolean {
+  return contextStorage.getStore()?.hasRequest ?? false
+}
+
+function proxyOf<T extends object>(resolve: () => T, what: string): T {
+  return new Proxy(Object.create(null) as T, {
+    get(_t, prop) {
+      const target = resolve()
+      const value = Reflect.get(target, prop, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+    set(_t, prop, value) {
+      return Reflect.set(resolve(), prop, value)
+    },
+    has(_t, prop) {
+      return Reflect.has(resolve(), prop)
+    },
+    deleteProperty(_t, prop) {
+      return Reflect.deleteProperty(resolve(), prop)
+    },
+    ownKeys() {
+      return Reflect.ownKeys(resolve())
+    },
+    getOwnPropertyDescriptor(_t, prop) {
+      const desc = Reflect.getOwnPropertyDescriptor(resolve(), prop)
+      if (desc) desc.configurable = true
+      return desc
+    },
+    getPrototypeOf() {
+      return Reflect.getPrototypeOf(resolve())
+    },
+    defineProperty() {
+      throw new TypeError(`Cannot define properties on the ${what} proxy`)
+    },
+  })
+}
+
+/**
+ * The current request (Flask's `request`), valid inside a request context.
+ *
+ * @example
+ * ```ts
+ * app.post('/search', () => ({ q: request.args.get('q'), form: request.form.toObject() }))
+ * ```
+ */
+export const request: Request = proxyOf(() => currentContext().request, 'request')
+
+/**
+ * Per-context storage (Flask's `g`).
+ *
+ * @example
+ * ```ts
+ * app.beforeRequest(() => { g.startedAt = performance.now() })
+ * ```
+ */
+export const g: AppGlobals & AppGlobalsMethods = proxyOf(() => currentContext().g, 'g')
+
+/**
+ * The application handling the current context (Flask's `current_app`).
+ *
+ * @example
+ * ```ts
+ * currentApp.logger.info('hello from %s', currentApp.name)
+ * ```
+ */
+export const currentApp: Phial = proxyOf(() => currentContext().app, 'currentApp')
+
+/**
+ * The current session (Flask's `session`): map-like, signed cookie by default.
+ *
+ * @example
+ * ```ts
+ * session.set('userId', 42)
+ * session.get('userId') // 42
+ * ```
+ */
+export const session: Session = proxyOf(() => currentContext().session, 'session')

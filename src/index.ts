@@ -1,0 +1,68 @@
+/**
+ * Phial: Flask for TypeScript. The public face of the core — re-exports only.
+ *
+ * @example
+ * ```ts
+ * import { Phial, request, urlFor } from 'phial'
+ * const app = new Phial(import.meta.url)
+ * app.get('/', function index() { return `Hello from ${urlFor('index')}` })
+ * ```
+ */
+export { Phial, type PhialOptions } from './app.ts'
+export { Blueprint, BlueprintSetupState, type BlueprintOptions, type RegisterOptions } from './blueprint.ts'
+export { Scaffold, type ScaffoldOptions } from './scaffold.ts'
+export {
+  Context,
+  ContextError,
+  contextStorage,
+  currentApp,
+  currentContext,
+  g,
+  hasContext,
+  hasRequestContext,
+  request,
+  session,
+  type AppGlobals,
+} from './context.ts'
+export { urlFor, type UrlForOptions } from './url-for.ts'
+export { abort, afterThisRequest, flash, getFlashedMessages, type FlashOptions } from './helpers.ts'
+export { jsonify, makeResponse } from './make-response.ts'
+export { redirect, RequestRedirect } from './http/redirect.ts'
+export { Request, type RequestInit } from './http/request.ts'
+export { RequestHeaders } from './http/request-headers.ts'
+export type { AcceptHeaders } from './http/request-accept.ts'
+export { Response, FileBody, type ResponseBody, type ResponseInit } from './http/response.ts'
+export { HeaderMap, type HeadersInit } from './http/headers.ts'
+export { parseCookies, serializeCookie, type CookieOptions } from './http/cookies.ts'
+export { MultiDict, ImmutableMultiDict } from './http/multidict.ts'
+export { FileStorage } from './http/file-storage.ts'
+export { Accept, MIMEAccept, LanguageAccept, CharsetAccept, parseAccept } from './http/accept.ts'
+export * from './http/exceptions.ts'
+export { Config, DEFAULT_CONFIG, type ConfigValues } from './config.ts'
+export * from './signals.ts'
+export { secureFilename, generatePasswordHash, checkPasswordHash } from './security.ts'
+export {
+  BadData,
+  BadPayload,
+  BadSignature,
+  BadTimeSignature,
+  SignatureExpired,
+  Serializer,
+  Signer,
+  TimedSerializer,
+  TimestampSigner,
+  URLSafeSerializer,
+  URLSafeTimedSerializer,
+  type SecretKey,
+  type SignerOptions,
+} from './sessions/signing.ts'
+export { Session, NullSession, type SessionData } from './sessions/session.ts'
+export { SessionInterface } from './sessions/interface.ts'
+export { SecureCookieSessionInterface } from './sessions/cookie-session.ts'
+export * from './routing/index.ts'
+export { sendFromDirectory, safeJoin } from './static/send-from-directory.ts'
+export { toNodeHandler } from './server/node.ts'
+export { serve, applyTimeouts, closeGracefully, type ServeOptions, type RunningServer } from './server/serve.ts'
+export { handleFetch } from './server/fetch.ts'
+export { TestClient, TestResponse, type TestFile, type TestRequestInit } from './testing.ts'
+export type * from './types.ts'

@@ -1,0 +1,144 @@
+/**
+ * Turns whatever a view returns into a {@link Response} (Flask's
+ * `make_response`).
+ */
+import { Readable } from 'node:stream'
+import { HeaderMap } from './http/headers.ts'
+import { HTTPException } from './http/exceptions.ts'
+import { Response } from './http/response.ts'
+
+const JSON_TYPE = 'application/json'
+
+/** True for objects with a `then` method. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function'
+}
+
+function isStatus(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599
+}
+
+function isHeadersObject(value: unknown): boolean {
+  return value instanceof HeaderMap || value instanceof Headers
+}
+
+/** True when `value` is a `[body, status, headers?]` or `[body, headers]` tuple rather than a JSON array. */
+export function isResponseTuple(value: unknown[]): boolean {
+  if (value.length === 2) return isStatus(value[1]) || isHeadersObject(value[1])
+  if (value.length === 3) return isStatus(value[1]) && value[2] !== null && typeof value[2] === 'object'
+  return false
+}
+
+/**
+ * A JSON response (Flask's `jsonify`).
+ *
+ * @example
+ * ```ts
+ * return jsonify({ ok: true }, { status: 201 })
+ * return jsonify([1, 200])   // an array that would otherwise read as a tuple
+ * ```
+ */
+export function jsonify(value: unknown, init: { status?: number; headers?: ConstructorParameters<typeof HeaderMap>[0] } = {}): Response {
+  const body = JSON.stringify(value)
+  if (body === undefined) throw new TypeError(`jsonify(): ${typeof value} is not JSON-serialisable`)
+  return new Response(body, { status: init.status, headers: init.headers, contentType: JSON_TYPE })
+}
+
+function fromWeb(res: globalThis.Response): Response {
+  const headers = new HeaderMap()
+  res.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') headers.set(name, value)
+  })
+  for (const cookie of res.headers.getSetCookie()) headers.append('set-cookie', cookie)
+  const response = new Response(res.body as ReadableStream<Uint8Array> | null, { status: res.status, headers })
+  if (!res.headers.has('content-type')) response.headers.delete('content-type')
+  return response
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'undefined'
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return `an array of length ${value.length}`
+  return `a ${typeof value}${typeof value === 'object' ? ` (${(value as object).constructor?.name ?? 'Object'})` : ''}`
+}
+
+/**
+ * Converts a view's return value into a Response. `where` names the view in
+ * the error for a value that cannot be a response.
+ *
+ * @example
+ * ```ts
+ * toResponse(['Created', 201]).status // 201
+ * toResponse({ ok: true }).mimetype  // 'application/json'
+ * ```
+ */
+export function toResponse(rv: unknown, where = 'view', wantsJson = false): Response {
+  if (Array.isArray(rv) && isResponseTuple(rv)) {
+    if (rv.length === 3) return fromParts(rv[0], rv[1] as number, rv[2], where, wantsJson)
+    if (isStatus(rv[1])) return fromParts(rv[0], rv[1], undefined, where, wantsJson)
+    return fromParts(rv[0], undefined, rv[1], where, wantsJson)
+  }
+  return bodyToResponse(rv, where, wantsJson)
+}
+
+function fromParts(body: unknown, status: number | undefined, headers: unknown, where: string, wantsJson: boolean): Response {
+  const response = bodyToResponse(body, where, wantsJson)
+  if (status !== undefined) response.status = status
+  if (headers) {
+    if (headers instanceof Headers) {
+      headers.forEach((value, name) => {
+        if (name !== 'set-cookie') response.headers.set(name, value)
+      })
+      for (const cookie of headers.getSetCookie()) response.headers.append('set-cookie', cookie)
+    } else response.headers.extend(headers as ConstructorParameters<typeof HeaderMap>[0] & object)
+  }
+  return response
+}
+
+function bodyToResponse(rv: unknown, where: string, wantsJson: boolean): Response {
+  if (rv instanceof Response) return rv
+  if (typeof rv === 'string') return new Response(rv)
+  if (rv === null || rv === undefined) {
+    throw new TypeError(
+      `The view function for '${where}' did not return a valid response. ` +
+        `The function either returned ${rv === null ? 'null' : 'undefined'} or ended without a return statement.`,
+    )
+  }
+  if (typeof rv !== 'object') {
+    throw new TypeError(
+      `The view function for '${where}' did not return a valid response: it returned ${describe(rv)}. ` +
+        'Return a string, an object or array (JSON), a Response, bytes, a stream, or a [body, status, headers] tuple.',
+    )
+  }
+  if (rv instanceof HTTPException) return rv.response ?? rv.toResponse(wantsJson)
+  if (rv instanceof Uint8Array) return new Response(rv)
+  if (typeof globalThis.Response === 'function' && rv instanceof globalThis.Response) return fromWeb(rv)
+  if (rv instanceof Readable || rv instanceof ReadableStream) return new Response(rv as Readable)
+  if (Symbol.asyncIterator in rv) return new Response(rv as AsyncIterable<Uint8Array>)
+  if (!Array.isArray(rv) && Symbol.iterator in rv && typeof (rv as unknown as Iterator<unknown>).next === 'function') {
+    return new Response(Readable.from(rv as Iterable<Uint8Array | string>))
+  }
+  if (isThenable(rv)) {
+    throw new TypeError(`The view function for '${where}' returned a promise inside its result; await it first.`)
+  }
+  return jsonify(rv)
+}
+
+/**
+ * Builds a response the way a view's return value is (Flask's
+ * `make_response`), so you can change it before returning.
+ *
+ * @example
+ * ```ts
+ * const res = makeResponse(renderTemplate('index.html'), 200)
+ * res.setCookie('seen', '1')
+ * return res
+ * ```
+ */
+export function makeResponse(...args: unknown[]): Response {
+  if (args.length === 0) return new Response('')
+  if (args.length === 1) return toResponse(args[0], 'makeResponse')
+  const [body, second, third] = args
+  if (isStatus(second)) return fromParts(body, second, third, 'makeResponse', false)
+  return fromParts(body, undefined, second, 'makeResponse', false)
+}

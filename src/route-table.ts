@@ -1,0 +1,87 @@
+/**
+ * Per-rule hook chains, computed once when the app starts serving (Fastify's
+ * model): each list is in call order, or null when empty, so a request does
+ * no lookups by blueprint name.
+ */
+import type { Phial } from './app.ts'
+import { blueprintChain } from './http/request.ts'
+import type { Rule } from './routing/index.ts'
+import type { Scope, ScopedLists } from './scaffold.ts'
+import type { AfterRequestHook, BeforeRequestHook, TeardownHook, UrlValuePreprocessor, View } from './types.ts'
+
+/** Everything dispatch needs about one rule (or about unmatched requests). */
+export interface RouteEntry {
+  readonly endpoint: string | null
+  readonly view: View<never> | null
+  /** Blueprint names, innermost first. */
+  readonly blueprints: readonly string[]
+  /** Scopes for error handler lookup: blueprints innermost first, then the app. */
+  readonly errorScopes: readonly Scope[]
+  readonly preprocessors: readonly UrlValuePreprocessor[] | null
+  readonly before: readonly BeforeRequestHook[] | null
+  readonly after: readonly AfterRequestHook[] | null
+  readonly teardown: readonly TeardownHook[] | null
+  readonly streamBody: boolean
+  readonly provideAutomaticOptions: boolean
+}
+
+/** The compiled table. */
+export interface RouteTable {
+  readonly byRule: Map<Rule, RouteEntry>
+  readonly noRoute: RouteEntry
+}
+
+/** App first, then blueprints from the outermost in (hooks that run before the view). */
+function outerFirst<T>(lists: ScopedLists<T>, blueprints: readonly string[]): T[] | null {
+  const out: T[] = []
+  const scopes: Scope[] = [null, ...[...blueprints].reverse()]
+  for (const scope of scopes) {
+    const list = lists.get(scope)
+    if (list) out.push(...list)
+  }
+  return out.length ? out : null
+}
+
+/** Innermost blueprint first, each list last-registered first, then the app (hooks after the view). */
+function innerFirstReversed<T>(lists: ScopedLists<T>, blueprints: readonly string[]): T[] | null {
+  const out: T[] = []
+  const scopes: Scope[] = [...blueprints, null]
+  for (const scope of scopes) {
+    const list = lists.get(scope)
+    if (list) out.push(...[...list].reverse())
+  }
+  return out.length ? out : null
+}
+
+function entryFor(app: Phial, endpoint: string | null, rule: Rule | null): RouteEntry {
+  const dot = endpoint === null ? -1 : endpoint.lastIndexOf('.')
+  const blueprints = dot === -1 ? [] : blueprintChain(endpoint!.slice(0, dot))
+  const meta = rule ? app.ruleMeta.get(rule) : undefined
+  return {
+    endpoint,
+    view: endpoint === null ? null : (app.viewFunctions[endpoint] ?? null),
+    blueprints,
+    errorScopes: [...blueprints, null],
+    preprocessors: outerFirst(app.urlValuePreprocessors, blueprints),
+    before: outerFirst(app.beforeRequestFuncs, blueprints),
+    after: innerFirstReversed(app.afterRequestFuncs, blueprints),
+    teardown: innerFirstReversed(app.teardownRequestFuncs, blueprints),
+    streamBody: meta?.streamBody ?? false,
+    provideAutomaticOptions: meta?.provideAutomaticOptions ?? false,
+  }
+}
+
+/**
+ * Compiles the table for every rule of the app's URL map.
+ *
+ * @example
+ * ```ts
+ * const table = compileRouteTable(app)
+ * table.noRoute.before // the app-level beforeRequest hooks, or null
+ * ```
+ */
+export function compileRouteTable(app: Phial): RouteTable {
+  const byRule = new Map<Rule, RouteEntry>()
+  for (const rule of app.urlMap.rules()) byRule.set(rule, entryFor(app, rule.endpoint, rule))
+  return { byRule, noRoute: entryFor(app, null, null) }
+}

@@ -1,0 +1,341 @@
+/**
+ * What the application and blueprints share (Flask's `Scaffold`): route
+ * registration, hooks and error handlers, all guarded so that they cannot be
+ * changed once the app is serving.
+ */
+import { dirname, isAbsolute, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { RouteParams } from './routing/index.ts'
+import { HTTPException, exceptionForCode } from './http/exceptions.ts'
+import type {
+  AfterRequestHook,
+  BeforeRequestHook,
+  ContextProcessor,
+  ErrorClass,
+  ErrorHandler,
+  RouteOptions,
+  TeardownHook,
+  UrlDefaultsFunction,
+  UrlValuePreprocessor,
+  View,
+} from './types.ts'
+
+/** The scope key of the object's own hooks (`null`), or a blueprint's dotted name. */
+export type Scope = string | null
+
+/** Hook lists by scope. */
+export type ScopedLists<T> = Map<Scope, T[]>
+
+/** Error handlers by scope, then status code (or null), then error class. */
+export type ErrorHandlerSpec = Map<Scope, Map<number | null, Map<ErrorClass, ErrorHandler<never>>>>
+
+/** Options shared by `Phial` and `Blueprint` about their folders. */
+export interface ScaffoldOptions {
+  /** Folder of static files, relative to the root path; null for none. */
+  staticFolder?: string | null
+  /** URL path of static files (default `/` + the folder's name). */
+  staticUrlPath?: string | null
+  /** Folder of templates, relative to the root path; null for none. */
+  templateFolder?: string | null
+  /** The folder the others are relative to (default: the folder of `importMeta`). */
+  rootPath?: string
+}
+
+/** Turns `import.meta.url`, a file path or a folder into a root folder. */
+export function rootPathFrom(importName: string): string {
+  if (importName.startsWith('file:')) return dirname(fileURLToPath(importName))
+  if (isAbsolute(importName)) return /\.[cm]?[jt]sx?$/.test(importName) ? dirname(importName) : importName
+  return resolve(importName)
+}
+
+/** A `(code | class) → [class, code]` pair for registering error handlers. */
+export function errorKey(codeOrClass: number | ErrorClass): [ErrorClass, number | null] {
+  if (typeof codeOrClass === 'number') {
+    const cls = exceptionForCode(codeOrClass)
+    if (!cls) {
+      throw new Error(`'${codeOrClass}' is not a recognized HTTP error code. Use a subclass of HTTPException with that code instead.`)
+    }
+    return [cls as unknown as ErrorClass, codeOrClass]
+  }
+  if (typeof codeOrClass !== 'function') throw new TypeError(`${String(codeOrClass)} is not an error class or an HTTP status code.`)
+  if (codeOrClass === (HTTPException as unknown) || !(codeOrClass.prototype instanceof HTTPException)) return [codeOrClass, null]
+  const code = (codeOrClass as unknown as { code?: number }).code
+  return [codeOrClass, typeof code === 'number' ? code : null]
+}
+
+function pushScoped<T>(map: ScopedLists<T>, scope: Scope, value: T): void {
+  const list = map.get(scope)
+  if (list) list.push(value)
+  else map.set(scope, [value])
+}
+
+/**
+ * The registry `Phial` and `Blueprint` share.
+ *
+ * @example
+ * ```ts
+ * const bp = new Blueprint('api', import.meta.url, { urlPrefix: '/api' })
+ * bp.get('/ping', function ping() { return { pong: true } })
+ * bp.errorHandler(404, () => [{ error: 'not found' }, 404])
+ * ```
+ */
+export abstract class Scaffold {
+  /** The name: the app's name, or the blueprint's (prefix of its endpoints). */
+  readonly name: string
+  /** The folder that `staticFolder` and `templateFolder` are relative to. */
+  readonly rootPath: string
+  staticFolderName: string | null
+  staticUrlPathOption: string | null
+  /** The template folder, relative to `rootPath`, or null. */
+  templateFolder: string | null
+
+  /** `beforeRequest` hooks by scope. */
+  readonly beforeRequestFuncs: ScopedLists<BeforeRequestHook> = new Map()
+  /** `afterRequest` hooks by scope. */
+  readonly afterRequestFuncs: ScopedLists<AfterRequestHook> = new Map()
+  /** `teardownRequest` hooks by scope. */
+  readonly teardownRequestFuncs: ScopedLists<TeardownHook> = new Map()
+  /** Template context processors by scope. */
+  readonly templateContextProcessors: ScopedLists<ContextProcessor> = new Map()
+  /** URL value preprocessors by scope. */
+  readonly urlValuePreprocessors: ScopedLists<UrlValuePreprocessor> = new Map()
+  /** URL default functions by scope. */
+  readonly urlDefaultFunctions: ScopedLists<UrlDefaultsFunction> = new Map()
+  /** Error handlers by scope, code and class. */
+  readonly errorHandlerSpec: ErrorHandlerSpec = new Map()
+
+  constructor(name: string, importName: string, options: ScaffoldOptions = {}) {
+    this.name = name
+    this.rootPath = options.rootPath ?? rootPathFrom(importName)
+    this.staticFolderName = options.staticFolder ?? null
+    this.staticUrlPathOption = options.staticUrlPath ?? null
+    this.templateFolder = options.templateFolder ?? null
+  }
+
+  /** Throws when the object may no longer be changed (after the first request). */
+  protected abstract checkSetup(method: string): void
+
+  /** Registers a rule; see {@link route}. */
+  abstract addUrlRule(rule: string, endpoint: string | null, view: View<never> | null, options?: RouteOptions): void
+
+  /** Absolute path of the static folder, or null. */
+  get staticFolder(): string | null {
+    return this.staticFolderName === null ? null : resolve(this.rootPath, this.staticFolderName)
+  }
+
+  set staticFolder(value: string | null) {
+    this.staticFolderName = value
+  }
+
+  /** The URL path static files are served under, or null without a static folder. */
+  get staticUrlPath(): string | null {
+    if (this.staticUrlPathOption !== null) return this.staticUrlPathOption.replace(/\/+$/, '')
+    if (this.staticFolderName === null) return null
+    const base = this.staticFolderName.replace(/\/+$/, '').split('/').pop()!
+    return `/${base}`
+  }
+
+  set staticUrlPath(value: string | null) {
+    this.staticUrlPathOption = value
+  }
+
+  /** True when a static folder is configured. */
+  get hasStaticFolder(): boolean {
+    return this.staticFolderName !== null
+  }
+
+  // ------------------------------------------------------------------ routes
+
+  /**
+   * Registers a view for a URL rule. The view receives the rule's converted
+   * values (typed from the rule) and the context; its endpoint is its function
+   * name unless `endpoint` is given.
+   *
+   * @example
+   * ```ts
+   * app.route('/post/<int:id>', { methods: ['GET', 'POST'] }, function post({ id }) {
+   *   return { id }   // id: number
+   * })
+   * ```
+   */
+  route<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
+  route<R extends string>(rule: R, options: RouteOptions, view: View<RouteParams<R>>): View<RouteParams<R>>
+  route<R extends string>(
+    rule: R,
+    optionsOrView: RouteOptions | View<RouteParams<R>>,
+    maybeView?: View<RouteParams<R>>,
+  ): View<RouteParams<R>> {
+    const [options, view] =
+      typeof optionsOrView === 'function' ? [{}, optionsOrView] : [optionsOrView, maybeView]
+    if (typeof view !== 'function') throw new TypeError(`route('${rule}'): the last argument must be the view function`)
+    this.addUrlRule(rule, options.endpoint ?? null, view as View<never>, options)
+    return view
+  }
+
+  /**
+   * `route` with `methods: ['GET']`.
+   *
+   * @example
+   * ```ts
+   * app.get('/', function index() { return 'Hello' })
+   * ```
+   */
+  get<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
+  get<R extends string>(rule: R, options: Omit<RouteOptions, 'methods'>, view: View<RouteParams<R>>): View<RouteParams<R>>
+  get<R extends string>(rule: R, a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>, b?: View<RouteParams<R>>): View<RouteParams<R>> {
+    return this.#method('GET', rule, a, b)
+  }
+
+  /** `route` with `methods: ['POST']`. @example app.post('/login', function login() { ... }) */
+  post<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
+  post<R extends string>(rule: R, options: Omit<RouteOptions, 'methods'>, view: View<RouteParams<R>>): View<RouteParams<R>>
+  post<R extends string>(rule: R, a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>, b?: View<RouteParams<R>>): View<RouteParams<R>> {
+    return this.#method('POST', rule, a, b)
+  }
+
+  /** `route` with `methods: ['PUT']`. @example app.put('/items/<int:id>', function replaceItem({ id }) { ... }) */
+  put<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
+  put<R extends string>(rule: R, options: Omit<RouteOptions, 'methods'>, view: View<RouteParams<R>>): View<RouteParams<R>>
+  put<R extends string>(rule: R, a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>, b?: View<RouteParams<R>>): View<RouteParams<R>> {
+    return this.#method('PUT', rule, a, b)
+  }
+
+  /** `route` with `methods: ['PATCH']`. @example app.patch('/items/<int:id>', function updateItem({ id }) { ... }) */
+  patch<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
+  patch<R extends string>(rule: R, options: Omit<RouteOptions, 'methods'>, view: View<RouteParams<R>>): View<RouteParams<R>>
+  patch<R extends string>(rule: R, a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>, b?: View<RouteParams<R>>): View<RouteParams<R>> {
+    return this.#method('PATCH', rule, a, b)
+  }
+
+  /** `route` with `methods: ['DELETE']`. @example app.delete('/items/<int:id>', function deleteItem({ id }) { ... }) */
+  delete<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
+  delete<R extends string>(rule: R, options: Omit<RouteOptions, 'methods'>, view: View<RouteParams<R>>): View<RouteParams<R>>
+  delete<R extends string>(rule: R, a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>, b?: View<RouteParams<R>>): View<RouteParams<R>> {
+    return this.#method('DELETE', rule, a, b)
+  }
+
+  #method<R extends string>(
+    method: string,
+    rule: R,
+    a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>,
+    b?: View<RouteParams<R>>,
+  ): View<RouteParams<R>> {
+    if (typeof a === 'function') return this.route(rule, { methods: [method] }, a)
+    if (a && 'methods' in a) throw new TypeError(`Use route() to give methods; ${method.toLowerCase()}() sets them.`)
+    return this.route(rule, { ...a, methods: [method] }, b!)
+  }
+
+  // ------------------------------------------------------------------- hooks
+
+  /**
+   * Runs before each request (of this blueprint, on a blueprint). A returned
+   * value is the response and the view does not run.
+   *
+   * @example
+   * ```ts
+   * app.beforeRequest(() => { if (!session.get('userId')) return redirect('/login') })
+   * ```
+   */
+  beforeRequest<F extends BeforeRequestHook>(fn: F): F {
+    this.checkSetup('beforeRequest')
+    pushScoped(this.beforeRequestFuncs, null, fn)
+    return fn
+  }
+
+  /**
+   * Runs after each request, last registered first, with the response; may
+   * return a new one. Also runs for handled errors and the 500 page.
+   *
+   * @example
+   * ```ts
+   * app.afterRequest((res) => { res.headers.set('X-Frame-Options', 'DENY') })
+   * ```
+   */
+  afterRequest<F extends AfterRequestHook>(fn: F): F {
+    this.checkSetup('afterRequest')
+    pushScoped(this.afterRequestFuncs, null, fn)
+    return fn
+  }
+
+  /**
+   * Runs after every request, even when it failed, with the unhandled error or null.
+   *
+   * @example
+   * ```ts
+   * app.teardownRequest((error) => { if (error) metrics.failed++ })
+   * ```
+   */
+  teardownRequest<F extends TeardownHook>(fn: F): F {
+    this.checkSetup('teardownRequest')
+    pushScoped(this.teardownRequestFuncs, null, fn)
+    return fn
+  }
+
+  /**
+   * Adds variables to every template rendered for this app (or blueprint).
+   *
+   * @example
+   * ```ts
+   * app.contextProcessor(() => ({ siteName: 'Flaskr' }))
+   * ```
+   */
+  contextProcessor<F extends ContextProcessor>(fn: F): F {
+    this.checkSetup('contextProcessor')
+    pushScoped(this.templateContextProcessors, null, fn)
+    return fn
+  }
+
+  /**
+   * Changes matched URL values before the view (and `beforeRequest`) sees them.
+   *
+   * @example
+   * ```ts
+   * bp.urlValuePreprocessor((_endpoint, values) => { g.lang = values?.lang; delete values?.lang })
+   * ```
+   */
+  urlValuePreprocessor<F extends UrlValuePreprocessor>(fn: F): F {
+    this.checkSetup('urlValuePreprocessor')
+    pushScoped(this.urlValuePreprocessors, null, fn)
+    return fn
+  }
+
+  /**
+   * Fills in values for `urlFor` before it builds a URL.
+   *
+   * @example
+   * ```ts
+   * bp.urlDefaults((_endpoint, values) => { values.lang ??= g.lang })
+   * ```
+   */
+  urlDefaults<F extends UrlDefaultsFunction>(fn: F): F {
+    this.checkSetup('urlDefaults')
+    pushScoped(this.urlDefaultFunctions, null, fn)
+    return fn
+  }
+
+  /**
+   * Handles an error by HTTP status code or error class. Handlers are looked up
+   * by code first, then along the error's class chain, blueprint before app.
+   *
+   * @example
+   * ```ts
+   * app.errorHandler(404, () => [renderTemplate('404.html'), 404])
+   * app.errorHandler(ValidationError, (e) => [{ error: e.message }, 422])
+   * ```
+   */
+  errorHandler<E>(codeOrClass: number | ErrorClass<E>, handler: ErrorHandler<E>): ErrorHandler<E> {
+    this.checkSetup('errorHandler')
+    this.registerErrorHandler(null, codeOrClass, handler)
+    return handler
+  }
+
+  /** Stores an error handler under a scope. */
+  protected registerErrorHandler<E>(scope: Scope, codeOrClass: number | ErrorClass<E>, handler: ErrorHandler<E>): void {
+    const [cls, code] = errorKey(codeOrClass as number | ErrorClass)
+    let byCode = this.errorHandlerSpec.get(scope)
+    if (!byCode) this.errorHandlerSpec.set(scope, (byCode = new Map()))
+    let byClass = byCode.get(code)
+    if (!byClass) byCode.set(code, (byClass = new Map()))
+    byClass.set(cls, handler as ErrorHandler<never>)
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The fetch adapter: `app.fetch(Request) → Response`, for any host that
+ * speaks WHATWG fetch (Bun, Deno, workers) and for tests.
+ */
+import type { IncomingHttpHeaders } from 'node:http'
+import { Readable } from 'node:stream'
+import type { Phial } from '../app.ts'
+import { Context, contextStorage } from '../context.ts'
+import { needsTeardown } from '../dispatch.ts'
+import { Request } from '../http/request.ts'
+import type { Response } from '../http/response.ts'
+import { bodyStream, isBodiless } from './node.ts'
+
+type WebBody = ConstructorParameters<typeof globalThis.Response>[0]
+
+function toWebBody(response: Response, head: boolean): WebBody | null {
+  const body = response.body
+  if (head || body === null || isBodiless(response.status)) return null
+  if (typeof body === 'string' || body instanceof Uint8Array) return body as WebBody
+  if (body instanceof ReadableStream) return body
+  return Readable.toWeb(bodyStream(body)) as unknown as ReadableStream<Uint8Array>
+}
+
+/**
+ * Handles a WHATWG Request with the app and returns a WHATWG Response.
+ *
+ * @example
+ * ```ts
+ * const res = await handleFetch(app, new Request('http://localhost/hello'))
+ * await res.text()
+ * ```
+ */
+export async function handleFetch(app: Phial, webRequest: globalThis.Request, info: { remoteAddr?: string } = {}): Promise<globalThis.Response> {
+  const url = new URL(webRequest.url)
+  const headers: IncomingHttpHeaders = {}
+  webRequest.headers.forEach((value, name) => {
+    headers[name] = value
+  })
+  headers.host ??= url.host
+  const request = new Request(app, {
+    method: webRequest.method,
+    url: url.pathname + url.search,
+    headers,
+    remoteAddr: info.remoteAddr ?? null,
+    secure: url.protocol === 'https:',
+    body: webRequest.body ? Readable.fromWeb(webRequest.body as import('node:stream/web').ReadableStream) : null,
+  })
+  if (webRequest.body && headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) {
+    headers['transfer-encoding'] = 'chunked'
+  }
+  const ctx = new Context(app, request)
+  const response = await contextStorage.run(ctx, () => app.handle(ctx))
+  const out = new globalThis.Response(toWebBody(response, request.method === 'HEAD'), {
+    status: response.status,
+    headers: [...response.headers.entries()],
+  })
+  response.close()
+  if (needsTeardown(app, ctx)) await contextStorage.run(ctx, () => app.finishRequest(ctx))
+  return out
+}

@@ -1,0 +1,146 @@
+/**
+ * The Node adapter: the fast path. It reads `IncomingMessage` and writes
+ * `ServerResponse` directly; no WHATWG object is made.
+ */
+import { createReadStream } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { TLSSocket } from 'node:tls'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { Phial } from '../app.ts'
+import { Context, contextStorage } from '../context.ts'
+import { needsTeardown } from '../dispatch.ts'
+import { Request } from '../http/request.ts'
+import { FileBody, type Response } from '../http/response.ts'
+
+/** Statuses that never carry a body. */
+export function isBodiless(status: number): boolean {
+  return status === 204 || status === 304 || (status >= 100 && status < 200)
+}
+
+/** A Node stream for any streaming body. */
+export function bodyStream(body: unknown): Readable {
+  if (body instanceof Readable) return body
+  if (body instanceof FileBody) return createReadStream(body.path, { start: body.start, end: body.end })
+  if (body instanceof ReadableStream) return Readable.fromWeb(body as import('node:stream/web').ReadableStream)
+  return Readable.from(body as AsyncIterable<Uint8Array | string>)
+}
+
+function discard(body: unknown): void {
+  if (body instanceof Readable) body.destroy()
+  else if (body instanceof ReadableStream) void body.cancel().catch(() => {})
+}
+
+/**
+ * Writes a response to a Node `ServerResponse`. Resolves when the body has
+ * been handed to the socket (or the client went away).
+ *
+ * @example
+ * ```ts
+ * await writeNodeResponse(res, new Response('hi'), false)
+ * ```
+ */
+export function writeNodeResponse(res: ServerResponse, response: Response, head: boolean, closeConnection = false): void | Promise<void> {
+  const headers = response.headers.raw
+  const status = response.status
+  const body = response.body
+  if (closeConnection) headers.connection = 'close'
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    if (isBodiless(status)) {
+      delete headers['content-length']
+      res.writeHead(status, headers)
+      res.end()
+      return
+    }
+    if (headers['content-length'] === undefined) {
+      headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength)
+    }
+    res.writeHead(status, headers)
+    if (head) res.end()
+    else res.end(body)
+    return
+  }
+  if (body === null) {
+    if (!isBodiless(status) && headers['content-length'] === undefined) headers['content-length'] = '0'
+    res.writeHead(status, headers)
+    res.end()
+    return
+  }
+  if (body instanceof FileBody && headers['content-length'] === undefined) headers['content-length'] = String(body.length)
+  res.writeHead(status, headers)
+  if (head || isBodiless(status)) {
+    discard(body)
+    res.end()
+    return
+  }
+  return pipeline(bodyStream(body), res).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err
+  })
+}
+
+function fallback500(res: ServerResponse): void {
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
+  const body = 'Internal Server Error'
+  res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(body.length), connection: 'close' })
+  res.end(body)
+}
+
+async function serveNode(app: Phial, ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let response: Response
+  try {
+    response = await app.handle(ctx)
+  } catch (err) {
+    // only a propagated error (PROPAGATE_EXCEPTIONS) gets here
+    app.logger.error({ err, requestId: ctx.request.id }, `Exception on ${ctx.request.path} [${ctx.request.method}]`)
+    ctx.error = err
+    fallback500(res)
+    if (needsTeardown(app, ctx)) await app.finishRequest(ctx)
+    return
+  }
+  try {
+    // A body the client is still sending (a refused upload) cannot be left
+    // on a keep-alive connection.
+    const closeConnection = !req.complete && ctx.request.hasBody
+    const written = writeNodeResponse(res, response, req.method === 'HEAD', closeConnection)
+    if (written !== undefined) await written
+  } catch (err) {
+    app.logger.error({ err, requestId: ctx.request.id }, 'Failed to send the response')
+    fallback500(res)
+  } finally {
+    response.close()
+  }
+  if (needsTeardown(app, ctx)) await app.finishRequest(ctx)
+}
+
+/**
+ * A `(req, res)` listener for `node:http` / `node:https` servers, or any
+ * framework that takes one.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http'
+ * createServer(toNodeHandler(app)).listen(8000)
+ * ```
+ */
+export function toNodeHandler(app: Phial): (req: IncomingMessage, res: ServerResponse) => void {
+  void app.routeTable
+  return function phialNodeHandler(req: IncomingMessage, res: ServerResponse): void {
+    const request = new Request(app, {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      remoteAddr: req.socket.remoteAddress ?? null,
+      secure: (req.socket as TLSSocket).encrypted === true,
+      body: req,
+      raw: req,
+    })
+    const ctx = new Context(app, request)
+    contextStorage.run(ctx, serveNode, app, ctx, req, res).catch((err: unknown) => {
+      app.logger.error({ err }, 'Unexpected error in the Node adapter')
+      fallback500(res)
+    })
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * A node:http server around the app, with timeouts that protect against slow
+ * clients and a clean close that lets in-flight requests finish.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Phial } from '../app.ts'
+import { toNodeHandler } from './node.ts'
+
+/** Options of `app.run()` and {@link serve}. */
+export interface ServeOptions {
+  /** Default `127.0.0.1`. */
+  host?: string
+  /** Default 5000; 0 picks a free port. */
+  port?: number
+  /** Time to receive the request headers, ms (default 20 s; slowloris guard). */
+  headersTimeout?: number
+  /** Time to receive the whole request, ms (default 120 s). */
+  requestTimeout?: number
+  /** Idle keep-alive time, ms (default 5 s). */
+  keepAliveTimeout?: number
+  /** How long `close()` waits for in-flight requests before cutting them, ms (default 10 s). */
+  gracefulTimeout?: number
+  /** Print the "Running on" line (default true). */
+  announce?: boolean
+}
+
+/** A listening server. */
+export interface RunningServer {
+  readonly server: Server
+  readonly host: string
+  readonly port: number
+  /** `http://host:port` */
+  readonly url: string
+  /** Stops accepting, lets in-flight requests finish, then closes every connection. */
+  close(): Promise<void>
+}
+
+/** The safe defaults of the server timeouts. */
+export const SERVER_TIMEOUTS = { headersTimeout: 20_000, requestTimeout: 120_000, keepAliveTimeout: 5_000 } as const
+
+/**
+ * Applies Phial's timeouts to a Node server.
+ *
+ * @example
+ * ```ts
+ * const server = createServer(toNodeHandler(app))
+ * applyTimeouts(server, { keepAliveTimeout: 65_000 })
+ * ```
+ */
+export function applyTimeouts(server: Server, options: ServeOptions = {}): void {
+  server.headersTimeout = options.headersTimeout ?? SERVER_TIMEOUTS.headersTimeout
+  server.requestTimeout = options.requestTimeout ?? SERVER_TIMEOUTS.requestTimeout
+  server.keepAliveTimeout = options.keepAliveTimeout ?? SERVER_TIMEOUTS.keepAliveTimeout
+}
+
+/**
+ * Closes a server gracefully: no new connections, idle ones closed now,
+ * busy ones when their request ends or after `timeout` ms.
+ */
+export function closeGracefully(server: Server, timeout = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!server.listening) {
+      resolve()
+      return
+    }
+    const timer = setTimeout(() => server.closeAllConnections(), timeout)
+    timer.unref()
+    server.close((err) => {
+      clearTimeout(timer)
+      if (err) reject(err)
+      else resolve()
+    })
+    server.closeIdleConnections()
+  })
+}
+
+/**
+ * Serves the app on a port. `app.run()` calls this.
+ *
+ * @example
+ * ```ts
+ * const running = await serve(app, { port: 0 })
+ * await fetch(running.url + '/')
+ * await running.close()
+ * ```
+ */
+export async function serve(app: Phial, options: ServeOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1'
+  const server = createServer(toNodeHandler(app))
+  applyTimeouts(server, options)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 5000, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+  const shownHost = host.includes(':') ? `[${host}]` : host
+  const url = `http://${shownHost}:${port}`
+  if (options.announce !== false) {
+    app.logger.info(`Running on ${url} (debug: ${app.debug ? 'on' : 'off'}); press Ctrl+C to quit`)
+  }
+  return {
+    server,
+    host,
+    port,
+    url,
+    close: () => closeGracefully(server, options.gracefulTimeout),
+  }
+}

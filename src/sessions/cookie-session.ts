@@ -1,0 +1,109 @@
+/**
+ * The default session store: the whole session in a signed cookie
+ * (Flask's `SecureCookieSessionInterface`).
+ */
+import type { Phial } from '../app.ts'
+import type { Request } from '../http/request.ts'
+import type { Response } from '../http/response.ts'
+import { Session } from './session.ts'
+import { SessionInterface } from './interface.ts'
+import { BadSignature, SignatureExpired, URLSafeTimedSerializer } from './signing.ts'
+
+/** Adds a token to the `Vary` header once. */
+export function addVary(response: Response, token: string): void {
+  const current = response.headers.get('vary')
+  if (!current) {
+    response.headers.set('vary', token)
+    return
+  }
+  const lower = token.toLowerCase()
+  if (current.split(',').some((t) => t.trim().toLowerCase() === lower || t.trim() === '*')) return
+  response.headers.set('vary', `${current}, ${token}`)
+}
+
+/**
+ * Stores the session in a cookie signed with `SECRET_KEY` (HMAC-SHA256,
+ * timestamped, URL-safe base64 JSON), accepting cookies signed with any of
+ * `SECRET_KEY_FALLBACKS`. A tampered, expired or oversized cookie yields an
+ * empty session and a logged warning.
+ *
+ * @example
+ * ```ts
+ * app.sessionInterface = new SecureCookieSessionInterface({ salt: 'my-app-session' })
+ * ```
+ */
+export class SecureCookieSessionInterface extends SessionInterface {
+  readonly salt: string
+  readonly digestMethod: 'sha1' | 'sha256' | 'sha512'
+  #cache: { key: unknown; fallbacks: unknown; serializer: URLSafeTimedSerializer<Record<string, unknown>> } | null = null
+
+  constructor(options: { salt?: string; digestMethod?: 'sha1' | 'sha256' | 'sha512' } = {}) {
+    super()
+    this.salt = options.salt ?? 'cookie-session'
+    this.digestMethod = options.digestMethod ?? 'sha256'
+  }
+
+  /** The serializer for the app's current keys, or null without `SECRET_KEY`. */
+  getSigningSerializer(app: Phial): URLSafeTimedSerializer<Record<string, unknown>> | null {
+    const key = app.config.SECRET_KEY
+    if (!key) return null
+    const fallbacks = app.config.SECRET_KEY_FALLBACKS
+    const cached = this.#cache
+    if (cached && cached.key === key && cached.fallbacks === fallbacks) return cached.serializer
+    const keys = [...(fallbacks ?? []), key]
+    const serializer = new URLSafeTimedSerializer<Record<string, unknown>>(keys, {
+      salt: this.salt,
+      signerOptions: { keyDerivation: 'hmac', digestMethod: this.digestMethod },
+    })
+    this.#cache = { key, fallbacks, serializer }
+    return serializer
+  }
+
+  openSession(app: Phial, request: Request): Session {
+    const serializer = this.getSigningSerializer(app)
+    if (serializer === null) return this.makeNullSession(app)
+    const value = request.cookies[this.cookieName(app)]
+    if (!value) return new Session(null)
+    const log = app.logger
+    if (value.length > app.config.MAX_COOKIE_SIZE * 2) {
+      log.warn({ size: value.length }, 'Ignoring an oversized session cookie')
+      return new Session(null)
+    }
+    try {
+      const data = serializer.loads(value, { maxAge: app.config.PERMANENT_SESSION_LIFETIME })
+      if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new BadSignature('not an object')
+      return new Session(data, false)
+    } catch (err) {
+      if (err instanceof SignatureExpired) log.info('Ignoring an expired session cookie')
+      else log.warn({ reason: (err as Error).message }, 'Ignoring a session cookie with a bad signature')
+      return new Session(null)
+    }
+  }
+
+  saveSession(app: Phial, session: Session, response: Response): void {
+    const name = this.cookieName(app)
+    const options = this.cookieOptions(app)
+    if (session.accessed) addVary(response, 'Cookie')
+    if (session.isEmpty) {
+      if (session.modified) {
+        response.deleteCookie(name, options)
+        addVary(response, 'Cookie')
+      }
+      return
+    }
+    if (!this.shouldSetCookie(app, session)) return
+    const serializer = this.getSigningSerializer(app)
+    if (serializer === null) return
+    const value = serializer.dumps(session.toJSON())
+    const expires = this.expirationTime(app, session)
+    response.setCookie(name, value, { ...options, expires })
+    addVary(response, 'Cookie')
+    const size = name.length + value.length
+    if (size > app.config.MAX_COOKIE_SIZE) {
+      app.logger.warn(
+        { size, limit: app.config.MAX_COOKIE_SIZE },
+        `The session cookie is ${size} bytes, larger than MAX_COOKIE_SIZE: browsers may ignore it. Store less in the session, or use a server-side session store.`,
+      )
+    }
+  }
+}

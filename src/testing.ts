@@ -1,0 +1,363 @@
+/**
+ * The test client (Werkzeug's): requests dispatched in-process, no socket,
+ * with a cookie jar and redirect following.
+ */
+import { randomBytes } from 'node:crypto'
+import type { IncomingHttpHeaders } from 'node:http'
+import { Readable } from 'node:stream'
+import type { Phial } from './app.ts'
+import { Context, contextStorage } from './context.ts'
+import { Request } from './http/request.ts'
+import { HeaderMap } from './http/headers.ts'
+import { FileBody, Response } from './http/response.ts'
+import { encodeQuery } from './http/url.ts'
+import { bodyStream, isBodiless } from './server/node.ts'
+import type { Session } from './sessions/session.ts'
+
+/** A file to upload with the test client. */
+export interface TestFile {
+  content: string | Uint8Array
+  filename?: string
+  contentType?: string
+}
+
+/** Options of a test request. */
+export interface TestRequestInit {
+  method?: string
+  /** Query values, added to those in the path. */
+  query?: Record<string, unknown>
+  headers?: Record<string, string | string[]>
+  /** A JSON body. */
+  json?: unknown
+  /** Form fields (urlencoded, or multipart when `files` is given). */
+  form?: Record<string, string | number | Array<string | number>>
+  /** Files by field name (multipart). */
+  files?: Record<string, TestFile | TestFile[]>
+  /** A raw body. */
+  data?: string | Uint8Array
+  /** The Content-Type of `data`. */
+  contentType?: string
+  /** Follow redirects (max 20). */
+  followRedirects?: boolean
+  /** The client address (default 127.0.0.1). */
+  remoteAddr?: string
+  /** `http` or `https` (default http). */
+  scheme?: 'http' | 'https'
+}
+
+/** A response as the test client saw it, body read. */
+export class TestResponse {
+  readonly status: number
+  readonly statusText: string
+  readonly headers: HeaderMap
+  /** The body bytes. */
+  readonly data: Buffer
+  /** The request that produced it. */
+  readonly request: Request
+  /** Earlier responses, when redirects were followed. */
+  history: TestResponse[] = []
+  #json: { value: unknown } | null = null
+
+  constructor(response: Response, data: Buffer, request: Request) {
+    this.status = response.status
+    this.statusText = response.statusText
+    this.headers = response.headers
+    this.data = data
+    this.request = request
+  }
+
+  /** The body as UTF-8 text. */
+  get text(): string {
+    return this.data.toString('utf8')
+  }
+
+  /** The body parsed as JSON (throws when it is not JSON). */
+  get json(): any {
+    if (this.#json === null) this.#json = { value: JSON.parse(this.text) }
+    return this.#json.value
+  }
+
+  /** The mimetype without parameters. */
+  get mimetype(): string | null {
+    const ct = this.headers.get('content-type')
+    return ct ? ct.split(';')[0]!.trim().toLowerCase() : null
+  }
+
+  /** The `Location` header. */
+  get location(): string | null {
+    return this.headers.get('location')
+  }
+}
+
+interface JarCookie {
+  value: string
+  path: string
+  expires: number | null
+}
+
+function encodeMultipart(form: TestRequestInit['form'], files: NonNullable<TestRequestInit['files']>): { body: Buffer; contentType: string } {
+  const boundary = `----phialtest${randomBytes(12).toString('hex')}`
+  const chunks: Buffer[] = []
+  const quote = (s: string): string => s.replace(/"/g, '%22').replace(/\r|\n/g, ' ')
+  for (const [name, value] of Object.entries(form ?? {})) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${item}\r\n`))
+    }
+  }
+  for (const [name, value] of Object.entries(files)) {
+    for (const file of Array.isArray(value) ? value : [value]) {
+      const filename = file.filename ?? 'file'
+      chunks.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"; filename="${quote(filename)}"\r\n` +
+            `Content-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`,
+        ),
+        Buffer.from(file.content),
+        Buffer.from('\r\n'),
+      )
+    }
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`))
+  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` }
+}
+
+/**
+ * Builds a {@link Request} from a path and test options, as the test client
+ * and `app.testRequestContext` do.
+ *
+ * @example
+ * ```ts
+ * const req = buildTestRequest(app, '/search?q=x', { method: 'POST', json: { a: 1 } })
+ * ```
+ */
+export function buildTestRequest(app: Phial, path: string, init: TestRequestInit = {}, cookieHeader?: string): Request {
+  const headers: IncomingHttpHeaders = { host: 'localhost', 'user-agent': 'Phial-TestClient' }
+  for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v as string
+  let body: Buffer | null = null
+  if (init.json !== undefined) {
+    body = Buffer.from(JSON.stringify(init.json))
+    headers['content-type'] ??= 'application/json'
+  } else if (init.files !== undefined) {
+    const encoded = encodeMultipart(init.form, init.files)
+    body = encoded.body
+    headers['content-type'] ??= encoded.contentType
+  } else if (init.form !== undefined) {
+    body = Buffer.from(encodeQuery(init.form))
+    headers['content-type'] ??= 'application/x-www-form-urlencoded'
+  } else if (init.data !== undefined) {
+    body = Buffer.from(init.data)
+    if (init.contentType) headers['content-type'] ??= init.contentType
+  }
+  if (body !== null) headers['content-length'] = String(body.length)
+  if (cookieHeader) headers.cookie = headers.cookie ? `${headers.cookie}; ${cookieHeader}` : cookieHeader
+  let url = path.startsWith('/') ? path : `/${path}`
+  if (init.query) {
+    const qs = encodeQuery(init.query)
+    if (qs) url += (url.includes('?') ? '&' : '?') + qs
+  }
+  return new Request(app, {
+    method: (init.method ?? 'GET').toUpperCase(),
+    url,
+    headers,
+    remoteAddr: init.remoteAddr ?? '127.0.0.1',
+    secure: init.scheme === 'https',
+    body,
+  })
+}
+
+async function readAll(response: Response, head: boolean): Promise<Buffer> {
+  const body = response.body
+  if (head || body === null || isBodiless(response.status)) {
+    if (body !== null && typeof body === 'object' && !(body instanceof Uint8Array) && !(body instanceof FileBody)) {
+      if (body instanceof Readable) body.destroy()
+    }
+    return Buffer.alloc(0)
+  }
+  if (typeof body === 'string') return Buffer.from(body)
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+  const chunks: Buffer[] = []
+  for await (const chunk of bodyStream(body)) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+  return Buffer.concat(chunks)
+}
+
+/**
+ * Sends requests to an app in-process. Get one with `app.testClient()`.
+ *
+ * @example
+ * ```ts
+ * const client = app.testClient()
+ * const res = await client.get('/user/1', { query: { tab: 'posts' } })
+ * expect(res.json).toEqual({ id: 1 })
+ * await client.post('/login', { form: { username: 'a', password: 'b' }, followRedirects: true })
+ * ```
+ */
+export class TestClient {
+  readonly app: Phial
+  readonly #jar = new Map<string, JarCookie>()
+
+  constructor(app: Phial) {
+    this.app = app
+  }
+
+  /** Sends a request with any method. */
+  async open(path: string, init: TestRequestInit = {}): Promise<TestResponse> {
+    const first = await this.#once(path, init)
+    if (!init.followRedirects) return first
+    const history: TestResponse[] = []
+    let current = first
+    let method = (init.method ?? 'GET').toUpperCase()
+    let options = init
+    while (current.status >= 300 && current.status < 400 && current.location) {
+      if (history.length >= 20) throw new Error('The test client followed more than 20 redirects')
+      history.push(current)
+      const target = new URL(current.location, `http://localhost${current.request.path}`)
+      if (current.status === 307 || current.status === 308) {
+        options = { ...options, query: undefined }
+      } else {
+        method = method === 'HEAD' ? 'HEAD' : 'GET'
+        options = { headers: options.headers, remoteAddr: options.remoteAddr, scheme: options.scheme }
+      }
+      current = await this.#once(target.pathname + target.search, { ...options, method })
+    }
+    current.history = history
+    return current
+  }
+
+  /** GET `path`. @example await client.get('/', { query: { page: 2 } }) */
+  get(path: string, init: Omit<TestRequestInit, 'method'> = {}): Promise<TestResponse> {
+    return this.open(path, { ...init, method: 'GET' })
+  }
+
+  /** POST `path`. @example await client.post('/api/items', { json: { name: 'x' } }) */
+  post(path: string, init: Omit<TestRequestInit, 'method'> = {}): Promise<TestResponse> {
+    return this.open(path, { ...init, method: 'POST' })
+  }
+
+  /** PUT `path`. @example await client.put('/api/items/1', { json: { name: 'y' } }) */
+  put(path: string, init: Omit<TestRequestInit, 'method'> = {}): Promise<TestResponse> {
+    return this.open(path, { ...init, method: 'PUT' })
+  }
+
+  /** PATCH `path`. @example await client.patch('/api/items/1', { json: { done: true } }) */
+  patch(path: string, init: Omit<TestRequestInit, 'method'> = {}): Promise<TestResponse> {
+    return this.open(path, { ...init, method: 'PATCH' })
+  }
+
+  /** DELETE `path`. @example await client.delete('/api/items/1') */
+  delete(path: string, init: Omit<TestRequestInit, 'method'> = {}): Promise<TestResponse> {
+    return this.open(path, { ...init, method: 'DELETE' })
+  }
+
+  /** HEAD `path`. @example await client.head('/') */
+  head(path: string, init: Omit<TestRequestInit, 'method'> = {}): Promise<TestResponse> {
+    return this.open(path, { ...init, method: 'HEAD' })
+  }
+
+  /** OPTIONS `path`. @example (await client.options('/')).headers.get('allow') */
+  options(path: string, init: Omit<TestRequestInit, 'method'> = {}): Promise<TestResponse> {
+    return this.open(path, { ...init, method: 'OPTIONS' })
+  }
+
+  /** A cookie in the jar, or undefined. */
+  getCookie(name: string): string | undefined {
+    const cookie = this.#jar.get(name)
+    if (!cookie) return undefined
+    if (cookie.expires !== null && cookie.expires <= Date.now()) {
+      this.#jar.delete(name)
+      return undefined
+    }
+    return cookie.value
+  }
+
+  /** Puts a cookie in the jar. */
+  setCookie(name: string, value: string, options: { path?: string } = {}): void {
+    this.#jar.set(name, { value, path: options.path ?? '/', expires: null })
+  }
+
+  /** Removes a cookie from the jar. */
+  deleteCookie(name: string): void {
+    this.#jar.delete(name)
+  }
+
+  /**
+   * Opens the session the next request would see, lets `fn` change it, and
+   * stores the result in the cookie jar (Flask's `session_transaction`).
+   *
+   * @example
+   * ```ts
+   * await client.sessionTransaction((session) => { session.set('userId', 1) })
+   * ```
+   */
+  async sessionTransaction(fn: (session: Session) => unknown, path = '/'): Promise<void> {
+    const app = this.app
+    const request = buildTestRequest(app, path, {}, this.#cookieHeader(path))
+    const ctx = new Context(app, request)
+    await contextStorage.run(ctx, async () => {
+      const iface = app.sessionInterface
+      const session = await iface.openSession(app, request)
+      if (iface.isNullSession(session)) {
+        throw new Error('Session backend did not open a session. Check the configuration (is SECRET_KEY set?)')
+      }
+      await fn(session)
+      const response = new Response('')
+      await iface.saveSession(app, session, response)
+      this.#store(response.headers.getSetCookie())
+    })
+  }
+
+  #cookieHeader(path: string): string {
+    const now = Date.now()
+    const parts: string[] = []
+    for (const [name, cookie] of this.#jar) {
+      if (cookie.expires !== null && cookie.expires <= now) {
+        this.#jar.delete(name)
+        continue
+      }
+      if (path === cookie.path || path.startsWith(cookie.path.endsWith('/') ? cookie.path : `${cookie.path}/`)) {
+        parts.push(`${name}=${cookie.value}`)
+      }
+    }
+    return parts.join('; ')
+  }
+
+  #store(setCookies: string[]): void {
+    for (const header of setCookies) {
+      const [pair, ...attrs] = header.split(';')
+      const eq = pair!.indexOf('=')
+      if (eq <= 0) continue
+      const name = pair!.slice(0, eq).trim()
+      const value = pair!.slice(eq + 1).trim()
+      let path = '/'
+      let expires: number | null = null
+      for (const attr of attrs) {
+        const [k, ...rest] = attr.split('=')
+        const key = k!.trim().toLowerCase()
+        const v = rest.join('=').trim()
+        if (key === 'path' && v) path = v
+        else if (key === 'max-age') expires = Date.now() + Number(v) * 1000
+        else if (key === 'expires' && expires === null) expires = Date.parse(v)
+      }
+      if (expires !== null && expires <= Date.now()) this.#jar.delete(name)
+      else this.#jar.set(name, { value, path, expires })
+    }
+  }
+
+  async #once(path: string, init: TestRequestInit): Promise<TestResponse> {
+    const app = this.app
+    const pathOnly = path.split('?')[0]!
+    const request = buildTestRequest(app, path, init, this.#cookieHeader(pathOnly))
+    const ctx = new Context(app, request)
+    const head = request.method === 'HEAD'
+    const { response, data } = await contextStorage.run(ctx, async () => {
+      const response = await app.handle(ctx)
+      try {
+        return { response, data: await readAll(response, head) }
+      } finally {
+        response.close()
+        await app.finishRequest(ctx)
+      }
+    })
+    this.#store(response.headers.getSetCookie())
+    return new TestResponse(response, data, request)
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The types views, hooks and handlers are written against.
+ */
+import type { Readable } from 'node:stream'
+import type { Context } from './context.ts'
+import type { HeaderMap, HeadersInit } from './http/headers.ts'
+import type { Response } from './http/response.ts'
+
+/** Anything JSON-serialisable that a view may return as a JSON body. */
+export type JsonBody = { [key: string]: unknown } | unknown[]
+
+/** A body a view can return: it becomes a {@link Response}. */
+export type ResponseValue =
+  | Response
+  | globalThis.Response
+  | string
+  | Uint8Array
+  | Readable
+  | AsyncIterable<Uint8Array | string>
+  | Generator<Uint8Array | string>
+  | ReadableStream<Uint8Array>
+  | JsonBody
+
+/**
+ * What a view returns: a body, or a Flask-style tuple `[body, status]`,
+ * `[body, status, headers]` or `[body, headers]` (headers as a HeaderMap or
+ * WHATWG Headers). An array whose second item is a status code is read as a
+ * tuple; to send such an array as JSON, return `jsonify([...])`.
+ */
+export type ViewReturn =
+  | ResponseValue
+  | [ResponseValue, number]
+  | [ResponseValue, number, HeadersInit | Headers]
+  | [ResponseValue, HeaderMap | Headers]
+
+/**
+ * A view function: the converted URL values, then the request context.
+ *
+ * @example
+ * ```ts
+ * const show: View<{ id: number }> = ({ id }, ctx) => ({ id, path: ctx.request.path })
+ * ```
+ */
+export type View<A = Record<string, unknown>> = (args: A, ctx: Context) => ViewReturn | Promise<ViewReturn>
+
+/** A `beforeRequest` hook: return a value to answer the request without the view. */
+export type BeforeRequestHook = (ctx: Context) => ViewReturn | void | Promise<ViewReturn | void>
+
+/** An `afterRequest` hook: change or replace the response (returning nothing keeps it). */
+export type AfterRequestHook = (response: Response, ctx: Context) => Response | void | Promise<Response | void>
+
+/** A teardown hook: runs after every request, with the unhandled error if there was one. */
+export type TeardownHook = (error: unknown, ctx: Context) => unknown
+
+/** Changes the matched URL values before the view sees them (Flask's `url_value_preprocessor`). */
+export type UrlValuePreprocessor = (endpoint: string | null, values: Record<string, unknown> | null) => void
+
+/** Fills in URL values for `urlFor` (Flask's `url_defaults`). */
+export type UrlDefaultsFunction = (endpoint: string, values: Record<string, unknown>) => void
+
+/** Handles an error raised during a request. */
+export type ErrorHandler<E = unknown> = (error: E, ctx: Context) => ViewReturn | Promise<ViewReturn>
+
+/** Adds variables to every template context. */
+export type ContextProcessor = () => Record<string, unknown> | Promise<Record<string, unknown>>
+
+/** Adds names to the `phial shell` REPL. */
+export type ShellContextProcessor = () => Record<string, unknown>
+
+/** A class of error (`TypeError`, `NotFound`, your own). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ErrorClass<E = unknown> = abstract new (...args: any[]) => E
+
+/**
+ * Options of `route`, `get`, `post`, … and `addUrlRule`.
+ *
+ * @example
+ * ```ts
+ * app.route('/users/', { methods: ['GET', 'POST'], defaults: { page: 1 }, endpoint: 'users' }, listUsers)
+ * ```
+ */
+export interface RouteOptions {
+  /** Allowed methods (default `['GET']`); HEAD comes with GET, OPTIONS is automatic. */
+  methods?: readonly string[]
+  /** The endpoint name; defaults to the view function's name. */
+  endpoint?: string
+  /** Redirect `/foo` to `/foo/` for a rule with a trailing slash (default true). */
+  strictSlashes?: boolean
+  /** Values passed to the view when the rule does not capture them. */
+  defaults?: Record<string, unknown>
+  /** Redirect (308) this rule to another URL: a rule string or a function of the values. */
+  redirectTo?: string | ((values: Record<string, unknown>) => string)
+  /** Answer OPTIONS automatically (default: `PROVIDE_AUTOMATIC_OPTIONS`). */
+  provideAutomaticOptions?: boolean
+  /** Do not read the body before the view: read `request.stream` yourself. */
+  streamBody?: boolean
+}
