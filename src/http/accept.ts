@@ -356,7 +356,7 @@ export class LanguageAccept extends Accept {
     if (exact !== null) return exact
     // The client's primary tags against the candidates ("en-US" accepts "en").
     const primary = (tag: string): string => this.normalize(tag).split('-', 1)[0]
-    const clientPrimary = new LanguageAccept([...this].map(([value, q]) => [primary(value), q] as const))
+    const clientPrimary = new Accept([...this].map(([value, q]) => [primary(value), q] as const))
     const byClient = clientPrimary.bestMatch(list)
     if (byClient !== null) return byClient
     // The candidates' primary tags against the client ("en" accepts "en-GB").
