@@ -392,7 +392,14 @@ export class CharsetAccept extends Accept {
   }
 }
 
-/** The kinds of header {@link parseAccept} knows. */
+/**
+ * The kinds of header {@link parseAccept} knows.
+ *
+ * @example
+ * ```ts
+ * const kind: AcceptKind = 'language'
+ * ```
+ */
 export type AcceptKind = 'mime' | 'language' | 'charset' | 'encoding'
 
 /**

@@ -6,7 +6,14 @@
 import { BadRequest, ClientDisconnected, HTTPException, RequestEntityTooLarge } from './exceptions.ts'
 import { ImmutableMultiDict } from './multidict.ts'
 
-/** Options of {@link readBody}. */
+/**
+ * Options of {@link readBody}.
+ *
+ * @example
+ * ```ts
+ * const options: ReadBodyOptions = { limit: app.config.MAX_CONTENT_LENGTH, declaredLength: request.contentLength }
+ * ```
+ */
 export interface ReadBodyOptions {
   /** Most bytes to accept (`MAX_CONTENT_LENGTH`); null for no limit. */
   limit: number | null
@@ -188,7 +195,14 @@ export function parseJson(buf: Buffer | Uint8Array | string): unknown {
 
 // ------------------------------------------------------------- urlencoded
 
-/** Options of {@link parseUrlencoded}. */
+/**
+ * Options of {@link parseUrlencoded}.
+ *
+ * @example
+ * ```ts
+ * parseUrlencoded(body, { maxParts: 1000 } satisfies UrlencodedOptions)
+ * ```
+ */
 export interface UrlencodedOptions {
   /** Most `key=value` parts to accept (`MAX_FORM_PARTS`); more is a 413. Null for no limit. */
   maxParts?: number | null
@@ -265,7 +279,14 @@ export function parseUrlencoded(buf: Buffer | Uint8Array | string, options: Urle
 
 // ----------------------------------------------------------- Content-Type
 
-/** A parsed `Content-Type`: the lower-case mimetype and its parameters. */
+/**
+ * A parsed `Content-Type`: the lower-case mimetype and its parameters.
+ *
+ * @example
+ * ```ts
+ * const { mimetype, params }: ContentType = parseContentType('text/plain; charset=utf-8')
+ * ```
+ */
 export interface ContentType {
   /** `type/subtype`, lower-case, or `''` when there is no header. */
   mimetype: string

@@ -63,7 +63,14 @@ export function statusTitle(code: number): string {
   return TITLES[code] ?? 'Unknown Error'
 }
 
-/** Options every {@link HTTPException} constructor accepts. */
+/**
+ * Options every {@link HTTPException} constructor accepts.
+ *
+ * @example
+ * ```ts
+ * throw new BadRequest('Bad date.', { cause: err })
+ * ```
+ */
 export interface HTTPExceptionOptions {
   /** Send this response as is instead of the error page (`abort(response)`). */
   response?: Response | null
@@ -520,7 +527,14 @@ export class PreconditionRequired extends HTTPException {
     'This request is required to be conditional; try using "If-Match" or "If-Unmodified-Since".'
 }
 
-/** Options of the errors that can say when to retry. */
+/**
+ * Options of the errors that can say when to retry (429, 503).
+ *
+ * @example
+ * ```ts
+ * const options: RetryAfterOptions = { retryAfter: new Date(Date.now() + 60_000) }
+ * ```
+ */
 export interface RetryAfterOptions extends HTTPExceptionOptions {
   /** Seconds to wait, or the date after which to retry (`Retry-After`). */
   retryAfter?: number | Date | null
@@ -688,7 +702,16 @@ export class HTTPVersionNotSupported extends HTTPException {
 
 // ------------------------------------------------------------- by code
 
-/** An HTTP exception class (any constructor signature), as {@link exceptionForCode} returns. */
+/**
+ * An HTTP exception class (any constructor signature), as
+ * {@link exceptionForCode} returns; error handlers may be keyed by one.
+ *
+ * @example
+ * ```ts
+ * const cls: HTTPExceptionClass | undefined = exceptionForCode(404)
+ * cls?.code // 404
+ * ```
+ */
 export type HTTPExceptionClass = (abstract new (...args: never[]) => HTTPException) & {
   code: number | null
   description: string

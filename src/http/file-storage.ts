@@ -8,7 +8,15 @@ import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { parseContentType } from './body.ts'
 
-/** What a {@link FileStorage} is made of. Give `data` (in memory) or `path` (on disk). */
+/**
+ * What a {@link FileStorage} is made of. Give `data` (in memory) or `path`
+ * (on disk).
+ *
+ * @example
+ * ```ts
+ * new FileStorage({ name: 'doc', filename: 'a.txt', contentType: 'text/plain', data: 'hello' })
+ * ```
+ */
 export interface FileStorageInit {
   /** The form field name. */
   name?: string

@@ -5,16 +5,16 @@
  * reach an object prototype.
  */
 
-/** What a {@link MultiDict} can be built from: `[key, value]` pairs or a record (array values add one pair each). */
+/**
+ * What a {@link MultiDict} can be built from: `[key, value]` pairs or a
+ * record (array values add one pair each).
+ *
+ * @example
+ * ```ts
+ * const init: MultiDictInit<string> = { tag: ['a', 'b'], page: '1' }
+ * ```
+ */
 export type MultiDictInit<V> = Iterable<readonly [string, V]> | Record<string, V | readonly V[]>
-
-/** Options of {@link MultiDict.get} that convert the value. */
-export interface GetOptions<V, T> {
-  /** Converts the raw value; a throw (or a `NaN` result) means "no usable value": `default` is returned. */
-  type: (value: V) => T
-  /** Returned when the key is missing or `type` rejects the value. */
-  default?: T
-}
 
 /**
  * A mapping of keys to one or more values, in insertion order.

@@ -14,7 +14,14 @@ import { BadRequest, ClientDisconnected, HTTPException, RequestEntityTooLarge } 
 import { FileStorage } from './file-storage.ts'
 import { ImmutableMultiDict } from './multidict.ts'
 
-/** Limits of {@link parseMultipart} (the app passes its config). */
+/**
+ * Limits of {@link parseMultipart} (the app passes its config).
+ *
+ * @example
+ * ```ts
+ * const options: MultipartOptions = { maxFormMemorySize: 500_000, maxFormParts: 1000, maxContentLength: 16 << 20 }
+ * ```
+ */
 export interface MultipartOptions {
   /** Most bytes of one non-file field (`MAX_FORM_MEMORY_SIZE`, default 500 000); more is a 413. Null: no limit. */
   maxFormMemorySize?: number | null
@@ -28,7 +35,15 @@ export interface MultipartOptions {
   tmpDir?: string
 }
 
-/** What {@link parseMultipart} gives. */
+/**
+ * What {@link parseMultipart} gives.
+ *
+ * @example
+ * ```ts
+ * const result: MultipartResult = await parseMultipart(req, contentType)
+ * request.onCleanup(result.cleanup)
+ * ```
+ */
 export interface MultipartResult {
   form: ImmutableMultiDict<string>
   files: ImmutableMultiDict<FileStorage>
@@ -36,11 +51,32 @@ export interface MultipartResult {
   cleanup(): Promise<void>
 }
 
-/** Werkzeug's `MAX_FORM_MEMORY_SIZE` default. */
+/**
+ * Werkzeug's `MAX_FORM_MEMORY_SIZE` default, used when the option is left out.
+ *
+ * @example
+ * ```ts
+ * app.config.setDefault('MAX_FORM_MEMORY_SIZE', DEFAULT_MAX_FORM_MEMORY_SIZE)
+ * ```
+ */
 export const DEFAULT_MAX_FORM_MEMORY_SIZE = 500_000
-/** Werkzeug's `MAX_FORM_PARTS` default. */
+/**
+ * Werkzeug's `MAX_FORM_PARTS` default, used when the option is left out.
+ *
+ * @example
+ * ```ts
+ * app.config.setDefault('MAX_FORM_PARTS', DEFAULT_MAX_FORM_PARTS)
+ * ```
+ */
 export const DEFAULT_MAX_FORM_PARTS = 1000
-/** Files above this size are spooled to disk. */
+/**
+ * Uploaded files larger than this (512 KiB) are spooled to a temporary file.
+ *
+ * @example
+ * ```ts
+ * parseMultipart(req, ct, { spoolThreshold: DEFAULT_SPOOL_THRESHOLD * 4 })
+ * ```
+ */
 export const DEFAULT_SPOOL_THRESHOLD = 512 * 1024
 
 const NO_CLEANUP = (): Promise<void> => Promise.resolve()
