@@ -62,7 +62,8 @@ function convert(converter: BaseConverter, check: RegExp, value: unknown, index:
   }
   const raw = text.indexOf('%') === -1 ? text : decode(text)
   if (raw === null || !check.test(raw)) {
-    throw new RejectedValue(index, `it becomes '${text}', which does not match the converter's pattern ${converter.regex}`)
+    const shown = raw === null ? `'${text}' is not valid percent-encoding` : `'${raw}' does not match the converter's pattern ${converter.regex}`
+    throw new RejectedValue(index, shown)
   }
   return text
 }

@@ -9,7 +9,7 @@
  * Arguments given to a converter in a rule: positional ones in order, keyword
  * ones by name. Values are Python-like literals turned into JS values:
  * integers and floats → `number`, `True`/`False` → `boolean`, `None` →
- * `null`, quoted or bare words → `string`.
+ * `null`, quoted (no escapes, as in Werkzeug) or bare words → `string`.
  *
  * @example
  * ```ts
@@ -70,14 +70,10 @@ export function parseConverterArgs(source: string): ConverterArgs {
     let value: unknown
     const quote = source[pos]
     if (quote === '"' || quote === "'") {
-      let text = ''
-      let i = pos + 1
-      for (; i < n && source[i] !== quote; i++) {
-        if (source[i] === '\\' && i + 1 < n) i++
-        text += source[i]
-      }
-      if (i >= n) throw new Error(`unterminated string in converter arguments '${source}'`)
-      value = text
+      // as in Werkzeug, no escapes: the string ends at the next quote of its kind
+      const i = source.indexOf(quote, pos + 1)
+      if (i === -1) throw new Error(`unterminated string in converter arguments '${source}'`)
+      value = source.slice(pos + 1, i)
       pos = i + 1
       while (pos < n && (source[pos] === ' ' || source[pos] === '\t')) pos++
       if (pos < n && source[pos] !== ',') {

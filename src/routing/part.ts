@@ -72,7 +72,7 @@ export class DynamicPart {
     if (suffixed) source += '(?<!/)(/?)'
     source += '$'
     this.regex = new RegExp(source, 'su')
-    this.key = (final ? 'F' : 'S') + source
+    this.key = (final ? 'F' : 'S') + weight.argumentWeights.join(',') + ':' + source
     this.final = final
     this.suffixed = suffixed
     this.weight = weight

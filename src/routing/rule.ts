@@ -192,7 +192,9 @@ export class Rule {
   _bind(map: UrlMap): void {
     const rule = this.rule
     if (this._error !== null) throw this._error
-    if (this.map !== null && this.map !== map) throw new RuleError(rule, 'the rule is already added to another UrlMap')
+    if (this.map !== null) {
+      throw new RuleError(rule, `the rule is already added to ${this.map === map ? 'this' : 'another'} UrlMap`)
+    }
     const tokens0 = this._tokens as RuleToken[]
     this.strictSlashes = this._strictOption ?? map.strictSlashes
     this.mergeSlashes = this._mergeOption ?? map.mergeSlashes

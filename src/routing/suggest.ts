@@ -4,19 +4,22 @@
  * @module
  */
 
+/** Edit distance where swapping two neighbours counts as one edit. */
 function distance(a: string, b: string): number {
-  const row: number[] = []
-  for (let j = 0; j <= b.length; j++) row.push(j)
+  const d: number[][] = []
+  for (let i = 0; i <= a.length; i++) {
+    d.push([i])
+    for (let j = 1; j <= b.length; j++) d[i].push(i === 0 ? j : 0)
+  }
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]
-    row[0] = i
     for (let j = 1; j <= b.length; j++) {
-      const up = row[j]
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1))
-      diagonal = up
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2][j - 2] + 1)
+      d[i][j] = best
     }
   }
-  return row[b.length]
+  return d[a.length][b.length]
 }
 
 /**
