@@ -14,6 +14,7 @@ import { Scaffold, type ScaffoldOptions } from './scaffold.ts'
 import { SecureCookieSessionInterface } from './sessions/cookie-session.ts'
 import type { SessionInterface } from './sessions/interface.ts'
 import { createLogger } from './logging.ts'
+import { appcontextPushed } from './signals.ts'
 import { handleRequest, teardown } from './dispatch.ts'
 import { buildUrl, type UrlForOptions } from './url-for.ts'
 import { handleFetch } from './server/fetch.ts'
@@ -292,6 +293,7 @@ export class Phial extends Scaffold {
    */
   appContext<T>(fn: (ctx: Context) => T): T {
     const ctx = new Context(this, null)
+    if (appcontextPushed.receiversCount > 0) contextStorage.run(ctx, () => appcontextPushed.send(this, {}))
     let result: T
     try {
       result = contextStorage.run(ctx, fn, ctx)

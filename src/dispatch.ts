@@ -11,6 +11,7 @@ import { Response } from './http/response.ts'
 import { isThenable, toResponse } from './make-response.ts'
 import type { RouteEntry } from './route-table.ts'
 import {
+  appcontextPushed,
   appcontextPopped,
   appcontextTearingDown,
   gotRequestException,
@@ -176,6 +177,7 @@ export async function handleRequest(app: Phial, ctx: Context): Promise<Response>
   try {
     let rv: unknown
     try {
+      if (appcontextPushed.receiversCount > 0) appcontextPushed.send(app, {})
       if (requestStarted.receiversCount > 0) requestStarted.send(app, {})
       const request = ctx.request
       if (!entry.streamBody && request.hasBody) await request.loadBody()

@@ -38,9 +38,19 @@ export { MultiDict, ImmutableMultiDict } from './http/multidict.ts'
 export { FileStorage } from './http/file-storage.ts'
 export { Accept, MIMEAccept, LanguageAccept, CharsetAccept, parseAccept } from './http/accept.ts'
 export * from './http/exceptions.ts'
-export { Config, DEFAULT_CONFIG, type ConfigValues } from './config.ts'
+export {
+  Config,
+  DEFAULT_CONFIG,
+  type ConfigValues,
+  type CoreConfigValues,
+  type ConfigMapping,
+  type FromFileOptions,
+  type FromPrefixedEnvOptions,
+  type FromEnvVarOptions,
+  type GetNamespaceOptions,
+} from './config.ts'
 export * from './signals.ts'
-export { secureFilename, generatePasswordHash, checkPasswordHash } from './security.ts'
+export { secureFilename, generatePasswordHash, checkPasswordHash, type PasswordHashOptions } from './security.ts'
 export {
   BadData,
   BadPayload,
@@ -55,6 +65,11 @@ export {
   URLSafeTimedSerializer,
   type SecretKey,
   type SignerOptions,
+  type UnsignOptions,
+  type PayloadSerializer,
+  type SerializerOptions,
+  type LoadsOptions,
+  type TimedLoadsOptions,
 } from './sessions/signing.ts'
 export { Session, NullSession, type SessionData } from './sessions/session.ts'
 export { SessionInterface } from './sessions/interface.ts'
