@@ -13,7 +13,7 @@ import { Rule, UrlMap } from './routing/index.ts'
 import { Scaffold, type ScaffoldOptions } from './scaffold.ts'
 import { SecureCookieSessionInterface } from './sessions/cookie-session.ts'
 import type { SessionInterface } from './sessions/interface.ts'
-import { createLogger } from './logging.ts'
+import { applyLoggingDefaults, createLogger, withAccessLog } from './logging.ts'
 import { appcontextPushed } from './signals.ts'
 import { handleRequest, teardown } from './dispatch.ts'
 import { buildUrl, type UrlForOptions } from './url-for.ts'
@@ -96,6 +96,7 @@ export class Phial extends Scaffold {
     })
     this.instancePath = options.instancePath ?? resolve(this.rootPath, 'instance')
     this.config = new Config(options.instanceRelativeConfig ? this.instancePath : this.rootPath, DEFAULT_CONFIG)
+    applyLoggingDefaults(this.config)
     this.urlMap = new UrlMap()
     if (this.hasStaticFolder && this.staticUrlPath !== null) {
       this.addUrlRule(`${this.staticUrlPath}/<path:filename>`, 'static', makeStaticView(this))
@@ -122,7 +123,7 @@ export class Phial extends Scaffold {
     this.config.TESTING = value
   }
 
-  /** The app's pino logger (created on first use from `LOG_LEVEL`). */
+  /** The app's pino logger (created on first use from `LOG_LEVEL` and `LOG_FORMAT`; see logging.ts). */
   get logger(): Logger {
     return (this.#logger ??= createLogger(this))
   }
@@ -339,7 +340,8 @@ export class Phial extends Scaffold {
   }
 
   /**
-   * An in-process client for tests: no socket, a cookie jar, redirects.
+   * An in-process client for tests: no socket, a cookie jar, redirects. It
+   * logs no access lines unless `accessLog` is true.
    *
    * @example
    * ```ts
@@ -348,8 +350,9 @@ export class Phial extends Scaffold {
    * expect(res.status).toBe(302)
    * ```
    */
-  testClient(): TestClient {
-    return new TestClient(this)
+  testClient(options: { accessLog?: boolean } = {}): TestClient {
+    const client = new TestClient(this)
+    return options.accessLog ? withAccessLog(this, client) : client
   }
 
   // ---------------------------------------------------------------- serving

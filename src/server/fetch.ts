@@ -9,6 +9,7 @@ import { Context, contextStorage } from '../context.ts'
 import { needsTeardown } from '../dispatch.ts'
 import { Request } from '../http/request.ts'
 import type { Response } from '../http/response.ts'
+import { accessLogStart, echoRequestId, logAccess } from '../logging.ts'
 import { bodyStream, isBodiless } from './node.ts'
 
 type WebBody = ConstructorParameters<typeof globalThis.Response>[0]
@@ -31,6 +32,7 @@ function toWebBody(response: Response, head: boolean): WebBody | null {
  * ```
  */
 export async function handleFetch(app: Phial, webRequest: globalThis.Request, info: { remoteAddr?: string } = {}): Promise<globalThis.Response> {
+  const start = accessLogStart(app)
   const url = new URL(webRequest.url)
   const headers: IncomingHttpHeaders = {}
   webRequest.headers.forEach((value, name) => {
@@ -50,11 +52,14 @@ export async function handleFetch(app: Phial, webRequest: globalThis.Request, in
   }
   const ctx = new Context(app, request)
   const response = await contextStorage.run(ctx, () => app.handle(ctx))
+  echoRequestId(app, request, response)
   const out = new globalThis.Response(toWebBody(response, request.method === 'HEAD'), {
     status: response.status,
     headers: [...response.headers.entries()],
   })
   response.close()
+  // the host sends the body after this returns: the line times the handling
+  if (start >= 0) logAccess(app, request, out.status, start)
   if (needsTeardown(app, ctx)) await contextStorage.run(ctx, () => app.finishRequest(ctx))
   return out
 }

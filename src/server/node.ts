@@ -12,6 +12,7 @@ import { Context, contextStorage } from '../context.ts'
 import { needsTeardown } from '../dispatch.ts'
 import { Request } from '../http/request.ts'
 import { FileBody, type Response } from '../http/response.ts'
+import { accessLogStart, echoRequestId, logAccess } from '../logging.ts'
 
 /** Statuses that never carry a body. */
 export function isBodiless(status: number): boolean {
@@ -88,7 +89,7 @@ function fallback500(res: ServerResponse): void {
   res.end(body)
 }
 
-async function serveNode(app: Phial, ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serveNode(app: Phial, ctx: Context, req: IncomingMessage, res: ServerResponse, start: number): Promise<void> {
   let response: Response
   try {
     response = await app.handle(ctx)
@@ -97,10 +98,12 @@ async function serveNode(app: Phial, ctx: Context, req: IncomingMessage, res: Se
     app.logger.error({ err, requestId: ctx.request.id }, `Exception on ${ctx.request.path} [${ctx.request.method}]`)
     ctx.error = err
     fallback500(res)
+    if (start >= 0) logAccess(app, ctx.request, res.statusCode, start)
     if (needsTeardown(app, ctx)) await app.finishRequest(ctx)
     return
   }
   try {
+    echoRequestId(app, ctx.request, response)
     // A body the client is still sending (a refused upload) cannot be left
     // on a keep-alive connection.
     const closeConnection = !req.complete && ctx.request.hasBody
@@ -112,6 +115,7 @@ async function serveNode(app: Phial, ctx: Context, req: IncomingMessage, res: Se
   } finally {
     response.close()
   }
+  if (start >= 0) logAccess(app, ctx.request, res.statusCode, start)
   if (needsTeardown(app, ctx)) await app.finishRequest(ctx)
 }
 
@@ -128,6 +132,7 @@ async function serveNode(app: Phial, ctx: Context, req: IncomingMessage, res: Se
 export function toNodeHandler(app: Phial): (req: IncomingMessage, res: ServerResponse) => void {
   void app.routeTable
   return function phialNodeHandler(req: IncomingMessage, res: ServerResponse): void {
+    const start = accessLogStart(app)
     const request = new Request(app, {
       method: req.method ?? 'GET',
       url: req.url ?? '/',
@@ -138,7 +143,7 @@ export function toNodeHandler(app: Phial): (req: IncomingMessage, res: ServerRes
       raw: req,
     })
     const ctx = new Context(app, request)
-    contextStorage.run(ctx, serveNode, app, ctx, req, res).catch((err: unknown) => {
+    contextStorage.run(ctx, serveNode, app, ctx, req, res, start).catch((err: unknown) => {
       app.logger.error({ err }, 'Unexpected error in the Node adapter')
       fallback500(res)
     })
