@@ -165,6 +165,8 @@ export class IntegerConverter extends BaseConverter {
   readonly max: number | null
   /** Whether negative values are accepted. */
   readonly signed: boolean
+  /** No fixed digits, min or max: any non-negative safe integer builds as is. */
+  private readonly plain: boolean
 
   constructor(map: UrlMap, args?: ConverterArgs) {
     super(map, args)
@@ -174,15 +176,31 @@ export class IntegerConverter extends BaseConverter {
     this.max = optionalNumber('int', 'max', a.max)
     this.signed = flag('int', 'signed', a.signed)
     if (this.signed) this.regex = '-?\\d+'
+    this.plain = this.fixedDigits === 0 && this.min === null && this.max === null
   }
 
   override toValue(value: string): number {
-    if (this.fixedDigits !== 0) {
-      const digits = value.charCodeAt(0) === 45 ? value.length - 1 : value.length
-      if (digits !== this.fixedDigits) throw new ValidationError(`expected ${this.fixedDigits} digits`)
+    const negative = value.charCodeAt(0) === 45
+    const start = negative ? 1 : 0
+    const digits = value.length - start
+    if (this.fixedDigits !== 0 && digits !== this.fixedDigits) {
+      throw new ValidationError(`expected ${this.fixedDigits} digits`)
     }
-    const n = Number(value)
-    if (!Number.isSafeInteger(n)) throw new ValidationError('integer out of the safe range')
+    let n: number
+    if (digits <= 15) {
+      // fast path: up to 15 digits are always a safe integer
+      n = 0
+      for (let i = start; i < value.length; i++) {
+        const d = value.charCodeAt(i) - 48
+        if (d < 0 || d > 9) throw new ValidationError('not an integer')
+        n = n * 10 + d
+      }
+      if (digits === 0) throw new ValidationError('not an integer')
+      if (negative) n = -n
+    } else {
+      n = Number(value)
+      if (!Number.isSafeInteger(n)) throw new ValidationError('integer out of the safe range')
+    }
     if ((this.min !== null && n < this.min) || (this.max !== null && n > this.max)) {
       throw new ValidationError('integer out of range')
     }
@@ -190,6 +208,7 @@ export class IntegerConverter extends BaseConverter {
   }
 
   override toUrl(value: unknown): string {
+    if (typeof value === 'number' && this.plain && value >= 0 && Number.isSafeInteger(value)) return String(value)
     let n: number
     if (typeof value === 'number') n = value
     else if (typeof value === 'bigint') n = Number(value)

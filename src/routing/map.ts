@@ -72,6 +72,7 @@ export interface BuildOptions {
 const NOT_FOUND: MatchResult = Object.freeze({ kind: 'notFound' })
 const NO_METHOD = '\u0000'
 const NO_VALUES: Readonly<Record<string, unknown>> = Object.freeze({})
+const NO_ARGS_VALUES: readonly string[] = []
 const SLASHES = /\/{2,}/g
 
 function redirect(location: string): MatchResult {
@@ -191,7 +192,9 @@ export class UrlMap {
     if (statics !== undefined) {
       for (let i = 0; i < statics.length; i++) {
         const rule = statics[i]
-        if (rule.methods === null || rule.methods.has(method)) return this._finish(rule, rule._staticArgs(), method)
+        if (rule.methods === null || (method === 'GET' ? rule._acceptsGet : rule.methods.has(method))) {
+          return this._finish(rule, rule._convert(NO_ARGS_VALUES) as Record<string, unknown>, method)
+        }
       }
     }
     let state = this._state

@@ -19,8 +19,20 @@ import { compareWeights } from './weight.ts'
  * ```
  */
 export class MatchNode {
-  /** Children reached by an exact segment. */
+  /** Children reached by an exact segment (built by `insertRule`). */
   statics: Map<string, MatchNode> | null = null
+  /** The same children as parallel arrays, for a scan without slicing (set by `sortTree`). */
+  staticKeys: string[] | null = null
+  /** See `staticKeys`. */
+  staticNodes: MatchNode[] | null = null
+  /** The child for an empty last segment (a trailing slash), or null (set by `sortTree`). */
+  slashChild: MatchNode | null = null
+  /**
+   * For nodes with many static children: candidate indexes (into
+   * `staticKeys`) by a small integer made of the segment's length, first and
+   * last character, so lookups need neither a slice nor a string hash.
+   */
+  buckets: Map<number, number[]> | null = null
   /** Children reached through a dynamic part, in weight order. */
   dynamic: DynamicEdge[] | null = null
   /** Rules that end here, in insertion order. */
@@ -78,9 +90,13 @@ export function insertRule(root: MatchNode, rule: Rule): void {
   ;(node.rules ??= []).push(rule)
 }
 
+/** Above this many static children a node looks segments up in a Map. */
+const SCAN_LIMIT = 8
+
 /**
- * Sorts every node's dynamic edges by weight (stable: equal weights keep
- * insertion order).
+ * Finishes a tree after all rules are inserted: sorts every node's dynamic
+ * edges by weight (stable: equal weights keep insertion order) and prepares
+ * the static lookups.
  *
  * @example
  * ```ts
@@ -92,7 +108,52 @@ export function sortTree(node: MatchNode): void {
     node.dynamic.sort((a, b) => compareWeights(a.part.weight, b.part.weight))
     for (const edge of node.dynamic) sortTree(edge.node)
   }
-  if (node.statics !== null) for (const child of node.statics.values()) sortTree(child)
+  if (node.statics !== null) {
+    node.staticKeys = [...node.statics.keys()]
+    node.staticNodes = [...node.statics.values()]
+    node.slashChild = node.statics.get('') ?? null
+    node.buckets = null
+    if (node.staticKeys.length > SCAN_LIMIT) {
+      const buckets = new Map<number, number[]>()
+      node.staticKeys.forEach((key, i) => {
+        const code = bucketCode(key, 0, key.length)
+        const list = buckets.get(code)
+        if (list === undefined) buckets.set(code, [i])
+        else list.push(i)
+      })
+      node.buckets = buckets
+    }
+    for (const child of node.staticNodes) sortTree(child)
+  }
+}
+
+function bucketCode(text: string, pos: number, length: number): number {
+  if (length === 0) return 0
+  return ((length & 0x3ff) * 0x10000 + text.charCodeAt(pos)) * 0x400 + (text.charCodeAt(pos + length - 1) & 0x3ff)
+}
+
+function sameText(key: string, path: string, pos: number, length: number): boolean {
+  if (key.length !== length) return false
+  // a manual compare beats startsWith for short segments
+  for (let j = 0; j < length; j++) if (key.charCodeAt(j) !== path.charCodeAt(pos + j)) return false
+  return true
+}
+
+/** The static child for the segment `path[pos, pos + length)`, found without slicing. */
+function staticChild(node: MatchNode, path: string, pos: number, length: number): MatchNode | undefined {
+  const keys = node.staticKeys as string[]
+  const nodes = node.staticNodes as MatchNode[]
+  if (node.buckets !== null) {
+    const candidates = node.buckets.get(bucketCode(path, pos, length))
+    if (candidates === undefined) return undefined
+    for (let i = 0; i < candidates.length; i++) {
+      const index = candidates[i]
+      if (sameText(keys[index], path, pos, length)) return nodes[index]
+    }
+    return undefined
+  }
+  for (let i = 0; i < keys.length; i++) if (sameText(keys[i], path, pos, length)) return nodes[i]
+  return undefined
 }
 
 /**
@@ -108,8 +169,10 @@ export function sortTree(node: MatchNode): void {
 export class MatchState {
   path = ''
   method = ''
-  /** Raw texts captured so far, in converter order. */
-  values: string[] = []
+  /** Raw texts captured so far, in converter order (the first `count` are valid). */
+  values: string[] = ['', '', '', '', '', '', '', '']
+  /** How many entries of `values` are valid. */
+  count = 0
   /** Methods of rules that matched the path but not the method. */
   allowed: Set<string> | null = null
   /** The matched rule, when the search succeeded with a match. */
@@ -125,7 +188,7 @@ export class MatchState {
   reset(path: string, method: string): void {
     this.path = path
     this.method = method
-    this.values.length = 0
+    this.count = 0
     this.allowed = null
     this.rule = null
     this.args = null
@@ -134,7 +197,9 @@ export class MatchState {
 }
 
 function accepts(rule: Rule, method: string): boolean {
-  return rule.methods === null || rule.methods.has(method)
+  const methods = rule.methods
+  if (methods === null) return true
+  return method === 'GET' ? rule._acceptsGet : methods.has(method)
 }
 
 /** Tries the rules ending at a node; records methods of those that only miss the method. */
@@ -169,8 +234,8 @@ function pickRule(rules: readonly Rule[], state: MatchState, skipStrict: boolean
 export function search(node: MatchNode, pos: number, state: MatchState): boolean {
   if (pos === -1) {
     if (node.rules !== null && pickRule(node.rules, state, false)) return true
-    const slashNode = node.statics === null ? undefined : node.statics.get('')
-    if (slashNode !== undefined && slashNode.rules !== null) {
+    const slashNode = node.slashChild
+    if (slashNode !== null && slashNode.rules !== null) {
       const rules = slashNode.rules
       for (let i = 0; i < rules.length; i++) {
         const rule = rules[i]
@@ -188,17 +253,20 @@ export function search(node: MatchNode, pos: number, state: MatchState): boolean
     return false
   }
   const path = state.path
-  const end = path.indexOf('/', pos)
-  const segment = end === -1 ? (pos === 0 ? path : path.slice(pos)) : path.slice(pos, end)
+  const length = path.length
+  // a short manual scan beats indexOf here (segments are short)
+  let segmentEnd = pos
+  while (segmentEnd < length && path.charCodeAt(segmentEnd) !== 47) segmentEnd++
+  const end = segmentEnd === length ? -1 : segmentEnd
   const next = end === -1 ? -1 : end + 1
-  if (node.statics !== null) {
-    const child = node.statics.get(segment)
+  if (node.staticKeys !== null) {
+    const child = staticChild(node, path, pos, segmentEnd - pos)
     if (child !== undefined && search(child, next, state)) return true
   }
   if (node.dynamic !== null) {
-    const values = state.values
-    const depth = values.length
+    const depth = state.count
     const edges = node.dynamic
+    const segment = path.slice(pos, segmentEnd)
     for (let i = 0; i < edges.length; i++) {
       const part = edges[i].part
       let target = segment
@@ -207,14 +275,14 @@ export function search(node: MatchNode, pos: number, state: MatchState): boolean
         target = end === -1 ? segment : path.slice(pos)
         after = -1
       }
-      const r = part.match(target, values)
+      const r = part.match(target, state)
       if (r === -1) continue
       if (r === 1) after = path.length
       if (search(edges[i].node, after, state)) return true
-      values.length = depth
+      state.count = depth
     }
   }
-  if (segment === '' && next === -1 && node.rules !== null) {
+  if (pos === length && node.rules !== null) {
     return pickRule(node.rules, state, true)
   }
   return false

@@ -5,6 +5,7 @@
  * @module
  */
 import type { PartWeight } from './weight.ts'
+import type { MatchState } from './matcher.ts'
 import { countGroups, escapeRegex } from './regex.ts'
 
 // How a part tests its target; chosen once, at compile time.
@@ -16,16 +17,28 @@ const ANY_PATH = 1
 const WHOLE = 2
 /** Static text and/or several converters: exec and read the groups. */
 const GROUPS = 3
+/** A lone `\\d+` converter (int): ASCII digits, checked without a regex. */
+const DIGITS = 4
+
+function allDigits(text: string): boolean {
+  const n = text.length
+  if (n === 0) return false
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
 
 /**
  * A dynamic part. `match` tests a target (a segment, or the rest of the path
- * for a final part) and pushes the raw text of each converter to `values`.
+ * for a final part) and appends the raw text of each converter to the
+ * search state's values.
  *
  * @example
  * ```ts
  * const part = new DynamicPart(['v', 0], ['\\d+'], false, weight)
- * const values: string[] = []
- * part.match('v12', values) // 0 (matched), values is ['12']
+ * part.match('v12', state) // 0 (matched), state.values[state.count - 1] is '12'
  * ```
  */
 export class DynamicPart {
@@ -81,39 +94,46 @@ export class DynamicPart {
     const lone = list.length === 1 && typeof list[0] === 'number' && !suffixed ? regexes[list[0]] : null
     if (lone === '[^/]+' && !final) this.kind = ANY_SEGMENT
     else if (lone === '[^/].*?' && final) this.kind = ANY_PATH
+    else if (lone === '\\d+' && !final) this.kind = DIGITS
     else if (lone !== null && countGroups(lone) === 0) this.kind = WHOLE
     else this.kind = GROUPS
   }
 
   /**
-   * Tests `target`; on success pushes the converters' raw values. Returns
-   * -1 for no match, 0 for a match, 1 for a match whose trailing slash was
-   * split off (suffixed parts only).
+   * Tests `target`; on success appends the converters' raw values to
+   * `state.values` (advancing `state.count`). Returns -1 for no match, 0 for
+   * a match, 1 for a match whose trailing slash was split off (suffixed
+   * parts only).
    *
    * @example
    * ```ts
-   * part.match('2024-05', values) // 0, values gets ['2024', '05']
+   * part.match('2024-05', state) // 0, state.values gets '2024', '05'
    * ```
    */
-  match(target: string, values: string[]): number {
+  match(target: string, state: MatchState): number {
     switch (this.kind) {
       case ANY_SEGMENT:
         if (target === '') return -1
-        values.push(target)
+        state.values[state.count++] = target
         return 0
       case ANY_PATH:
         if (target === '' || target.charCodeAt(0) === 47) return -1
-        values.push(target)
+        state.values[state.count++] = target
+        return 0
+      case DIGITS:
+        if (!allDigits(target)) return -1
+        state.values[state.count++] = target
         return 0
       case WHOLE:
         if (!this.regex.test(target)) return -1
-        values.push(target)
+        state.values[state.count++] = target
         return 0
       default: {
         const m = this.regex.exec(target)
         if (m === null) return -1
         const groups = this.groups
-        for (let i = 0; i < groups.length; i++) values.push(m[groups[i]])
+        const values = state.values
+        for (let i = 0; i < groups.length; i++) values[state.count++] = m[groups[i]]
         return this.suffixed && m[this.suffixGroup] === '/' ? 1 : 0
       }
     }

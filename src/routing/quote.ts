@@ -11,6 +11,7 @@ const PATH_SAFE = /^[A-Za-z0-9\-._~!$&'()*+,:;=@/]*$/
 const RESTORE_SEGMENT = /%(?:24|26|2B|2C|3A|3B|3D|40)/g
 const RESTORE_PATH = /%(?:24|26|2B|2C|2F|3A|3B|3D|40)/g
 const RESTORE_QUERY = /%(?:20|24|2C|2F|3A|3B|3F|40)/g
+const QUERY_SAFE = /^[A-Za-z0-9\-._~!$'()*,/:;?@]*$/
 
 function restore(escape: string): string {
   return escape === '%20' ? '+' : decodeURIComponent(escape)
@@ -62,6 +63,7 @@ export function encodePath(value: string): string {
  * ```
  */
 export function encodeQueryComponent(value: string): string {
+  if (QUERY_SAFE.test(value)) return value
   return encode(value).replace(RESTORE_QUERY, restore)
 }
 
@@ -78,8 +80,8 @@ export function encodeQueryComponent(value: string): string {
  */
 export function encodeQuery(values: Record<string, unknown>, skip?: ReadonlySet<string>): string {
   let out = ''
-  for (const key of Object.keys(values)) {
-    if (skip !== undefined && skip.has(key)) continue
+  for (const key in values) {
+    if (!Object.hasOwn(values, key) || (skip !== undefined && skip.has(key))) continue
     const value = values[key]
     if (value === undefined || value === null) continue
     const k = encodeQueryComponent(key)

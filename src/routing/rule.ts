@@ -7,10 +7,11 @@
 import type { UrlMap } from './map.ts'
 import { type BaseConverter } from './converters.ts'
 import { parseConverterArgs } from './converter-args.ts'
-import { ValidationError, RuleError } from './errors.ts'
+import { RuleError } from './errors.ts'
 import { tokenizeRule, type RuleToken } from './parse.ts'
 import { DynamicPart } from './part.ts'
-import { compileBuilder, type PathBuilder } from './builder.ts'
+import { compileBuilder, compileCheck, type PathBuilder, type ValueCheck } from './builder.ts'
+import { compileConverter } from './convert.ts'
 import { encodePath, encodePathSegment } from './quote.ts'
 
 /**
@@ -48,7 +49,6 @@ export interface RuleOptions {
   mergeSlashes?: boolean
 }
 
-const NO_VALUES: readonly string[] = []
 const EMPTY_CONVERTERS: Readonly<Record<string, BaseConverter>> = Object.freeze({})
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/
 
@@ -76,7 +76,9 @@ export class Rule {
   /** The endpoint name. */
   endpoint: string
   /** Accepted methods, upper-cased, HEAD added when GET is there; `null` for any. */
-  methods: ReadonlySet<string> | null
+  readonly methods: ReadonlySet<string> | null
+  /** @internal whether `methods` accepts GET (a fast path for the most common method) */
+  readonly _acceptsGet: boolean
   /** Names of the rule's variables and of its defaults. */
   readonly arguments: ReadonlySet<string>
   /** Default view arguments, or `null`. */
@@ -151,6 +153,7 @@ export class Rule {
       }
     }
     this.methods = methods
+    this._acceptsGet = methods === null || methods.has('GET')
 
     let tokens: RuleToken[] | null = null
     try {
@@ -206,7 +209,7 @@ export class Rule {
     const converters: BaseConverter[] = []
     const names: string[] = []
     const sources: string[] = []
-    const checks: RegExp[] = []
+    const checks: ValueCheck[] = []
     const byName: Record<string, BaseConverter> = {}
     for (const t of tokens) {
       if (t.kind !== 'variable') continue
@@ -225,7 +228,7 @@ export class Rule {
         throw new RuleError(rule, `bad converter arguments in '${t.source}': ${(e as Error).message}`)
       }
       try {
-        checks.push(new RegExp('^(?:' + converter.regex + ')$', 'su'))
+        checks.push(compileCheck(converter.regex))
       } catch (e) {
         throw new RuleError(rule, `the converter in '${t.source}' has an invalid regex ${converter.regex}: ${(e as Error).message}`)
       }
@@ -292,7 +295,7 @@ export class Rule {
     const statics: string[] = []
     const buildConverters: BaseConverter[] = []
     const buildNames: string[] = []
-    const buildChecks: RegExp[] = []
+    const buildChecks: ValueCheck[] = []
     const buildIndexes: number[] = []
     let text = ''
     conv = 0
@@ -332,6 +335,7 @@ export class Rule {
     this._buildIndexes = buildIndexes
     this._builder = compileBuilder(statics, buildConverters, buildNames, buildChecks)
     this._redirect = this._compileRedirect(byName)
+    this._convert = compileConverter(converters, names, defaults)
     this._providers = null
   }
 
@@ -369,33 +373,11 @@ export class Rule {
 
   /**
    * Converts the raw matched texts to view arguments (plus defaults);
-   * `null` when a converter throws {@link ValidationError}.
+   * `null` when a converter throws {@link ValidationError}. Replaced by a
+   * per-rule compiled function when the rule is added.
    * @internal
    */
-  _convert(values: readonly string[]): Record<string, unknown> | null {
-    const args: Record<string, unknown> = {}
-    const converters = this._converters
-    const names = this._names
-    for (let i = 0; i < converters.length; i++) {
-      try {
-        args[names[i]] = converters[i].toValue(values[i])
-      } catch (error) {
-        if (error instanceof ValidationError) return null
-        throw error
-      }
-    }
-    const defaults = this.defaults
-    if (defaults !== null) {
-      const keys = this._defaultKeys
-      for (let i = 0; i < keys.length; i++) args[keys[i]] = defaults[keys[i]]
-    }
-    return args
-  }
-
-  /** @internal the arguments of a static rule */
-  _staticArgs(): Record<string, unknown> {
-    return this._convert(NO_VALUES) as Record<string, unknown>
-  }
+  _convert: (values: readonly string[]) => Record<string, unknown> | null = () => ({})
 
   /**
    * Werkzeug's `suitable_for`: every variable has a value or a default, the
