@@ -20,9 +20,10 @@ import { ValidationError } from './errors.ts'
 export type ArgsConverter = (values: readonly string[]) => Record<string, unknown> | null
 
 /**
- * Compiles the converter of one rule. Where code generation is allowed it
- * emits one function per rule whose object literal always has the same
- * shape (fast property access for views); elsewhere it falls back to a loop.
+ * Compiles the converter of one rule. Where code generation is allowed (and
+ * `codegen` is not false) it emits one function per rule whose object
+ * literal always has the same shape (fast property access for views);
+ * elsewhere it falls back to a loop.
  * Names are validated identifiers and default keys are JSON-quoted, and
  * `__proto__` is refused by the rule, so the generated source is safe.
  *
@@ -35,8 +36,10 @@ export function compileConverter(
   converters: readonly BaseConverter[],
   names: readonly string[],
   defaults: Readonly<Record<string, unknown>> | null,
+  codegen = true,
 ): ArgsConverter {
   const defaultKeys = defaults === null ? [] : Object.keys(defaults)
+  if (!codegen) return looped(converters, names, defaults, defaultKeys)
   try {
     return generated(converters, names, defaults, defaultKeys)
   } catch {

@@ -8,7 +8,7 @@ import { DEFAULT_CONVERTERS, type ConverterClass } from './converters.ts'
 import { BuildError } from './errors.ts'
 import { RejectedValue } from './builder.ts'
 import { MatchNode, MatchState, insertRule, search, sortTree } from './matcher.ts'
-import { encodeQuery } from './quote.ts'
+import { encodeLocation, encodeQuery } from './quote.ts'
 import { sameValue, type Rule } from './rule.ts'
 import { closeNames } from './suggest.ts'
 
@@ -16,9 +16,10 @@ import { closeNames } from './suggest.ts'
  * What `UrlMap.match` found.
  *
  * - `match`: the rule and its arguments (converted values plus the rule's defaults);
- * - `redirect`: 308 to `location` (a path; the caller re-adds the query string),
- *   for a missing trailing slash, merged slashes, a canonical URL of a rule
- *   with defaults, or the rule's `redirectTo`;
+ * - `redirect`: 308 to `location` (a percent-encoded path, or the rule's
+ *   `redirectTo` URL; the caller re-adds the query string), for a missing
+ *   trailing slash, merged slashes, a canonical URL of a rule with defaults,
+ *   or the rule's `redirectTo`;
  * - `methodNotAllowed`: the path matches but not for this method; `allowed`
  *   is sorted;
  * - `notFound`.
@@ -203,7 +204,7 @@ export class UrlMap {
     try {
       state.reset(path, method)
       if (search(this._root, 1, state)) {
-        if (state.slash) return redirect(path + '/')
+        if (state.slash) return redirect(encodeLocation(path + '/'))
         return this._finish(state.rule as Rule, state.args as Record<string, unknown>, method)
       }
       if (this.mergeSlashes && path.includes('//')) {
@@ -212,8 +213,8 @@ export class UrlMap {
         state.reset(merged, method)
         state.allowed = allowed
         if (search(this._root, 1, state)) {
-          if (state.slash) return redirect(merged + '/')
-          if ((state.rule as Rule).mergeSlashes) return redirect(merged)
+          if (state.slash) return redirect(encodeLocation(merged + '/'))
+          if ((state.rule as Rule).mergeSlashes) return redirect(encodeLocation(merged))
         }
       }
       if (state.allowed !== null) return { kind: 'methodNotAllowed', allowed: [...state.allowed].sort() }

@@ -53,6 +53,22 @@ export function encodePath(value: string): string {
   return encode(value).replace(RESTORE_PATH, restore)
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+
+/**
+ * Percent-encodes a decoded path for a `Location` header, like
+ * {@link encodePath} but never throwing: lone surrogates become U+FFFD.
+ *
+ * @example
+ * ```ts
+ * encodeLocation('/café docs/') // '/caf%C3%A9%20docs/'
+ * ```
+ */
+export function encodeLocation(path: string): string {
+  if (PATH_SAFE.test(path)) return path
+  return encodePath(path.replace(LONE_SURROGATE, '\uFFFD'))
+}
+
 /**
  * Encodes a query-string key or value like Python's `urlencode` in Werkzeug:
  * space becomes `+`, `!$'()*,/:;?@` are kept.

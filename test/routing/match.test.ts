@@ -112,6 +112,13 @@ describe('trailing slashes', () => {
     expect(m.match('/u/ann', 'GET')).toEqual({ kind: 'redirect', location: '/u/ann/', status: 308 })
     expect(brief(m.match('/docs/', 'GET'))).toEqual({ endpoint: 'docs', args: {} })
   })
+  it('percent-encodes the redirect location (the matched path is decoded)', () => {
+    const m = mapOf([['/w/<title>/', 'wiki']])
+    expect(m.match('/w/café au lait', 'GET')).toEqual({ kind: 'redirect', location: '/w/caf%C3%A9%20au%20lait/', status: 308 })
+    expect(m.match('/w/100%', 'GET')).toEqual({ kind: 'redirect', location: '/w/100%25/', status: 308 })
+    expect(m.match('/w/a\uD800b', 'GET')).toEqual({ kind: 'redirect', location: '/w/a%EF%BF%BDb/', status: 308 })
+    expect(m.match('/w//x y', 'GET')).toEqual({ kind: 'redirect', location: '/w/x%20y/', status: 308 })
+  })
   it('does not match /foo/ for a /foo rule', () => {
     const m = mapOf([['/foo', 'foo']])
     expect(m.match('/foo/', 'GET').kind).toBe('notFound')
