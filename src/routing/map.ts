@@ -5,12 +5,11 @@
  * @module
  */
 import { DEFAULT_CONVERTERS, type ConverterClass } from './converters.ts'
-import { BuildError } from './errors.ts'
 import { RejectedValue } from './builder.ts'
 import { MatchNode, MatchState, insertRule, search, sortTree } from './matcher.ts'
 import { encodeLocation, encodeQuery } from './quote.ts'
-import { sameValue, type Rule } from './rule.ts'
-import { closeNames } from './suggest.ts'
+import type { Rule } from './rule.ts'
+import { explainBuildFailure, unknownEndpoint } from './explain.ts'
 
 /**
  * What `UrlMap.match` found.
@@ -78,23 +77,6 @@ const SLASHES = /\/{2,}/g
 
 function redirect(location: string): MatchResult {
   return { kind: 'redirect', location, status: 308 }
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`
-  if (typeof value === 'bigint') return `${value}n`
-  if (typeof value === 'object' && value !== null) {
-    try {
-      return JSON.stringify(value)
-    } catch {
-      return String(value)
-    }
-  }
-  return String(value)
-}
-
-function list(names: Iterable<string>): string {
-  return '[' + [...names].map((n) => `'${n}'`).join(', ') + ']'
 }
 
 /**
@@ -259,17 +241,7 @@ export class UrlMap {
     if (this._dirty) this._compile()
     const method = options?.method === undefined ? undefined : options.method.toUpperCase()
     const rules = this._byEndpoint.get(endpoint)
-    if (rules === undefined) {
-      const suggestions = closeNames(endpoint, this._byEndpoint.keys())
-      const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : ''
-      throw new BuildError(
-        `Could not build url for endpoint '${endpoint}': no rule has this endpoint.${hint}`,
-        endpoint,
-        values,
-        method,
-        suggestions,
-      )
-    }
+    if (rules === undefined) throw unknownEndpoint(endpoint, this._byEndpoint.keys(), values, method)
     const append = options?.appendUnknown !== false
     let path: string | null
     if (method === undefined) {
@@ -278,7 +250,7 @@ export class UrlMap {
     } else {
       path = this._tryBuild(rules, values, method, append)
     }
-    if (path === null) throw this._explain(endpoint, rules, values, method)
+    if (path === null) throw explainBuildFailure(endpoint, rules, values, method)
     return path
   }
 
@@ -305,58 +277,6 @@ export class UrlMap {
       return path
     }
     return null
-  }
-
-  private _explain(
-    endpoint: string,
-    rules: readonly Rule[],
-    values: Record<string, unknown>,
-    method: string | undefined,
-  ): BuildError {
-    const fail = (message: string): BuildError =>
-      new BuildError(`Could not build url for endpoint '${endpoint}'${message}`, endpoint, values, method)
-    const candidates =
-      method === undefined ? rules : rules.filter((r) => r.methods === null || r.methods.has(method))
-    if (candidates.length === 0) {
-      const methods = new Set<string>()
-      for (const r of rules) for (const m of r.methods ?? []) methods.add(m)
-      return fail(` ('${method}'). Did you mean to use methods ${list([...methods].sort())}?`)
-    }
-    const given = (name: string): boolean => values[name] !== undefined && values[name] !== null
-    // a value that a converter rejected
-    for (const rule of candidates) {
-      if (!rule._suitable(values, undefined)) continue
-      try {
-        rule._builder(values)
-      } catch (error) {
-        if (!(error instanceof RejectedValue)) throw error
-        const index = rule._buildIndexes[error.index]
-        const name = rule._names[index]
-        const reason = error.reason === '' ? '' : ` (${error.reason})`
-        return fail(`: value ${show(values[name])} is not valid for ${rule._sources[index]} in rule '${rule.rule}'${reason}.`)
-      }
-    }
-    // values that contradict a rule's defaults
-    for (const rule of candidates) {
-      if (!rule._required.every(given)) continue
-      for (const key of rule._defaultKeys) {
-        const value = values[key]
-        if (given(key) && !sameValue(value, (rule.defaults as Record<string, unknown>)[key])) {
-          return fail(
-            `: rule '${rule.rule}' has the default ${key}=${show((rule.defaults as Record<string, unknown>)[key])}, but ${key}=${show(value)} was given and no other rule takes it.`,
-          )
-        }
-      }
-    }
-    // missing values: report the closest rule
-    let best: string[] | null = null
-    for (const rule of candidates) {
-      const missing = rule._required.filter((n) => !given(n))
-      if (best === null || missing.length < best.length) best = missing
-    }
-    const givenNames = Object.keys(values).filter(given)
-    const withValues = givenNames.length > 0 ? ` with values ${list(givenNames)}` : ''
-    return fail(`${withValues}. Did you forget to specify values ${list(best ?? [])}?`)
   }
 
   private _finish(rule: Rule, args: Record<string, unknown>, method: string): MatchResult {

@@ -5,26 +5,17 @@
  * @module
  */
 import type { UrlMap } from './map.ts'
-import { type BaseConverter } from './converters.ts'
+import type { BaseConverter } from './converters.ts'
 import { parseConverterArgs } from './converter-args.ts'
 import { RuleError } from './errors.ts'
 import { tokenizeRule, type RuleToken } from './parse.ts'
 import { DynamicPart } from './part.ts'
 import { compileBuilder, compileCheck, type PathBuilder, type ValueCheck } from './builder.ts'
 import { compileConverter } from './convert.ts'
-import { encodePath, encodePathSegment } from './quote.ts'
+import { encodePath } from './quote.ts'
+import { compileRedirect, type RedirectTarget } from './redirect.ts'
 
-/**
- * Where a rule redirects to: a path that may contain `<name>` placeholders
- * filled from the matched arguments, or a function of those arguments.
- *
- * @example
- * ```ts
- * const to: RedirectTarget = '/new/<id>'
- * const fn: RedirectTarget = ({ id }) => `/new/${String(id)}`
- * ```
- */
-export type RedirectTarget = string | ((args: Record<string, unknown>) => string)
+export type { RedirectTarget } from './redirect.ts'
 
 /**
  * Options of a {@link Rule}.
@@ -50,12 +41,6 @@ export interface RuleOptions {
 }
 
 const EMPTY_CONVERTERS: Readonly<Record<string, BaseConverter>> = Object.freeze({})
-const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/
-
-function absolute(location: string): string {
-  return location.charCodeAt(0) === 47 || SCHEME.test(location) ? location : '/' + location
-}
-
 /**
  * A URL rule. Create it with the rule string and options, then add it to a
  * {@link UrlMap}; the rule is checked and compiled by `map.add`.
@@ -334,41 +319,9 @@ export class Rule {
     this._defaultKeys = defaults === null ? [] : Object.keys(defaults)
     this._buildIndexes = buildIndexes
     this._builder = compileBuilder(statics, buildConverters, buildNames, buildChecks)
-    this._redirect = this._compileRedirect(byName)
+    this._redirect = compileRedirect(rule, this.redirectTo, this.arguments, byName)
     this._convert = compileConverter(converters, names, defaults)
     this._providers = null
-  }
-
-  private _compileRedirect(byName: Record<string, BaseConverter>): ((args: Record<string, unknown>) => string) | null {
-    const target = this.redirectTo
-    if (target === null) return null
-    if (typeof target === 'function') return (args) => absolute(target(args))
-    const template = absolute(target)
-    const pieces: string[] = []
-    const names: string[] = []
-    const re = /<([^>]+)>/g
-    let last = 0
-    for (let m = re.exec(template); m !== null; m = re.exec(template)) {
-      const inner = m[1]
-      const name = inner.slice(inner.lastIndexOf(':') + 1).trim()
-      if (!this.arguments.has(name)) {
-        throw new RuleError(this.rule, `redirectTo '${target}' uses <${inner}> but the rule has no argument '${name}'`)
-      }
-      pieces.push(template.slice(last, m.index))
-      names.push(name)
-      last = re.lastIndex
-    }
-    if (names.length === 0) return () => template
-    pieces.push(template.slice(last))
-    return (args) => {
-      let out = pieces[0]
-      for (let i = 0; i < names.length; i++) {
-        const value = args[names[i]]
-        const converter = Object.hasOwn(byName, names[i]) ? byName[names[i]] : undefined
-        out += (converter === undefined ? encodePathSegment(String(value)) : converter.toUrl(value)) + pieces[i + 1]
-      }
-      return out
-    }
   }
 
   /**
