@@ -2,14 +2,16 @@
  * The view behind `/static/<path:filename>` for the app and each blueprint.
  */
 import type { Scaffold } from './scaffold.ts'
-import { currentContext } from './context.ts'
 import { NotFound } from './http/exceptions.ts'
 import { sendFromDirectory } from './static/send-from-directory.ts'
 import type { View } from './types.ts'
 
 /**
- * The static-file view of a scaffold: serves `filename` from its static
- * folder with `SEND_FILE_MAX_AGE_DEFAULT` caching.
+ * The static-file view of a scaffold (Flask's `send_static_file`): serves
+ * `filename` from the scaffold's static folder with {@link sendFromDirectory},
+ * so traversal is refused (404), and caching follows
+ * `SEND_FILE_MAX_AGE_DEFAULT`. The folder is read at request time, so
+ * changing `scaffold.staticFolder` later takes effect.
  *
  * @example
  * ```ts
@@ -20,8 +22,7 @@ export function makeStaticView(scaffold: Scaffold): View<never> {
   const view = function sendStaticFile({ filename }: { filename: string }) {
     const folder = scaffold.staticFolder
     if (folder === null) throw new NotFound()
-    const app = currentContext().app
-    return sendFromDirectory(folder, filename, { maxAge: app.config.SEND_FILE_MAX_AGE_DEFAULT })
+    return sendFromDirectory(folder, filename)
   }
   return view as View<never>
 }

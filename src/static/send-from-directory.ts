@@ -1,55 +1,36 @@
 /**
- * Serves a file from a folder, refusing any path that leaves it.
- * (First version: full conditional and range support lands in send-file.ts.)
+ * `sendFromDirectory`: a user-supplied path served from inside a folder, or 404.
  */
 import { stat } from 'node:fs/promises'
-import { isAbsolute, join, normalize, sep } from 'node:path'
-import { lookup } from 'mime-types'
+import { resolve } from 'node:path'
+import { contextStorage } from '../context.ts'
 import { NotFound } from '../http/exceptions.ts'
-import { FileBody, Response, contentTypeFor } from '../http/response.ts'
+import type { Response } from '../http/response.ts'
+import { safeJoin } from './safe-join.ts'
+import { sendFile, type SendFileOptions } from './send-file.ts'
 
 /**
- * Joins untrusted path segments onto a folder, or returns null when the result
- * would leave it (`..`, absolute paths, backslashes, NUL).
+ * Sends `path` from inside `directory` (Flask's `send_from_directory`):
+ * {@link safeJoin} refuses any path that could leave the folder, and a
+ * refused, missing or non-regular file (a folder) raises {@link NotFound}.
+ * Then it is {@link sendFile} with the same options. A relative `directory`
+ * is relative to the app's root folder.
  *
  * @example
  * ```ts
- * safeJoin('/srv/static', 'css/site.css') // '/srv/static/css/site.css'
- * safeJoin('/srv/static', '../etc/passwd') // null
+ * app.get('/uploads/<path:name>', function upload({ name }) {
+ *   return sendFromDirectory('uploads', name, { asAttachment: true })
+ * })
  * ```
  */
-export function safeJoin(directory: string, ...paths: string[]): string | null {
-  const parts: string[] = []
-  for (const p of paths) {
-    if (p.includes('\0') || p.includes('\\') || isAbsolute(p) || p.startsWith('/')) return null
-    const normal = normalize(p)
-    if (normal === '..' || normal.startsWith(`..${sep}`) || normal.split(sep).includes('..')) return null
-    parts.push(normal)
-  }
-  return join(directory, ...parts)
-}
-
-/**
- * Sends `path` from inside `directory`, or raises 404.
- *
- * @example
- * ```ts
- * app.get('/uploads/<path:name>', function upload({ name }) { return sendFromDirectory('uploads', name) })
- * ```
- */
-export async function sendFromDirectory(directory: string, path: string, options: { maxAge?: number | null } = {}): Promise<Response> {
-  const file = safeJoin(directory, path)
+export async function sendFromDirectory(directory: string, path: string, options: SendFileOptions = {}): Promise<Response> {
+  const root = resolve(contextStorage.getStore()?.app.rootPath ?? process.cwd(), directory)
+  const file = safeJoin(root, path)
   if (file === null) throw new NotFound()
-  let info
   try {
-    info = await stat(file)
+    if (!(await stat(file)).isFile()) throw new NotFound()
   } catch {
     throw new NotFound()
   }
-  if (!info.isFile()) throw new NotFound()
-  const type = lookup(file) || 'application/octet-stream'
-  const response = new Response(new FileBody(file, 0, info.size - 1), { contentType: contentTypeFor(type) })
-  if (options.maxAge != null) response.headers.set('cache-control', `public, max-age=${options.maxAge}`)
-  else response.headers.set('cache-control', 'no-cache')
-  return response
+  return sendFile(file, options)
 }
