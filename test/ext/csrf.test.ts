@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import * as phial from '../../src/index.ts'
 import { Blueprint, Phial, g, request } from '../../src/index.ts'
 import { CSRFError, CSRFProtect, generateCsrf, validateCsrf } from '../../src/ext/csrf/index.ts'
 
@@ -397,5 +398,23 @@ describe('generateCsrf / validateCsrf in code', () => {
 
   it('generateCsrf outside a request explains what to do', () => {
     expect(() => generateCsrf()).toThrow(/outside of application context/)
+  })
+})
+
+const renderString = (phial as Record<string, unknown>).renderTemplateString as ((source: string) => string | Promise<string>) | undefined
+const hasTemplates = typeof renderString === 'function' && typeof (Phial.prototype as unknown as Record<string, unknown>).templateGlobal === 'function'
+
+describe('templates', () => {
+  it.skipIf(!hasTemplates)('csrf_token() renders the token a form posts back', async () => {
+    const { app } = makeApp()
+    app.get('/tpl', function tpl() {
+      return renderString!('<form method="post"><input type="hidden" name="csrf_token" value="{{ csrf_token() }}"></form>{{ csrf_token() }}')
+    })
+    const client = app.testClient()
+    const html = (await client.get('/tpl')).text
+    const match = /value="([^"]+)"><\/form>(.+)$/.exec(html)
+    expect(match).not.toBeNull()
+    expect(match![1]).toBe(match![2])
+    expect((await client.post('/submit', { form: { csrf_token: match![1]! } })).status).toBe(200)
   })
 })
