@@ -72,7 +72,7 @@ export function quoteEtag(value: string): string {
   return `"${value}"`
 }
 
-const LIST_ITEM = /\s*(?:(W\/)?"([^"]*)"|([^,\s]+))\s*(?:,|$)/gy
+const LIST_ITEM = /\s*(?:(W\/)?"([^"]*)"|([^,\s]+))?\s*(?:,|$)/gy
 
 /**
  * Parses an `If-Match` / `If-None-Match` / `ETag` value: `'*'` for the
@@ -82,6 +82,7 @@ const LIST_ITEM = /\s*(?:(W\/)?"([^"]*)"|([^,\s]+))\s*(?:,|$)/gy
  * ```ts
  * parseEtags('W/"a", "b"') // [{ tag: 'a', weak: true }, { tag: 'b', weak: false }]
  * parseEtags('*')          // '*'
+ * parseEtags('"a", , b')   // [{ tag: 'a', weak: false }, { tag: 'b', weak: false }] (empty items skipped)
  * ```
  */
 export function parseEtags(value: string | null | undefined): EntityTag[] | '*' {
@@ -92,7 +93,8 @@ export function parseEtags(value: string | null | undefined): EntityTag[] | '*' 
   let match: RegExpExecArray | null
   while (LIST_ITEM.lastIndex < value.length && (match = LIST_ITEM.exec(value)) !== null) {
     if (match[0] === '') break
-    tags.push(match[2] !== undefined ? { tag: match[2], weak: match[1] !== undefined } : { tag: match[3]!, weak: false })
+    if (match[2] !== undefined) tags.push({ tag: match[2], weak: match[1] !== undefined })
+    else if (match[3] !== undefined) tags.push({ tag: match[3], weak: false })
   }
   return tags
 }
