@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Phial, urlFor } from 'phial'
+import { Blueprint, Phial, urlFor } from 'phial'
 import { makeApp, makeFixture, withAdmin, type Fixture } from './fixture.ts'
 
 let fx: Fixture
@@ -87,10 +87,23 @@ describe('the static route', () => {
     })
   })
 
+  it("urlFor('.static') inside a blueprint, and a query value for cache busting", async () => {
+    const app = makeApp(fx.root)
+    const admin = new Blueprint('admin', `${fx.root}/admin`, { staticFolder: 'static', urlPrefix: '/admin' })
+    admin.get('/link', function link() {
+      return urlFor('.static', { filename: 'admin.css', v: '3' })
+    })
+    app.register(admin)
+    const client = app.testClient()
+    expect((await client.get('/admin/link')).text).toBe('/admin/static/admin.css?v=3')
+    const res = await client.get('/admin/static/admin.css?v=3')
+    expect(res.status).toBe(200)
+    expect(res.data.toString()).toBe('.admin {}')
+  })
+
   it('serves a blueprint static folder without a url prefix', async () => {
     const app = new Phial(fx.root)
     app.config.LOG_LEVEL = 'silent'
-    const { Blueprint } = await import('phial')
     app.register(new Blueprint('admin', `${fx.root}/admin`, { staticFolder: 'static', staticUrlPath: '/admin-static' }))
     expect((await app.testClient().get('/admin-static/admin.css')).status).toBe(200)
   })
