@@ -6,13 +6,27 @@ import { etagMatches } from './etag.ts'
 import { parseHttpDate } from './http-date.ts'
 import { resolveRange, type ByteRange } from './range.ts'
 
-/** What the evaluation needs from the request. */
+/**
+ * What the evaluation needs from the request (a Phial `Request` fits).
+ *
+ * @example
+ * ```ts
+ * const req: ConditionalRequest = { method: 'GET', headers: new Headers({ range: 'bytes=0-9' }) }
+ * ```
+ */
 export interface ConditionalRequest {
   method: string
   headers: { get(name: string): string | null }
 }
 
-/** The validators and size of what would be sent. */
+/**
+ * The validators and size of what would be sent.
+ *
+ * @example
+ * ```ts
+ * const rep: Representation = { etag: '"v1"', lastModified: 1704164645, size: 20 }
+ * ```
+ */
 export interface Representation {
   /** The `ETag` header value, or null. */
   etag: string | null
@@ -22,7 +36,15 @@ export interface Representation {
   size: number | null
 }
 
-/** The outcome: what status to answer with. */
+/**
+ * The outcome: what status to answer with (200, 206, 304, 412, 416).
+ *
+ * @example
+ * ```ts
+ * const outcome = evaluateConditional(request, rep)
+ * if (outcome.kind === 'partial') console.log(outcome.range.start, outcome.range.end)
+ * ```
+ */
 export type ConditionalOutcome =
   | { kind: 'full' }
   | { kind: 'partial'; range: ByteRange }

@@ -4,7 +4,14 @@
  */
 import { createHash } from 'node:crypto'
 
-/** A parsed entity tag. */
+/**
+ * A parsed entity tag.
+ *
+ * @example
+ * ```ts
+ * const tag: EntityTag = { tag: 'v1', weak: true } // W/"v1"
+ * ```
+ */
 export interface EntityTag {
   /** The opaque value, without quotes. */
   tag: string
@@ -36,8 +43,9 @@ export function adler32(text: string): number {
  *
  * @example
  * ```ts
+ * fileEtag('/srv/x', 1700000000123, 5120) // '"1700000000.123-5120-123666994"'
  * const info = await stat(path)
- * fileEtag(path, info.mtimeMs, info.size) // '"1700000000.123-5120-1829441"'
+ * fileEtag(path, info.mtimeMs, info.size)
  * ```
  */
 export function fileEtag(path: string, mtimeMs: number, size: number): string {

@@ -2,7 +2,14 @@
  * The `Range` header (RFC 9110 §14.2), single byte ranges only.
  */
 
-/** An inclusive byte range. */
+/**
+ * An inclusive byte range.
+ *
+ * @example
+ * ```ts
+ * const firstKilobyte: ByteRange = { start: 0, end: 1023 }
+ * ```
+ */
 export interface ByteRange {
   start: number
   end: number

@@ -19,13 +19,33 @@ import { httpDate, parseHttpDate } from './http-date.ts'
  * What `sendFile` sends: a path (relative to the app's root folder) or
  * `file:` URL, bytes already in memory, or a stream (size unknown, so no
  * ranges and no automatic validators).
+ *
+ * @example
+ * ```ts
+ * const sources: SendFileSource[] = ['static/logo.png', new URL('./a.txt', import.meta.url), Buffer.from('hi'), createReadStream('x.log')]
+ * ```
  */
 export type SendFileSource = string | URL | Uint8Array | Readable | ReadableStream<Uint8Array>
 
-/** `Cache-Control` max-age in seconds; `null` sends `no-cache`. A function gets the file path (null for bytes or streams). */
+/**
+ * `Cache-Control` max-age in seconds; `null` sends `no-cache`. A function
+ * gets the file path (null for bytes or streams).
+ *
+ * @example
+ * ```ts
+ * const maxAge: MaxAge = (path) => (path?.includes('/immutable/') ? 31536000 : null)
+ * ```
+ */
 export type MaxAge = number | null | ((path: string | null) => number | null)
 
-/** Options of {@link sendFile} (Flask's `send_file` keyword arguments). */
+/**
+ * Options of {@link sendFile} (Flask's `send_file` keyword arguments).
+ *
+ * @example
+ * ```ts
+ * const options: SendFileOptions = { asAttachment: true, downloadName: 'Rapport été.pdf', maxAge: 0, etag: 'v3' }
+ * ```
+ */
 export interface SendFileOptions {
   /** The mimetype; guessed from `downloadName` or the file name when omitted. */
   mimetype?: string

@@ -113,3 +113,16 @@ describe('over HTTP', () => {
     expect(res.body).not.toContain('top secret')
   })
 })
+
+describe('through app.fetch (WHATWG)', () => {
+  it('streams a range of a file and answers 304', async () => {
+    const app = makeApp(fx.root)
+    const part = await app.fetch(new Request('http://localhost/static/big.bin', { headers: { range: 'bytes=10-19' } }))
+    expect(part.status).toBe(206)
+    expect(Buffer.from(await part.arrayBuffer()).equals(fx.big.subarray(10, 20))).toBe(true)
+    const etag = part.headers.get('etag')!
+    const again = await app.fetch(new Request('http://localhost/static/big.bin', { headers: { 'if-none-match': etag } }))
+    expect(again.status).toBe(304)
+    expect(await again.text()).toBe('')
+  })
+})
