@@ -30,7 +30,7 @@ function refused(part: string, windows: boolean): boolean {
   if (part.startsWith('/') || isAbsolute(part) || DRIVE.test(part)) return true
   for (const segment of part.split('/')) {
     if (segment === '..') return true
-    if (windows && (segment.includes(':') || WINDOWS_DEVICE.test(segment) || /[. ]$/.test(segment))) return true
+    if (windows && segment !== '.' && (segment.includes(':') || WINDOWS_DEVICE.test(segment) || /[. ]$/.test(segment))) return true
   }
   return false
 }
