@@ -22,7 +22,9 @@ export function isBodiless(status: number): boolean {
 /** A Node stream for any streaming body. */
 export function bodyStream(body: unknown): Readable {
   if (body instanceof Readable) return body
-  if (body instanceof FileBody) return createReadStream(body.path, { start: body.start, end: body.end })
+  if (body instanceof FileBody) {
+    return body.length > 0 ? createReadStream(body.path, { start: body.start, end: body.end }) : Readable.from([])
+  }
   if (body instanceof ReadableStream) return Readable.fromWeb(body as import('node:stream/web').ReadableStream)
   return Readable.from(body as AsyncIterable<Uint8Array | string>)
 }
