@@ -21,6 +21,7 @@ import { handleFetch } from './server/fetch.ts'
 import { serve, type ServeOptions, type RunningServer } from './server/serve.ts'
 import { TestClient, buildTestRequest, type TestRequestInit } from './testing.ts'
 import { makeStaticView } from './static-view.ts'
+import { getTemplateEnvironment, type TemplateEnvironment } from './templating/environment.ts'
 import type { Request } from './http/request.ts'
 import type { Response } from './http/response.ts'
 import type { RouteOptions, ShellContextProcessor, TeardownHook, View } from './types.ts'
@@ -130,6 +131,19 @@ export class Phial extends Scaffold {
 
   set logger(logger: Logger) {
     this.#logger = logger
+  }
+
+  /**
+   * The Nunjucks environment templates render with (Flask's `jinja_env`),
+   * created on first use.
+   *
+   * @example
+   * ```ts
+   * app.templateEnvironment.opts.trimBlocks = true
+   * ```
+   */
+  get templateEnvironment(): TemplateEnvironment {
+    return getTemplateEnvironment(this)
   }
 
   /** True once the app has handled a request; setup methods then throw. */

@@ -17,6 +17,7 @@ import type {
   View,
 } from './types.ts'
 import { endpointFromView } from './endpoint.ts'
+import type { TemplateFilter, TemplateTest } from './templating/registry.ts'
 
 /** Options of a {@link Blueprint}. */
 export interface BlueprintOptions extends ScaffoldOptions {
@@ -194,6 +195,39 @@ export class Blueprint extends Scaffold {
   appContextProcessor<F extends ContextProcessor>(fn: F): F {
     this.recordOnce((s) => s.app.contextProcessor(fn))
     return fn
+  }
+
+  /** A template filter for the whole app (Flask's `app_template_filter`). @example bp.appTemplateFilter('slug', slugify) */
+  appTemplateFilter<F extends TemplateFilter>(name: string, fn: F): F {
+    this.recordOnce((s) => s.app.templateFilter(name, fn))
+    return fn
+  }
+
+  /** A template test for the whole app (Flask's `app_template_test`). @example bp.appTemplateTest('admin', (u) => u.isAdmin) */
+  appTemplateTest<F extends TemplateTest>(name: string, fn: F): F {
+    this.recordOnce((s) => s.app.templateTest(name, fn))
+    return fn
+  }
+
+  /** A template global for the whole app (Flask's `app_template_global`). @example bp.appTemplateGlobal('siteName', 'Flaskr') */
+  appTemplateGlobal<T>(name: string, value: T): T {
+    this.recordOnce((s) => s.app.templateGlobal(name, value))
+    return value
+  }
+
+  /** Same as {@link appTemplateFilter}: template filters are app-wide, as in Flask. @example bp.templateFilter('slug', slugify) */
+  override templateFilter<F extends TemplateFilter>(name: string, fn: F): F {
+    return this.appTemplateFilter(name, fn)
+  }
+
+  /** Same as {@link appTemplateTest}. @example bp.templateTest('admin', (u) => u.isAdmin) */
+  override templateTest<F extends TemplateTest>(name: string, fn: F): F {
+    return this.appTemplateTest(name, fn)
+  }
+
+  /** Same as {@link appTemplateGlobal}. @example bp.templateGlobal('section', 'Blog') */
+  override templateGlobal<T>(name: string, value: T): T {
+    return this.appTemplateGlobal(name, value)
   }
 
   /** An error handler for the whole app. @example bp.appErrorHandler(404, () => ['gone', 404]) */

@@ -25,6 +25,27 @@ export {
   type AppGlobals,
 } from './context.ts'
 export { urlFor, type UrlForOptions } from './url-for.ts'
+export {
+  renderTemplate,
+  renderTemplateString,
+  streamTemplate,
+  streamTemplateString,
+  TemplateEnvironment,
+  getTemplateEnvironment,
+  selectAutoescape,
+  AUTOESCAPE_EXTENSIONS,
+  TemplateError,
+  TemplateSyntaxError,
+  TemplateNotFound,
+  TemplateRegistry,
+  markSafe,
+  htmlSafeJson,
+  type TemplateInfo,
+  type TemplateLocation,
+  type TemplateFilter,
+  type TemplateTest,
+  type SafeString,
+} from './templating/index.ts'
 export { abort, afterThisRequest, flash, getFlashedMessages, type FlashOptions } from './helpers.ts'
 export { jsonify, makeResponse } from './make-response.ts'
 export { redirect, RequestRedirect } from './http/redirect.ts'

@@ -19,6 +19,7 @@ import type {
   UrlValuePreprocessor,
   View,
 } from './types.ts'
+import { TemplateRegistry, type TemplateFilter, type TemplateTest } from './templating/registry.ts'
 
 /** The scope key of the object's own hooks (`null`), or a blueprint's dotted name. */
 export type Scope = string | null
@@ -103,6 +104,12 @@ export abstract class Scaffold {
   readonly urlDefaultFunctions: ScopedLists<UrlDefaultsFunction> = new Map()
   /** Error handlers by scope, code and class. */
   readonly errorHandlerSpec: ErrorHandlerSpec = new Map()
+  /** Template filters registered with `templateFilter` (on a blueprint: none, they go to the app). */
+  readonly templateFilters = new TemplateRegistry<TemplateFilter>()
+  /** Template tests registered with `templateTest`. */
+  readonly templateTests = new TemplateRegistry<TemplateTest>()
+  /** Template globals registered with `templateGlobal`. */
+  readonly templateGlobals = new TemplateRegistry<unknown>()
 
   constructor(name: string, importName: string, options: ScaffoldOptions = {}) {
     this.name = name
@@ -283,6 +290,51 @@ export abstract class Scaffold {
     this.checkSetup('contextProcessor')
     pushScoped(this.templateContextProcessors, null, fn)
     return fn
+  }
+
+  /**
+   * Registers a template filter (`{{ value|name(args) }}`); on a blueprint,
+   * for the whole app. Keyword arguments arrive as a last object argument.
+   *
+   * @example
+   * ```ts
+   * app.templateFilter('reverse', (s: string) => [...s].reverse().join(''))   // {{ name|reverse }}
+   * ```
+   */
+  templateFilter<F extends TemplateFilter>(name: string, fn: F): F {
+    this.checkSetup('templateFilter')
+    this.templateFilters.set(name, fn)
+    return fn
+  }
+
+  /**
+   * Registers a template test (`{% if value is name(args) %}`); on a
+   * blueprint, for the whole app.
+   *
+   * @example
+   * ```ts
+   * app.templateTest('prime', (n: number) => n > 1 && [2, 3, 5, 7].every((d) => d === n || n % d !== 0))
+   * ```
+   */
+  templateTest<F extends TemplateTest>(name: string, fn: F): F {
+    this.checkSetup('templateTest')
+    this.templateTests.set(name, fn)
+    return fn
+  }
+
+  /**
+   * Registers a template global, a function or a value every template sees;
+   * on a blueprint, for the whole app.
+   *
+   * @example
+   * ```ts
+   * app.templateGlobal('now', () => new Date())   // {{ now().year }}
+   * ```
+   */
+  templateGlobal<T>(name: string, value: T): T {
+    this.checkSetup('templateGlobal')
+    this.templateGlobals.set(name, value)
+    return value
   }
 
   /**

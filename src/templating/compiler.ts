@@ -1,0 +1,189 @@
+/**
+ * Compiles template source to render functions with Nunjucks' parser and a
+ * code generator adjusted toward Jinja:
+ *
+ * - `{% if %}`, `not`, `and`, `or` and inline `x if c else y` use Python
+ *   truthiness (`{% if messages %}` is false for an empty list);
+ * - `{% with a = 1, b = 2 %}…{% endwith %}` opens a scope;
+ * - each template's functions render with the template's own environment
+ *   (autoescape per template, as Jinja decides it from the file name) and
+ *   its own runtime (errors carry its file and line), whatever template
+ *   calls them (a layout running a page's blocks, an imported macro file).
+ *
+ * @module
+ */
+import { TemplateSyntaxError, describeError, type TemplateInfo } from './errors.ts'
+import {
+  nunjucks,
+  transformer,
+  type CompilerInstance,
+  type Extension,
+  type Frame,
+  type Node,
+  type NodeClass,
+  type NunjucksEnvironment,
+  type NunjucksRuntime,
+  type NunjucksTemplateError,
+  type TemplateProps,
+} from './nunjucks.ts'
+import { createRuntime } from './runtime.ts'
+
+const { nodes } = nunjucks
+const NodeList = nodes.NodeList as NodeClass
+
+/** `{% with %}`: `targets` and `values` are node lists, `body` the content. */
+const With = nodes.Node.extend('With', { fields: ['targets', 'values', 'body'] })
+/** Python truthiness of `target` (inserted by the compiler, never parsed). */
+const Truthy = nodes.Node.extend('Truthy', { fields: ['target'] })
+
+const children = (list: Node): Node[] => list.children as Node[]
+
+/**
+ * The `{% with name = value, … %}…{% endwith %}` tag.
+ *
+ * @example
+ * ```jinja
+ * {% with messages = get_flashed_messages() %}{% if messages %}…{% endif %}{% endwith %}
+ * ```
+ */
+export const withTag: Extension = {
+  tags: ['with'],
+  parse(parser, _nodes, lexer) {
+    const tag = parser.nextToken()
+    const targets = new NodeList(tag.lineno, tag.colno, [])
+    const values = new NodeList(tag.lineno, tag.colno, [])
+    if (!parser.skip(lexer.TOKEN_BLOCK_END)) {
+      do {
+        const target = parser.parsePrimary()
+        const { lineno, colno } = target
+        if (!((target as object) instanceof nodes.Symbol)) parser.fail('with: expected a variable name', lineno, colno)
+        if (!parser.skipValue(lexer.TOKEN_OPERATOR, '=')) {
+          parser.fail(`with: expected '=' after '${String(target.value)}'`, lineno, colno)
+        }
+        children(targets).push(target)
+        children(values).push(parser.parseExpression())
+      } while (parser.skip(lexer.TOKEN_COMMA))
+      parser.advanceAfterBlockEnd(tag.value)
+    }
+    const body = parser.parseUntilBlocks('endwith')
+    parser.advanceAfterBlockEnd()
+    return new With(tag.lineno, tag.colno, targets, values, body)
+  },
+}
+
+const Base = nunjucks.compiler.Compiler
+
+/** Nunjucks' code generator with Jinja's truthiness, `{% with %}` and per-template bindings. */
+class JinjaCompiler extends Base {
+  override _emitFuncBegin(node: Node, name: string): void {
+    super._emitFuncBegin(node, name)
+    // The root and block functions receive the caller's env and runtime:
+    // rebind them to this template's (see compileTemplate).
+    this._emitLine('env = __env; runtime = __runtime; var __t;')
+  }
+
+  override assertType(node: Node, ...types: NodeClass[]): void {
+    const n: object = node
+    if (n instanceof Truthy || n instanceof With) return
+    super.assertType(node, ...types)
+  }
+
+  override compileIf(node: Node, frame: Frame, async?: boolean): void {
+    node.cond = new Truthy(node.lineno, node.colno, node.cond)
+    super.compileIf(node, frame, async)
+  }
+
+  override compileInlineIf(node: Node, frame: Frame): void {
+    node.cond = new Truthy(node.lineno, node.colno, node.cond)
+    super.compileInlineIf(node, frame)
+  }
+
+  compileTruthy(node: Node, frame: Frame): void {
+    this._emit('runtime.truthy(')
+    this.compile(node.target as Node, frame)
+    this._emit(')')
+  }
+
+  compileNot(node: Node, frame: Frame): void {
+    this._emit('!runtime.truthy(')
+    this.compile(node.target as Node, frame)
+    this._emit(')')
+  }
+
+  // `a and b` is `a` when `a` is false, else `b`; `a or b` is `a` when true,
+  // else `b`. `__t` is read before either branch runs, so one scratch
+  // variable per function serves nested and recursive uses.
+  compileAnd(node: Node, frame: Frame): void {
+    this.#logical(node, frame, '? (', ') : __t)')
+  }
+
+  compileOr(node: Node, frame: Frame): void {
+    this.#logical(node, frame, '? __t : (', '))')
+  }
+
+  #logical(node: Node, frame: Frame, then: string, end: string): void {
+    this._emit('((__t = ')
+    this.compile(node.left as Node, frame)
+    this._emit('), runtime.truthy(__t) ')
+    this._emit(then)
+    this.compile(node.right as Node, frame)
+    this._emit(end)
+  }
+
+  compileWith(node: Node, frame: Frame): void {
+    const ids = children(node.values as Node).map((value) => {
+      const id = this._tmpid()
+      this._emit(`var ${id} = `)
+      this._compileExpression(value, frame)
+      this._emitLine(';')
+      return id
+    })
+    const inner = frame.push()
+    this._emitLine('frame = frame.push();')
+    children(node.targets as Node).forEach((target, i) => {
+      const name = String(target.value)
+      this._emitLine(`frame.set(${JSON.stringify(name)}, ${ids[i]});`)
+      inner.set(name, ids[i])
+    })
+    this._withScopedSyntax(() => this.compile(node.body as Node, inner))
+    this._emitLine('frame = frame.pop();')
+  }
+}
+
+function syntaxError(error: unknown, template: TemplateInfo): TemplateSyntaxError {
+  const nj = error as NunjucksTemplateError
+  const positioned = typeof nj.lineno === 'number' && nj.Update !== undefined
+  return new TemplateSyntaxError(
+    positioned ? nj.message : describeError(error),
+    { ...template, lineno: positioned ? nj.lineno! : null, colno: positioned ? (nj.colno ?? null) : null },
+  )
+}
+
+/**
+ * Compiles a template's source into its render functions, bound to `env`
+ * (whose `opts.autoescape` the output follows) and to a runtime that
+ * locates errors in `template`. Throws a {@link TemplateSyntaxError}.
+ *
+ * @example
+ * ```ts
+ * const props = compileTemplate('Hello {{ name }}', { name: 'hello.txt', filename: null }, env)
+ * new nunjucks.Template({ type: 'code', obj: props }, env).render({ name: 'you' }) // 'Hello you'
+ * ```
+ */
+export function compileTemplate(source: string, template: TemplateInfo, env: NunjucksEnvironment): TemplateProps {
+  const runtime: NunjucksRuntime = createRuntime(template)
+  let code: string
+  try {
+    const extensions = [withTag, ...env.extensionsList]
+    let src = source
+    for (const ext of extensions) if (ext.preprocess) src = ext.preprocess(src)
+    const ast = transformer.transform(nunjucks.parser.parse(src, extensions, env.opts), env.asyncFilters, template.name)
+    const compiler = new JinjaCompiler(template.name, env.opts.throwOnUndefined)
+    compiler.compile(ast)
+    code = compiler.getCode()
+  } catch (err) {
+    throw syntaxError(err, template)
+  }
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('__env', '__runtime', code)(env, runtime) as TemplateProps
+}

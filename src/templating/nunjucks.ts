@@ -1,0 +1,224 @@
+/**
+ * Typed access to the parts of Nunjucks that Phial builds on. The package's
+ * own typings cover its public surface only, while Phial compiles templates
+ * itself (to get Jinja's truthiness, `{% with %}`, per-template autoescape
+ * and error locations), so the few internals it touches are typed here, in
+ * one place.
+ *
+ * @internal
+ * @module
+ */
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+
+/** Any function registered as a filter, test or global. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFunction = (...args: any[]) => any
+
+/**
+ * Nunjucks' marker for text that must not be escaped again.
+ *
+ * @example
+ * ```ts
+ * new nunjucks.runtime.SafeString('<b>hi</b>').toString() // '<b>hi</b>'
+ * ```
+ */
+export interface SafeString {
+  readonly val: string
+  readonly length: number
+  toString(): string
+}
+
+/** A variable scope of a render (Nunjucks' `Frame`). */
+export interface Frame {
+  lookup(name: string): unknown
+  set(name: string, value: unknown, resolveUp?: boolean): void
+  push(isolateWrites?: boolean): Frame
+  pop(): Frame
+}
+
+/** The per-render variables and blocks (Nunjucks' `Context`). */
+export interface NunjucksContext {
+  env: NunjucksEnvironment
+  ctx: Record<string, unknown>
+  lookup(name: string): unknown
+}
+
+/** The helpers compiled templates call (`runtime.memberLookup(...)`, …). */
+export interface NunjucksRuntime {
+  SafeString: new (value: string) => SafeString
+  markSafe(value: unknown): unknown
+  memberLookup(obj: unknown, key: unknown): unknown
+  contextOrFrameLookup(context: NunjucksContext, frame: Frame, name: string): unknown
+  handleError(error: unknown, lineno: number, colno: number): unknown
+  [helper: string]: unknown
+}
+
+/** What compiled template code evaluates to: the root render function and one per block. */
+export interface TemplateProps {
+  root: AnyFunction
+  [block: `b_${string}`]: AnyFunction
+}
+
+/** A loaded, compiled template. */
+export interface NunjucksTemplate {
+  env: NunjucksEnvironment
+  path: string | undefined
+  /** Renders synchronously (Phial registers no asynchronous filters). */
+  render(context: Record<string, unknown>): string
+}
+
+/** What a loader returns for a template it has. */
+export interface LoaderSource {
+  src: string | { type: 'code'; obj: TemplateProps }
+  path: string
+  noCache: boolean
+}
+
+/** A synchronous Nunjucks loader. */
+export interface NunjucksLoader {
+  getSource(name: string): LoaderSource | null
+  cache: Record<string, NunjucksTemplate | null | undefined>
+}
+
+/** Options read by the lexer, parser and compiler. */
+export interface EnvironmentOptions {
+  autoescape: boolean
+  dev: boolean
+  throwOnUndefined: boolean
+  trimBlocks: boolean
+  lstripBlocks: boolean
+  tags?: Record<string, string>
+}
+
+/** A Nunjucks tag extension (`{% mytag %}`). */
+export interface Extension {
+  tags: string[]
+  parse(parser: Parser, nodes: Nodes, lexer: Lexer): unknown
+  preprocess?(source: string): string
+}
+
+/** Callback of the asynchronous form of `getTemplate`. */
+export type TemplateCallback = (err: unknown, template?: NunjucksTemplate) => void
+
+/** The Nunjucks `Environment` as Phial uses it. */
+export interface NunjucksEnvironment {
+  opts: EnvironmentOptions
+  filters: Record<string, AnyFunction>
+  tests: Record<string, AnyFunction>
+  globals: Record<string, unknown>
+  loaders: NunjucksLoader[]
+  extensionsList: Extension[]
+  asyncFilters: string[]
+  addFilter(name: string, fn: AnyFunction): unknown
+  addTest(name: string, fn: AnyFunction): unknown
+  addGlobal(name: string, value: unknown): unknown
+  addExtension(name: string, extension: Extension): unknown
+  getFilter(name: string): AnyFunction
+  getTest(name: string): AnyFunction
+  getTemplate(
+    name: string | NunjucksTemplate,
+    eagerCompile?: boolean | TemplateCallback,
+    parentName?: string | null | TemplateCallback,
+    ignoreMissing?: boolean,
+    cb?: TemplateCallback,
+  ): NunjucksTemplate | undefined
+  invalidateCache(): void
+}
+
+/** A lexer token. */
+export interface Token {
+  type: string
+  value: string
+  lineno: number
+  colno: number
+}
+
+/** An AST node. */
+export interface Node {
+  readonly typename: string
+  lineno: number
+  colno: number
+  [field: string]: unknown
+}
+
+/** A node class made by `Node.extend(name, { fields })`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type NodeClass = new (lineno: number, colno: number, ...fields: any[]) => Node
+
+/** The AST node classes. */
+export interface Nodes {
+  Node: NodeClass & { extend(name: string, props: { fields: string[] }): NodeClass }
+  Symbol: NodeClass
+  [name: string]: unknown
+}
+
+/** The token type names. */
+export interface Lexer {
+  TOKEN_BLOCK_END: string
+  TOKEN_COMMA: string
+  TOKEN_OPERATOR: string
+  [name: string]: unknown
+}
+
+/** The parser, as an extension's `parse` sees it. */
+export interface Parser {
+  nextToken(): Token
+  peekToken(): Token
+  skip(type: string): boolean
+  skipValue(type: string, value: string): boolean
+  parsePrimary(): Node
+  parseExpression(): Node
+  parseUntilBlocks(...names: string[]): Node
+  advanceAfterBlockEnd(name?: string): Token
+  fail(message: string, lineno?: number, colno?: number): never
+}
+
+/** A Nunjucks code generator (the `Compiler` class). */
+export interface CompilerInstance {
+  templateName: string | null
+  codebuf: string[]
+  compile(node: Node, frame?: Frame): void
+  getCode(): string
+  _emit(code: string): void
+  _emitLine(code: string): void
+  _tmpid(): string
+  _compileExpression(node: Node, frame: Frame): void
+  _withScopedSyntax(fn: () => void): void
+  _emitFuncBegin(node: Node, name: string): void
+  assertType(node: Node, ...types: NodeClass[]): void
+  compileIf(node: Node, frame: Frame, async?: boolean): void
+  compileInlineIf(node: Node, frame: Frame): void
+}
+
+/** Nunjucks' `TemplateError` (a plain `Error` with a position). */
+export interface NunjucksTemplateError extends Error {
+  lineno?: number
+  colno?: number
+  cause?: unknown
+  Update?: unknown
+}
+
+/** The Nunjucks module, typed for Phial's use. */
+export interface NunjucksModule {
+  Environment: new (loaders: NunjucksLoader[], opts: Partial<EnvironmentOptions>) => NunjucksEnvironment
+  Template: new (src: LoaderSource['src'], env: NunjucksEnvironment, path?: string, eagerCompile?: boolean) => NunjucksTemplate
+  compiler: { Compiler: new (templateName: string | null, throwOnUndefined: boolean) => CompilerInstance }
+  parser: { parse(source: string, extensions: Extension[], opts: EnvironmentOptions): Node }
+  nodes: Nodes
+  lexer: Lexer
+  runtime: NunjucksRuntime
+  lib: {
+    TemplateError: new (message: string | Error, lineno?: number, colno?: number) => NunjucksTemplateError
+    escape(value: string): string
+  }
+}
+
+/** The Nunjucks package. */
+export const nunjucks = require('nunjucks') as NunjucksModule
+
+/** Nunjucks' AST transformer (not re-exported by its index). */
+export const transformer = require('nunjucks/src/transformer.js') as {
+  transform(ast: Node, asyncFilters: string[], name?: string | null): Node
+}

@@ -1,0 +1,100 @@
+/**
+ * The runtime helpers Phial's compiled templates call: Nunjucks' own, with
+ * Jinja's semantics where they differ — Python truthiness (an empty list or
+ * dict is false), `True`/`False`/`None`, Python methods on values, and
+ * errors that carry the template's location.
+ *
+ * @module
+ */
+import { locateError, type TemplateInfo } from './errors.ts'
+import { nunjucks, type Frame, type NunjucksContext, type NunjucksRuntime } from './nunjucks.ts'
+import { overriddenStringMethod, pythonMember } from './python-methods.ts'
+
+const base = nunjucks.runtime
+const SafeString = base.SafeString
+const baseLookup = base.contextOrFrameLookup
+
+/**
+ * Python's truth value: empty strings, lists, dicts, maps and sets are false,
+ * as are `0`, `null`, `undefined` and `false`; other objects are true.
+ *
+ * @example
+ * ```ts
+ * truthy([])        // false
+ * truthy({})        // false
+ * truthy({ a: 1 })  // true
+ * truthy('0')       // true
+ * ```
+ */
+export function truthy(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return Boolean(value)
+  if (Array.isArray(value)) return value.length > 0
+  if (value instanceof SafeString) return value.length > 0
+  if (value instanceof Map || value instanceof Set) return value.size > 0
+  const proto = Object.getPrototypeOf(value)
+  if (proto === Object.prototype || proto === null) {
+    for (const _ in value) return true
+    return false
+  }
+  return true
+}
+
+/**
+ * `obj.key` / `obj[key]` in a template: the property (methods bound to
+ * `obj`), else a Python-style member (see python-methods.ts).
+ *
+ * @example
+ * ```ts
+ * memberLookup({ a: 1 }, 'a') // 1
+ * ```
+ */
+export function memberLookup(obj: unknown, key: unknown): unknown {
+  if (obj === undefined || obj === null) return undefined
+  const value = (obj as Record<string, unknown>)[key as string]
+  if (typeof value === 'function') {
+    if (typeof obj === 'string') {
+      const python = overriddenStringMethod(obj, key as string)
+      if (python !== undefined) return python
+    }
+    return (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(obj, args)
+  }
+  return value === undefined ? pythonMember(obj, key) : value
+}
+
+/**
+ * A variable: the frame, then the context, then the globals; then Jinja's
+ * `True`, `False` and `None`.
+ *
+ * @example
+ * ```ts
+ * contextOrFrameLookup(context, frame, 'None') // null
+ * ```
+ */
+export function contextOrFrameLookup(context: NunjucksContext, frame: Frame, name: string): unknown {
+  const value = baseLookup(context, frame, name)
+  if (value !== undefined) return value
+  switch (name) {
+    case 'True': return true
+    case 'False': return false
+    case 'None': return null
+    default: return undefined
+  }
+}
+
+const shared: NunjucksRuntime = { ...base, memberLookup, contextOrFrameLookup, truthy }
+
+/**
+ * The runtime object of one compiled template: the shared helpers, and a
+ * `handleError` that stamps errors with this template's name, file and line.
+ *
+ * @example
+ * ```ts
+ * const runtime = createRuntime({ name: 'index.html', filename: '/srv/app/templates/index.html' })
+ * ```
+ */
+export function createRuntime(template: TemplateInfo): NunjucksRuntime {
+  return {
+    ...shared,
+    handleError: (error: unknown, lineno: number, colno: number) => locateError(error, template, lineno, colno),
+  }
+}
