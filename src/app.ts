@@ -25,6 +25,8 @@ import { getTemplateEnvironment, type TemplateEnvironment } from './templating/e
 import type { Request } from './http/request.ts'
 import type { Response } from './http/response.ts'
 import type { RouteOptions, ShellContextProcessor, TeardownHook, View } from './types.ts'
+import { AppCli } from './cli/app-cli.ts'
+import { CliRunner } from './cli/runner.ts'
 
 /** Options of the {@link Phial} constructor. */
 export interface PhialOptions extends ScaffoldOptions {
@@ -83,6 +85,8 @@ export class Phial extends Scaffold {
   readonly ruleMeta = new Map<Rule, RuleMeta>()
   /** Functions run when a blueprint is registered (extensions hook in here). */
   readonly blueprintHooks: Array<(bp: Blueprint, name: string) => void> = []
+  /** Custom commands of `phial` (and those of registered blueprints). */
+  readonly cli = new AppCli()
 
   #logger: Logger | null = null
   #table: RouteTable | null = null
@@ -99,6 +103,7 @@ export class Phial extends Scaffold {
     this.config = new Config(options.instanceRelativeConfig ? this.instancePath : this.rootPath, DEFAULT_CONFIG)
     applyLoggingDefaults(this.config)
     this.urlMap = new UrlMap()
+    this.blueprintHooks.push((bp, name) => this.cli.addBlueprint(bp, name))
     if (this.hasStaticFolder && this.staticUrlPath !== null) {
       this.addUrlRule(`${this.staticUrlPath}/<path:filename>`, 'static', makeStaticView(this))
     }
@@ -367,6 +372,20 @@ export class Phial extends Scaffold {
   testClient(options: { accessLog?: boolean } = {}): TestClient {
     const client = new TestClient(this)
     return options.accessLog ? withAccessLog(this, client) : client
+  }
+
+  /**
+   * Runs the app's commands in-process, as `phial <args>` would, and
+   * captures their output.
+   *
+   * @example
+   * ```ts
+   * const result = await app.testCliRunner().invoke(['init-db'])
+   * expect(result.output).toContain('Initialized')
+   * ```
+   */
+  testCliRunner(): CliRunner {
+    return new CliRunner(this)
   }
 
   // ---------------------------------------------------------------- serving

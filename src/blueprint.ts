@@ -18,6 +18,7 @@ import type {
 } from './types.ts'
 import { endpointFromView } from './endpoint.ts'
 import type { TemplateFilter, TemplateTest } from './templating/registry.ts'
+import { CommandGroup } from './cli/app-cli.ts'
 
 /** Options of a {@link Blueprint}. */
 export interface BlueprintOptions extends ScaffoldOptions {
@@ -102,6 +103,8 @@ export class Blueprint extends Scaffold {
   urlPrefix: string | null
   readonly urlDefaultValues: Record<string, unknown>
   readonly cliGroup: string | null
+  /** The blueprint's commands: `phial <cliGroup> <command>`, or top level when `cliGroup` is null. */
+  readonly cli = new CommandGroup({ description: `Commands of the '${this.name}' blueprint.` })
   /** Functions run at each registration. */
   readonly deferredFunctions: Deferred[] = []
   /** Nested blueprints and their options. */
