@@ -83,7 +83,13 @@ export async function renderTemplateString(source: string, context?: Vars): Prom
   return renderSource(source, context)
 }
 
-async function* chunks(html: string | Promise<string>): AsyncGenerator<string, void, undefined> {
+function chunks(html: string | Promise<string>): AsyncGenerator<string, void, undefined> {
+  // A stream that is never read must not leave an unhandled rejection behind.
+  if (html instanceof Promise) html.catch(() => {})
+  return chunksOf(html)
+}
+
+async function* chunksOf(html: string | Promise<string>): AsyncGenerator<string, void, undefined> {
   const text = await html
   for (let i = 0; i < text.length; i += CHUNK_SIZE) yield text.slice(i, i + CHUNK_SIZE)
 }

@@ -1,5 +1,5 @@
 /**
- * Jinja's tests that Nunjucks lacks: `boolean`, `true`, `false`, `none`,
+ * Jinja's tests that Nunjucks lacks: `boolean`, `true`, `false`,
  * `integer`, `float`, `sequence`, `in`, `filter`, `test`.
  *
  * @module
@@ -19,7 +19,7 @@ function isIn(value: unknown, container: unknown): boolean {
  *
  * @example
  * ```ts
- * installTests(env) // then: {% if page is integer %}, {% if x is none %}, {% if 'a' is in(letters) %}
+ * installTests(env) // then: {% if page is integer %}, {% if x is true %}, {% if 'a' is in(letters) %}
  * ```
  */
 export function installTests(env: NunjucksEnvironment): void {
@@ -27,7 +27,6 @@ export function installTests(env: NunjucksEnvironment): void {
     boolean: (v) => typeof v === 'boolean',
     true: (v) => v === true,
     false: (v) => v === false,
-    none: (v) => v === null || v === undefined,
     integer: (v) => typeof v === 'number' && Number.isInteger(v),
     float: (v) => typeof v === 'number' && !Number.isInteger(v),
     sequence: (v) => typeof v === 'string' || Array.isArray(v) || (typeof v === 'object' && v !== null && Symbol.iterator in v),
