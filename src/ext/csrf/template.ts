@@ -15,10 +15,7 @@ import { generateCsrf } from './token.ts'
  * ```
  */
 export function registerCsrfTemplateGlobal(app: Phial): void {
-  const templates = app as unknown as { templateGlobal?: (name: string, fn: () => string) => unknown }
-  if (typeof templates.templateGlobal === 'function') {
-    templates.templateGlobal('csrf_token', function csrf_token() {
-      return generateCsrf()
-    })
-  }
+  app.templateGlobal('csrf_token', function csrf_token(): string {
+    return generateCsrf()
+  })
 }
