@@ -9,11 +9,11 @@
  */
 import type { Phial } from '../app.ts'
 import { compileTemplate } from './compiler.ts'
-import { TemplateNotFound } from './errors.ts'
+import { TemplateNotFound, type TemplateInfo } from './errors.ts'
 import { installFilters } from './filters.ts'
 import { installGlobals } from './globals.ts'
 import { TemplateLoader } from './loader.ts'
-import { nunjucks, type NunjucksTemplate, type TemplateCallback } from './nunjucks.ts'
+import { nunjucks, type NunjucksTemplate, type TemplateCallback, type TemplateProps } from './nunjucks.ts'
 import { installTests } from './tests.ts'
 
 /** File name endings whose templates autoescape (Flask's list). */
@@ -68,6 +68,8 @@ export class TemplateEnvironment extends nunjucks.Environment {
   readonly unescaped: TemplateEnvironment
   /** Decides from a template's name (null: a template string) whether its output is escaped. */
   selectAutoescape: (name: string | null) => boolean = selectAutoescape
+  /** Keep a single newline at the end of a template (Jinja's `keep_trailing_newline`, default false: dropped). */
+  keepTrailingNewline = false
   /** Compiled template strings by source (bounded). */
   readonly stringTemplates = new Map<string, NunjucksTemplate>()
   /** Versions of the app's filter, test and global registries last copied in. */
@@ -75,7 +77,7 @@ export class TemplateEnvironment extends nunjucks.Environment {
 
   constructor(app: Phial) {
     let self: TemplateEnvironment | null = null
-    const loader = new TemplateLoader(app, (source, info) => compileTemplate(source, info, self!.environmentFor(info.name)))
+    const loader = new TemplateLoader(app, (source, info) => self!.compile(source, info))
     super([loader], { autoescape: false, dev: true, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false })
     self = this
     this.app = app
@@ -104,6 +106,21 @@ export class TemplateEnvironment extends nunjucks.Environment {
    */
   environmentFor(name: string | null): TemplateEnvironment {
     return this.selectAutoescape(name) ? this.escaping : this.unescaped
+  }
+
+  /**
+   * Compiles a template's source for the view {@link environmentFor} picks
+   * from its name, dropping one trailing newline as Jinja does.
+   *
+   * @example
+   * ```ts
+   * env.compile('Hi {{ name }}\n', { name: 'hi.txt', filename: null })
+   * ```
+   */
+  compile(source: string, template: TemplateInfo): TemplateProps {
+    let src = source
+    if (!this.keepTrailingNewline) src = src.replace(/\r?\n$/, '')
+    return compileTemplate(src, template, this.environmentFor(template.name))
   }
 
   /** `TEMPLATES_AUTO_RELOAD`, or `DEBUG` when it is null. */
@@ -188,9 +205,8 @@ export class TemplateEnvironment extends nunjucks.Environment {
     const cache = this.stringTemplates
     let template = cache.get(source)
     if (template === undefined) {
-      const env = this.environmentFor(null)
-      const props = compileTemplate(source, { name: null, filename: null }, env)
-      template = new nunjucks.Template({ type: 'code', obj: props }, env, undefined, true)
+      const props = this.compile(source, { name: null, filename: null })
+      template = new nunjucks.Template({ type: 'code', obj: props }, this.environmentFor(null), undefined, true)
       if (cache.size >= STRING_CACHE_SIZE) cache.delete(cache.keys().next().value!)
       cache.set(source, template)
     }

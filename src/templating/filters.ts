@@ -2,18 +2,18 @@
  * Jinja's filters that Nunjucks lacks or names differently (`tojson`,
  * `format`, `filesizeformat`, `map`, `unique`, `min`, `max`, `items`,
  * `attr`, `xmlattr`, `count`, and Jinja's `selectattr`, `rejectattr`,
- * `groupby`, `dictsort`), plus keyword arguments for Nunjucks' built-in
+ * `groupby`, `dictsort`, `truncate`, `title`, and MarkupSafe's `escape`), plus keyword arguments for Nunjucks' built-in
  * filters (`|sort(attribute='name')`, `|join(', ', attribute='title')`).
  *
  * @module
  */
 import { splitKeywords, withKeywords, type Keywords } from './keywords.ts'
 import { nunjucks, type AnyFunction, type NunjucksContext, type NunjucksEnvironment, type SafeString } from './nunjucks.ts'
+import { escapeHtml, installEscapeFilters } from './escape.ts'
 import { pyFormat } from './py-format.ts'
 import { memberLookup, truthy } from './runtime.ts'
 
 const { SafeString: Safe } = nunjucks.runtime
-const escapeHtml = nunjucks.lib.escape
 
 const JSON_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', "'": '\\u0027' }
 
@@ -194,6 +194,36 @@ function dictsort(value: unknown, caseSensitive?: unknown, by?: unknown, reverse
   return reverse ? sorted.reverse() : sorted
 }
 
+/** Keeps the input's safeness (a safe string in, a safe string out). */
+const copySafeness = (input: unknown, output: string): unknown => (input instanceof Safe ? new Safe(output) : output)
+
+const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value))
+
+/** Jinja's `truncate`: `length` includes `end`; up to `leeway` (5) extra characters are let through. */
+function truncate(value: unknown, length: unknown = 255, killwords: unknown = false, end: unknown = '...', leeway: unknown = 5): unknown {
+  const s = text(value)
+  const max = Number(length ?? 255)
+  const suffix = text(end ?? '...')
+  const slack = Number(leeway ?? 5)
+  if (max < suffix.length) throw new RangeError(`truncate: expected length >= ${suffix.length}, got ${max}`)
+  if (slack < 0) throw new RangeError(`truncate: expected leeway >= 0, got ${slack}`)
+  if (s.length <= max + slack) return copySafeness(value, s)
+  const head = s.slice(0, max - suffix.length)
+  if (killwords) return copySafeness(value, head + suffix)
+  const space = head.lastIndexOf(' ')
+  return copySafeness(value, (space === -1 ? head : head.slice(0, space)) + suffix)
+}
+
+/** Jinja's `title`: each word (after spaces, `-`, brackets) capitalized, the rest lower-cased. */
+function title(value: unknown): unknown {
+  const s = text(value)
+  const out = s
+    .split(/([-\s({[<]+)/)
+    .map((piece) => (piece ? piece.charAt(0).toUpperCase() + piece.slice(1).toLowerCase() : piece))
+    .join('')
+  return copySafeness(value, out)
+}
+
 /** Jinja names of the parameters of Nunjucks' built-in filters (after the value). */
 const BUILTIN_PARAMS: Record<string, readonly string[]> = {
   batch: ['linecount', 'fill_with'],
@@ -209,7 +239,6 @@ const BUILTIN_PARAMS: Record<string, readonly string[]> = {
   slice: ['slices', 'fill_with'],
   sort: ['reverse', 'case_sensitive', 'attribute'],
   sum: ['attribute', 'start'],
-  truncate: ['length', 'killwords', 'end'],
   urlize: ['trim_url_limit', 'nofollow'],
 }
 
@@ -226,7 +255,10 @@ export function installFilters(env: NunjucksEnvironment): void {
   for (const [name, params] of Object.entries(BUILTIN_PARAMS)) {
     env.addFilter(name, withKeywords(name, env.getFilter(name), params))
   }
+  installEscapeFilters(env)
   const jinja: Record<string, AnyFunction> = {
+    truncate: withKeywords('truncate', truncate, ['length', 'killwords', 'end', 'leeway']),
+    title,
     tojson,
     format,
     filesizeformat: withKeywords('filesizeformat', filesizeformat, ['binary']),

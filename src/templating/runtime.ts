@@ -1,14 +1,15 @@
 /**
  * The runtime helpers Phial's compiled templates call: Nunjucks' own, with
  * Jinja's semantics where they differ — Python truthiness (an empty list or
- * dict is false), `True`/`False`/`None`, Python methods on values, and
- * errors that carry the template's location.
+ * dict is false), `True`/`False`/`None`, Python methods on values,
+ * MarkupSafe's escaping, and errors that carry the template's location.
  *
  * @module
  */
 import { locateError, type TemplateInfo } from './errors.ts'
 import { nunjucks, type Frame, type NunjucksContext, type NunjucksRuntime } from './nunjucks.ts'
 import { overriddenStringMethod, pythonMember } from './python-methods.ts'
+import { suppressValue } from './escape.ts'
 
 const base = nunjucks.runtime
 const SafeString = base.SafeString
@@ -81,7 +82,7 @@ export function contextOrFrameLookup(context: NunjucksContext, frame: Frame, nam
   }
 }
 
-const shared: NunjucksRuntime = { ...base, memberLookup, contextOrFrameLookup, truthy }
+const shared: NunjucksRuntime = { ...base, memberLookup, contextOrFrameLookup, truthy, suppressValue }
 
 /**
  * The runtime object of one compiled template: the shared helpers, and a

@@ -54,7 +54,7 @@ describe("Flask's names in templates", () => {
     const app = fixtureApp()
     app.config.SITE_NAME = 'Flaskr'
     app.beforeRequest(() => {
-      g.user = { name: 'ann' }
+      g.viewer = { name: 'ann' }
     })
     app.post('/login', function login() {
       session.set('userId', 42)
@@ -63,7 +63,7 @@ describe("Flask's names in templates", () => {
     app.get('/page', function page() {
       return renderTemplateString(
         "{{ config.SITE_NAME }}|{{ request.args.get('q') }}|{{ request.path }}|{{ request.method }}|" +
-          "{{ session.userId }}|{{ session['userId'] }}|{{ session.get('userId') }}|{{ g.user.name }}",
+          "{{ session.userId }}|{{ session['userId'] }}|{{ session.get('userId') }}|{{ g.viewer.name }}",
       )
     })
     const client = app.testClient()

@@ -84,7 +84,7 @@ describe('signals', () => {
       app.get('/', async function index() {
         return (await renderTemplate('index.html', { title: 'Home' })) + (await renderTemplateString('{{ injected }}'))
       })
-      expect((await app.testClient().get('/')).text).toBe('<h1>Home</h1>\nby signal')
+      expect((await app.testClient().get('/')).text).toBe('<h1>Home</h1>by signal')
       expect(events).toEqual([
         ['before', 'index.html', true],
         ['rendered', 'index.html', 'Home'],

@@ -16,7 +16,7 @@ describe('streamTemplate', () => {
     })
     const res = await app.testClient().get('/')
     expect(res.status).toBe(200)
-    expect(res.text).toBe('<h1>Streamed</h1>\n')
+    expect(res.text).toBe('<h1>Streamed</h1>')
     expect(res.headers.get('content-type')).toMatch(/^text\/html/)
   })
 
@@ -56,7 +56,7 @@ describe('streamTemplate', () => {
     app.get('/', function index() {
       return streamTemplate(['missing.html', 'index.html'])
     })
-    expect((await app.testClient().get('/')).text).toBe('<h1>Async</h1>\n')
-    expect(await app.appContext(() => renderTemplate('index.html'))).toBe('<h1>Async</h1>\n')
+    expect((await app.testClient().get('/')).text).toBe('<h1>Async</h1>')
+    expect(await app.appContext(() => renderTemplate('index.html'))).toBe('<h1>Async</h1>')
   })
 })
