@@ -202,7 +202,7 @@ async function callFactory(fn: (...args: unknown[]) => unknown, label: string, a
  * const app = await findApp(await import('./app.ts'), { path: 'app.ts', name: null, args: null }, 'app.ts')
  * ```
  */
-export async function findApp(module: Record<string, unknown>, spec: AppSpec, where: string): Promise<Phial> {
+export async function findApp(module: Record<string, unknown>, spec: AppSpec, where: string = spec.path): Promise<Phial> {
   if (spec.name !== null) {
     if (!(spec.name in module)) throw new NoAppError(`Failed to find attribute '${spec.name}' in '${where}'.`)
     const value = module[spec.name]

@@ -2,6 +2,7 @@
  * `app.testCliRunner()`: runs the app's commands in-process and captures
  * what they print (Flask's `FlaskCliRunner`).
  */
+import { format } from 'node:util'
 import type { Phial } from '../app.ts'
 import type { CliResult } from './types.ts'
 
@@ -16,8 +17,9 @@ type Write = typeof process.stdout.write
 /**
  * Invokes commands of an app as `phial <args>` would, without a process:
  * the app's commands and groups, blueprint commands and `routes`. Output
- * written to `process.stdout` / `process.stderr` (so `console.log` too) is
- * captured; run one invocation at a time.
+ * written to `process.stdout` / `process.stderr` and through `console.log`,
+ * `info`, `debug`, `error` and `warn` is captured; run one invocation at a
+ * time (the capture is global).
  *
  * @example
  * ```ts
@@ -64,6 +66,14 @@ export class CliRunner {
     const err = process.stderr.write
     process.stdout.write = capture('out')
     process.stderr.write = capture('err')
+    // console may not write through process.stdout (test runners replace it)
+    const methods = { log: 'out', info: 'out', debug: 'out', error: 'err', warn: 'err' } as const
+    const saved = new Map<keyof typeof methods, (...args: unknown[]) => void>()
+    for (const [name, into] of Object.entries(methods) as Array<[keyof typeof methods, 'out' | 'err']>) {
+      saved.set(name, console[name])
+      const write = capture(into)
+      console[name] = (...args: unknown[]) => void write(format(...args) + '\n')
+    }
     try {
       const program = buildProgram({ app: this.app, forTests: true })
       const result = await execute(program, args)
@@ -71,6 +81,7 @@ export class CliRunner {
     } finally {
       process.stdout.write = out
       process.stderr.write = err
+      for (const [name, fn] of saved) console[name] = fn
       for (const [key, value] of Object.entries(savedEnv)) {
         if (value === undefined) delete process.env[key]
         else process.env[key] = value
