@@ -36,8 +36,9 @@ function matchRequest(app: Phial, ctx: Context): RouteEntry {
   if (result.kind === 'redirect') {
     let location = result.location
     if (location.startsWith('/')) {
-      location = request.rootPath + encodeURI(location)
-      if (request.queryString) location += `?${request.queryString}`
+      // the map gives a percent-encoded path: encoding it again would turn %C3 into %25C3
+      location = request.rootPath + location
+      if (request.queryString) location += (location.includes('?') ? '&' : '?') + request.queryString
     }
     request.routingException = new RequestRedirect(location, result.status)
   } else if (result.kind === 'methodNotAllowed') {
