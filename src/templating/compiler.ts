@@ -5,6 +5,8 @@
  * - `{% if %}`, `not`, `and`, `or` and inline `x if c else y` use Python
  *   truthiness (`{% if messages %}` is false for an empty list);
  * - `{% with a = 1, b = 2 %}…{% endwith %}` opens a scope;
+ * - slices (`posts[:5]`) and bare test arguments (`is divisibleby 3`), from
+ *   parser.ts;
  * - each template's functions render with the template's own environment
  *   (autoescape per template, as Jinja decides it from the file name) and
  *   its own runtime (errors carry its file and line), whatever template
@@ -26,6 +28,7 @@ import {
   type NunjucksTemplateError,
   type TemplateProps,
 } from './nunjucks.ts'
+import { Slice, parseTemplate } from './parser.ts'
 import { createRuntime } from './runtime.ts'
 
 const { nodes } = nunjucks
@@ -84,7 +87,7 @@ class JinjaCompiler extends Base {
 
   override assertType(node: Node, ...types: NodeClass[]): void {
     const n: object = node
-    if (n instanceof Truthy || n instanceof With) return
+    if (n instanceof Truthy || n instanceof With || n instanceof Slice) return
     super.assertType(node, ...types)
   }
 
@@ -128,6 +131,17 @@ class JinjaCompiler extends Base {
     this._emit(then)
     this.compile(node.right as Node, frame)
     this._emit(end)
+  }
+
+  compileSlice(node: Node, frame: Frame): void {
+    this._emit('runtime.slice(')
+    this.compile(node.target as Node, frame)
+    for (const part of ['start', 'stop', 'step']) {
+      this._emit(', ')
+      if (node[part] === null) this._emit('null')
+      else this.compile(node[part] as Node, frame)
+    }
+    this._emit(')')
   }
 
   compileWith(node: Node, frame: Frame): void {
@@ -177,7 +191,7 @@ export function compileTemplate(source: string, template: TemplateInfo, env: Nun
     const extensions = [withTag, ...env.extensionsList]
     let src = source
     for (const ext of extensions) if (ext.preprocess) src = ext.preprocess(src)
-    const ast = transformer.transform(nunjucks.parser.parse(src, extensions, env.opts), env.asyncFilters, template.name)
+    const ast = transformer.transform(parseTemplate(src, extensions, env.opts), env.asyncFilters, template.name)
     const compiler = new JinjaCompiler(template.name, env.opts.throwOnUndefined)
     compiler.compile(ast)
     code = compiler.getCode()

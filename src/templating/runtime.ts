@@ -82,7 +82,37 @@ export function contextOrFrameLookup(context: NunjucksContext, frame: Frame, nam
   }
 }
 
-const shared: NunjucksRuntime = { ...base, memberLookup, contextOrFrameLookup, truthy, suppressValue }
+/**
+ * Python's `seq[start:stop:step]` for arrays, strings and other iterables.
+ *
+ * @example
+ * ```ts
+ * slice([1, 2, 3, 4], null, 2, null)   // [1, 2]
+ * slice('hello', null, null, -1)        // 'olleh'
+ * ```
+ */
+export function slice(value: unknown, start: unknown, stop: unknown, step: unknown): unknown {
+  if (value === undefined || value === null) return []
+  const isString = typeof value === 'string'
+  const seq: ArrayLike<unknown> = isString || Array.isArray(value) ? (value as ArrayLike<unknown>) : Array.from(value as Iterable<unknown>)
+  const by = step === null || step === undefined ? 1 : Number(step)
+  if (by === 0) throw new RangeError('slice step cannot be zero')
+  const len = seq.length
+  const clamp = (v: unknown, fallback: number, lo: number, hi: number): number => {
+    if (v === null || v === undefined) return fallback
+    let n = Math.trunc(Number(v))
+    if (n < 0) n += len
+    return Math.min(Math.max(n, lo), hi)
+  }
+  const from = by > 0 ? clamp(start, 0, 0, len) : clamp(start, len - 1, -1, len - 1)
+  const to = by > 0 ? clamp(stop, len, 0, len) : clamp(stop, -1, -1, len - 1)
+  const out: unknown[] = []
+  if (by > 0) for (let i = from; i < to; i += by) out.push(seq[i])
+  else for (let i = from; i > to; i += by) out.push(seq[i])
+  return isString ? out.join('') : out
+}
+
+const shared: NunjucksRuntime = { ...base, memberLookup, contextOrFrameLookup, truthy, suppressValue, slice }
 
 /**
  * The runtime object of one compiled template: the shared helpers, and a

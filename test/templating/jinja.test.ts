@@ -86,6 +86,33 @@ describe('Jinja semantics on top of Nunjucks', () => {
     expect(await render("{{ 1 is integer }}{{ 1.5 is float }}{{ true is boolean }}{{ 'a' is in('abc') }}{{ 2 is in([1, 2]) }}{{ [] is sequence }}{{ 'upper' is filter }}{{ 'odd' is test }}")).toBe('truetruetruetruetruetruetruetrue')
   })
 
+  test('slices and subscripts', async () => {
+    const xs = [1, 2, 3, 4, 5]
+    expect(await render("{{ xs[:2]|join }}|{{ xs[3:]|join }}|{{ xs[::-1]|join }}|{{ xs[-2:]|join }}|{{ xs[1:4:2]|join }}|{{ 'hello'[1:3] }}|{{ xs[0] }}|{{ d['k'][1:] }}", { xs, d: { k: 'abc' } }))
+      .toBe('12|45|54321|45|24|el|1|bc')
+    expect(await render('{% for x in xs[:2] %}{{ x }}{% endfor %}|{{ f()[1:] }}', { xs, f: () => 'xyz' })).toBe('12|yz')
+  })
+
+  test('a test takes one argument without parentheses', async () => {
+    expect(await render('{% for i in range(1, 7) %}{% if i is divisibleby 3 %}{{ i }}{% endif %}{% endfor %}|{{ 2 is in [1, 2] }}|{{ x is sameas false }}|{{ 3 is not gt 4 }}', { x: false }))
+      .toBe('36|true|true|true')
+    expect(await render("{{ 'a' if x is defined else 'b' }}")).toBe('b')
+  })
+
+  test('one trailing newline is dropped, like Jinja (keepTrailingNewline keeps it)', async () => {
+    expect(await render('a\n')).toBe('a')
+    expect(await render('a\n\n')).toBe('a\n')
+    const other = fixtureApp()
+    other.templateEnvironment.keepTrailingNewline = true
+    expect(await other.appContext(() => renderTemplateString('a\n'))).toBe('a\n')
+  })
+
+  test("escaping matches MarkupSafe's", async () => {
+    expect(await render('{{ s }}|{{ s|e }}', { s: `<a href="x">Tom & Jerry's</a>\\` })).toBe(
+      '&lt;a href=&#34;x&#34;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;\\|&lt;a href=&#34;x&#34;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;\\',
+    )
+  })
+
   test('dict() global', async () => {
     expect(await render("{{ dict(a=1, b='x')|tojson }}")).toBe('{"a":1,"b":"x"}')
   })
