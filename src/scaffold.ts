@@ -13,6 +13,7 @@ import type {
   ContextProcessor,
   ErrorClass,
   ErrorHandler,
+  RouteArgs,
   RouteOptions,
   TeardownHook,
   UrlDefaultsFunction,
@@ -166,7 +167,11 @@ export abstract class Scaffold {
    * ```
    */
   route<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
-  route<R extends string>(rule: R, options: RouteOptions, view: View<RouteParams<R>>): View<RouteParams<R>>
+  route<R extends string, D extends object = {}>(
+    rule: R,
+    options: RouteOptions & { defaults?: D },
+    view: View<RouteArgs<R, D>>,
+  ): View<RouteArgs<R, D>>
   route<R extends string>(
     rule: R,
     optionsOrView: RouteOptions | View<RouteParams<R>>,
@@ -188,35 +193,55 @@ export abstract class Scaffold {
    * ```
    */
   get<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
-  get<R extends string>(rule: R, options: Omit<RouteOptions, 'methods'>, view: View<RouteParams<R>>): View<RouteParams<R>>
+  get<R extends string, D extends object = {}>(
+    rule: R,
+    options: Omit<RouteOptions, 'methods'> & { defaults?: D },
+    view: View<RouteArgs<R, D>>,
+  ): View<RouteArgs<R, D>>
   get<R extends string>(rule: R, a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>, b?: View<RouteParams<R>>): View<RouteParams<R>> {
     return this.#method('GET', rule, a, b)
   }
 
   /** `route` with `methods: ['POST']`. @example app.post('/login', function login() { ... }) */
   post<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
-  post<R extends string>(rule: R, options: Omit<RouteOptions, 'methods'>, view: View<RouteParams<R>>): View<RouteParams<R>>
+  post<R extends string, D extends object = {}>(
+    rule: R,
+    options: Omit<RouteOptions, 'methods'> & { defaults?: D },
+    view: View<RouteArgs<R, D>>,
+  ): View<RouteArgs<R, D>>
   post<R extends string>(rule: R, a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>, b?: View<RouteParams<R>>): View<RouteParams<R>> {
     return this.#method('POST', rule, a, b)
   }
 
   /** `route` with `methods: ['PUT']`. @example app.put('/items/<int:id>', function replaceItem({ id }) { ... }) */
   put<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
-  put<R extends string>(rule: R, options: Omit<RouteOptions, 'methods'>, view: View<RouteParams<R>>): View<RouteParams<R>>
+  put<R extends string, D extends object = {}>(
+    rule: R,
+    options: Omit<RouteOptions, 'methods'> & { defaults?: D },
+    view: View<RouteArgs<R, D>>,
+  ): View<RouteArgs<R, D>>
   put<R extends string>(rule: R, a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>, b?: View<RouteParams<R>>): View<RouteParams<R>> {
     return this.#method('PUT', rule, a, b)
   }
 
   /** `route` with `methods: ['PATCH']`. @example app.patch('/items/<int:id>', function updateItem({ id }) { ... }) */
   patch<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
-  patch<R extends string>(rule: R, options: Omit<RouteOptions, 'methods'>, view: View<RouteParams<R>>): View<RouteParams<R>>
+  patch<R extends string, D extends object = {}>(
+    rule: R,
+    options: Omit<RouteOptions, 'methods'> & { defaults?: D },
+    view: View<RouteArgs<R, D>>,
+  ): View<RouteArgs<R, D>>
   patch<R extends string>(rule: R, a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>, b?: View<RouteParams<R>>): View<RouteParams<R>> {
     return this.#method('PATCH', rule, a, b)
   }
 
   /** `route` with `methods: ['DELETE']`. @example app.delete('/items/<int:id>', function deleteItem({ id }) { ... }) */
   delete<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
-  delete<R extends string>(rule: R, options: Omit<RouteOptions, 'methods'>, view: View<RouteParams<R>>): View<RouteParams<R>>
+  delete<R extends string, D extends object = {}>(
+    rule: R,
+    options: Omit<RouteOptions, 'methods'> & { defaults?: D },
+    view: View<RouteArgs<R, D>>,
+  ): View<RouteArgs<R, D>>
   delete<R extends string>(rule: R, a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>, b?: View<RouteParams<R>>): View<RouteParams<R>> {
     return this.#method('DELETE', rule, a, b)
   }
@@ -227,9 +252,10 @@ export abstract class Scaffold {
     a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>,
     b?: View<RouteParams<R>>,
   ): View<RouteParams<R>> {
-    if (typeof a === 'function') return this.route(rule, { methods: [method] }, a)
-    if (a && 'methods' in a) throw new TypeError(`Use route() to give methods; ${method.toLowerCase()}() sets them.`)
-    return this.route(rule, { ...a, methods: [method] }, b!)
+    const [options, view] = typeof a === 'function' ? [{}, a] : [a ?? {}, b]
+    if ('methods' in options) throw new TypeError(`Use route() to give methods; ${method.toLowerCase()}() sets them.`)
+    const route = this.route as (rule: string, options: RouteOptions, view: unknown) => View<RouteParams<R>>
+    return route.call(this, rule, { ...options, methods: [method] }, view)
   }
 
   // ------------------------------------------------------------------- hooks

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream'
 import type { Context } from './context.ts'
 import type { HeaderMap, HeadersInit } from './http/headers.ts'
 import type { Response } from './http/response.ts'
+import type { RouteParams } from './routing/index.ts'
 
 /** Anything JSON-serialisable that a view may return as a JSON body. */
 export type JsonBody = { [key: string]: unknown } | unknown[]
@@ -70,6 +71,26 @@ export type ShellContextProcessor = () => Record<string, unknown>
 /** A class of error (`TypeError`, `NotFound`, your own). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ErrorClass<E = unknown> = abstract new (...args: any[]) => E
+
+/**
+ * The view arguments of a rule with `defaults`: the rule's own arguments
+ * (see `RouteParams`) plus the default values' keys, so one view can serve
+ * `'/page/'` with `{ defaults: { n: 1 } }` and `'/page/<int:n>'`.
+ *
+ * @example
+ * ```ts
+ * type A = RouteArgs<'/page/', { n: number }>            // { n: number }
+ * type B = RouteArgs<'/u/<int:id>', { tab: string }>      // { id: number; tab: string }
+ * app.get('/page/', { defaults: { n: 1 } }, function page({ n }) { return `page ${n}` })
+ * ```
+ */
+export type RouteArgs<R extends string, D = {}> = [keyof D] extends [never]
+  ? RouteParams<R>
+  : string extends R
+    ? RouteParams<R> & D
+    : string extends keyof RouteParams<R>
+      ? { [K in keyof D]: D[K] }
+      : { [K in keyof RouteParams<R> | keyof D]: K extends keyof D ? D[K] : K extends keyof RouteParams<R> ? RouteParams<R>[K] : never }
 
 /**
  * Options of `route`, `get`, `post`, … and `addUrlRule`.

@@ -174,7 +174,7 @@ describe('Werkzeug behaviours', () => {
     expect((await c.get('/wiki/%zz')).json.title).toBe('%zz')
     await withServer(app, async (srv) => {
       const r = await fetch(srv.url + '/wiki/日本語')
-      expect((await r.json()).title).toBe('日本語')
+      expect(((await r.json()) as { title: string }).title).toBe('日本語')
     })
   })
 
