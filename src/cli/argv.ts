@@ -4,7 +4,14 @@
  * commands commander then needs.
  */
 
-/** What {@link scanGlobalOptions} finds. */
+/**
+ * What {@link scanGlobalOptions} finds.
+ *
+ * @example
+ * ```ts
+ * const { app, command }: GlobalOptions = scanGlobalOptions(process.argv.slice(2))
+ * ```
+ */
 export interface GlobalOptions {
   /** `--app` / `-A`. */
   app?: string

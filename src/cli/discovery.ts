@@ -27,7 +27,14 @@ export class NoAppError extends CliError {
   }
 }
 
-/** A parsed `--app` value. */
+/**
+ * A parsed `--app` value.
+ *
+ * @example
+ * ```ts
+ * const spec: AppSpec = parseAppSpec('app.ts:createApp()') // { path: 'app.ts', name: 'createApp', args: [] }
+ * ```
+ */
 export interface AppSpec {
   /** The file as given. */
   path: string
@@ -37,7 +44,14 @@ export interface AppSpec {
   args: unknown[] | null
 }
 
-/** The files tried, in order, when no app is named. */
+/**
+ * The files tried, in order, when no app is named.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_APP_FILES[0] // 'app.ts'
+ * ```
+ */
 export const DEFAULT_APP_FILES = ['app.ts', 'app.js', 'src/app.ts', 'src/app.js'] as const
 
 const SPEC = /^(.*?)(?::([A-Za-z_$][\w$]*)(?:\((.*)\))?)?$/s

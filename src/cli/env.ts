@@ -7,7 +7,14 @@ import { resolve } from 'node:path'
 import { parse } from 'dotenv'
 import { CliError } from './app-cli.ts'
 
-/** Options of {@link loadEnvFiles}. */
+/**
+ * Options of {@link loadEnvFiles}.
+ *
+ * @example
+ * ```ts
+ * loadEnvFiles({ cwd: '/srv/app', envFile: 'prod.env' } satisfies LoadEnvOptions)
+ * ```
+ */
 export interface LoadEnvOptions {
   /** Folder of `.env` and `.phialenv` (default `process.cwd()`). */
   cwd?: string

@@ -15,7 +15,14 @@ import { loadEnvFiles } from './env.ts'
 import { BUILTIN_COMMANDS, buildProgram } from './program.ts'
 import { ScriptInfo } from './script-info.ts'
 
-/** Options of {@link main}. */
+/**
+ * Options of {@link main}.
+ *
+ * @example
+ * ```ts
+ * await main(['routes'], { binPath: '/usr/lib/node_modules/phial/bin/phial.mjs' } satisfies MainOptions)
+ * ```
+ */
 export interface MainOptions {
   /** bin/phial.mjs: the script child processes and workers run. */
   binPath?: string

@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:net'
 import { InvalidArgumentError } from 'commander'
+import { CliError } from './app-cli.ts'
 
 /**
  * A commander parser for a whole number ≥ `min`.
@@ -65,5 +66,25 @@ export function freePort(host: string): Promise<number> {
       const port = typeof address === 'object' && address ? address.port : 0
       server.close(() => resolve(port))
     })
+  })
+}
+
+/**
+ * Throws a clear error when `host:port` cannot be bound now (before the
+ * reloader starts a child that would fail on it).
+ *
+ * @example
+ * ```ts
+ * await assertPortFree('127.0.0.1', 5000)
+ * ```
+ */
+export function assertPortFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? 'the address is already in use' : err.message
+      reject(new CliError(`Could not listen on ${host}:${port}: ${why}.`))
+    })
+    server.listen(port, host, () => server.close(() => resolve()))
   })
 }

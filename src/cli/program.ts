@@ -12,10 +12,24 @@ import { registerServeCommand } from './commands/serve.ts'
 import { registerShellCommand } from './commands/shell.ts'
 import { ScriptInfo } from './script-info.ts'
 
-/** The built-in commands; an app's command of the same name is hidden. */
+/**
+ * The built-in commands; an app's command of the same name is hidden.
+ *
+ * @example
+ * ```ts
+ * BUILTIN_COMMANDS.has('routes') // true
+ * ```
+ */
 export const BUILTIN_COMMANDS: ReadonlySet<string> = new Set(['run', 'routes', 'shell', 'serve'])
 
-/** Options of {@link buildProgram}. */
+/**
+ * Options of {@link buildProgram}.
+ *
+ * @example
+ * ```ts
+ * buildProgram({ info: new ScriptInfo({ appSpec: 'app.ts' }), app } satisfies ProgramOptions)
+ * ```
+ */
 export interface ProgramOptions {
   /** How the built-ins find the app. */
   info?: ScriptInfo

@@ -7,7 +7,14 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { relative } from 'node:path'
 import { watchSources } from './watch.ts'
 
-/** Options of {@link runWithReloader}. */
+/**
+ * Options of {@link runWithReloader}.
+ *
+ * @example
+ * ```ts
+ * await runWithReloader({ binPath, childArgs: ['run', '--no-reload'], roots: ['.'] } satisfies ReloaderOptions)
+ * ```
+ */
 export interface ReloaderOptions {
   /** bin/phial.mjs */
   binPath: string
@@ -25,7 +32,14 @@ export interface ReloaderOptions {
   debounce?: number
 }
 
-/** Set in the child the reloader starts. */
+/**
+ * Set in the child the reloader starts.
+ *
+ * @example
+ * ```ts
+ * process.env[RUN_MAIN_ENV] // 'true' in the reloader's child
+ * ```
+ */
 export const RUN_MAIN_ENV = 'PHIAL_RUN_MAIN'
 
 /**

@@ -6,7 +6,14 @@ import { format } from 'node:util'
 import type { Phial } from '../app.ts'
 import type { CliResult } from './types.ts'
 
-/** Options of {@link CliRunner.invoke}. */
+/**
+ * Options of {@link CliRunner.invoke}.
+ *
+ * @example
+ * ```ts
+ * await runner.invoke(['sync'], { env: { API_URL: 'http://localhost:9999' } } satisfies InvokeOptions)
+ * ```
+ */
 export interface InvokeOptions {
   /** Environment variables set for the duration of the call (restored after). */
   env?: Record<string, string | undefined>

@@ -6,7 +6,14 @@
 import type { Phial } from '../app.ts'
 import { loadApp } from './discovery.ts'
 
-/** Options of {@link ScriptInfo}. */
+/**
+ * Options of {@link ScriptInfo}.
+ *
+ * @example
+ * ```ts
+ * new ScriptInfo({ appSpec: 'app.ts:createApp()', binPath } satisfies ScriptInfoOptions)
+ * ```
+ */
 export interface ScriptInfoOptions {
   /** The `--app` / `PHIAL_APP` value. */
   appSpec?: string

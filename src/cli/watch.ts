@@ -7,7 +7,14 @@
 import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 
-/** Folder names never watched. */
+/**
+ * Folder names never watched.
+ *
+ * @example
+ * ```ts
+ * IGNORED_DIRS.has('node_modules') // true
+ * ```
+ */
 export const IGNORED_DIRS: ReadonlySet<string> = new Set(['node_modules', 'dist', 'build', 'coverage', 'instance', '__pycache__'])
 
 const WATCHED_FILE = /\.(?:[cm]?[jt]sx?|json|html?|xml|svg|txt|jinja2?|j2|njk|nunjucks|toml|sql)$/i
@@ -29,7 +36,14 @@ export function isWatchedFile(path: string): boolean {
   return WATCHED_FILE.test(name)
 }
 
-/** Options of {@link watchSources}. */
+/**
+ * Options of {@link watchSources}.
+ *
+ * @example
+ * ```ts
+ * watchSources({ roots: ['.'], files: ['config.toml'], onChange: console.log } satisfies WatchOptions)
+ * ```
+ */
 export interface WatchOptions {
   /** Folders watched with their sub-folders. */
   roots: readonly string[]
@@ -41,7 +55,15 @@ export interface WatchOptions {
   maxDirs?: number
 }
 
-/** A running watcher. */
+/**
+ * A running watcher.
+ *
+ * @example
+ * ```ts
+ * const watcher: SourceWatcher = watchSources({ roots: ['.'], onChange })
+ * watcher.close()
+ * ```
+ */
 export interface SourceWatcher {
   /** How many folders are watched. */
   readonly size: number

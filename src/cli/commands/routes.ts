@@ -5,10 +5,24 @@ import { Option, type Command } from 'commander'
 import type { Phial } from '../../app.ts'
 import type { ScriptInfo } from '../script-info.ts'
 
-/** The orders `phial routes --sort` knows; `match` is the order rules were added in. */
+/**
+ * The orders `phial routes --sort` knows; `match` is the order rules were added in.
+ *
+ * @example
+ * ```ts
+ * ROUTE_SORTS.includes('rule') // true
+ * ```
+ */
 export const ROUTE_SORTS = ['endpoint', 'methods', 'rule', 'match'] as const
 
-/** Options of {@link formatRoutes}. */
+/**
+ * Options of {@link formatRoutes}.
+ *
+ * @example
+ * ```ts
+ * formatRoutes(app, { sort: 'rule', allMethods: true } satisfies FormatRoutesOptions)
+ * ```
+ */
 export interface FormatRoutesOptions {
   /** Default `endpoint`. */
   sort?: (typeof ROUTE_SORTS)[number]

@@ -7,11 +7,18 @@ import { Option, type Command } from 'commander'
 import type { Phial } from '../../app.ts'
 import { CliError } from '../app-cli.ts'
 import { locateAppFile } from '../discovery.ts'
-import { envFlag, freePort, intOption } from '../options.ts'
+import { assertPortFree, envFlag, freePort, intOption } from '../options.ts'
 import { isReloaderChild, runWithReloader } from '../reloader.ts'
 import type { ScriptInfo } from '../script-info.ts'
 
-/** The options of `phial run`. */
+/**
+ * The options of `phial run`.
+ *
+ * @example
+ * ```ts
+ * const opts: RunOptions = { host: '127.0.0.1', port: 5000, debug: true }
+ * ```
+ */
 export interface RunOptions {
   host: string
   port: number
@@ -111,6 +118,7 @@ export function registerRunCommand(program: Command, info: ScriptInfo): void {
       if (!info.binPath) throw new CliError('The reloader needs the path of the phial script.')
       const { file } = locateAppFile(info.appSpec, info.cwd)
       const port = opts.port === 0 ? await freePort(opts.host) : opts.port
+      await assertPortFree(opts.host, port)
       const roots = [info.cwd]
       if (relative(info.cwd, dirname(file)).startsWith('..')) roots.push(dirname(file))
       const extraFiles = opts.extraFiles ?? (env.PHIAL_RUN_EXTRA_FILES ?? '').split(delimiter).filter(Boolean)

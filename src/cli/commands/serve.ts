@@ -10,7 +10,14 @@ import { locateAppFile } from '../discovery.ts'
 import { freePort, intOption, secondsOption } from '../options.ts'
 import type { ScriptInfo } from '../script-info.ts'
 
-/** The options of `phial serve` (times in ms). */
+/**
+ * The options of `phial serve` (times in ms).
+ *
+ * @example
+ * ```ts
+ * // phial serve --workers 4 --graceful-timeout 30 → { workers: 4, gracefulTimeout: 30_000, ... }
+ * ```
+ */
 export interface ServeCommandOptions {
   host: string
   port: number
@@ -40,9 +47,9 @@ export function registerServeCommand(program: Command, info: ScriptInfo): void {
     .option('-h, --host <host>', 'the interface to bind to', '127.0.0.1')
     .addOption(new Option('-p, --port <port>', 'the port to bind to (env PORT)').argParser(intOption(0)).default(Number(env.PORT ?? 8000)))
     .addOption(
-      new Option('-w, --workers <n>', 'worker processes (env WEB_CONCURRENCY; default: the number of CPUs)')
+      new Option('-w, --workers <n>', 'worker processes (env WEB_CONCURRENCY)')
         .argParser(intOption(1))
-        .default(Number(env.WEB_CONCURRENCY ?? availableParallelism())),
+        .default(Number(env.WEB_CONCURRENCY ?? availableParallelism()), env.WEB_CONCURRENCY ?? `the number of CPUs, ${availableParallelism()}`),
     )
     .addOption(new Option('--graceful-timeout <seconds>', 'how long stopping workers let requests finish').argParser(secondsOption).default(30_000, '30'))
     .addOption(new Option('--keep-alive <seconds>', 'idle keep-alive time of a connection').argParser(secondsOption).default(5_000, '5'))

@@ -9,7 +9,14 @@ import type { Phial } from '../../app.ts'
 import type { Context } from '../../context.ts'
 import type { ScriptInfo } from '../script-info.ts'
 
-/** Options of {@link startShell}. */
+/**
+ * Options of {@link startShell}.
+ *
+ * @example
+ * ```ts
+ * await startShell(app, { input: socket, output: socket, banner: 'remote shell\n' } satisfies ShellOptions)
+ * ```
+ */
 export interface ShellOptions {
   input?: NodeJS.ReadableStream
   output?: NodeJS.WritableStream

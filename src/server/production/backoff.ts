@@ -3,7 +3,14 @@
  * ran a while, then exponentially longer while workers keep dying young.
  */
 
-/** Options of {@link RestartBackoff}. */
+/**
+ * Options of {@link RestartBackoff}.
+ *
+ * @example
+ * ```ts
+ * new RestartBackoff({ base: 250, max: 60_000 } satisfies BackoffOptions)
+ * ```
+ */
 export interface BackoffOptions {
   /** First delay after a young death, ms (default 100). */
   base?: number

@@ -3,7 +3,14 @@
  * variable, as JSON) and the messages they exchange.
  */
 
-/** The environment variable that carries a worker's {@link WorkerConfig}. */
+/**
+ * The environment variable that carries a worker's {@link WorkerConfig}.
+ *
+ * @example
+ * ```ts
+ * JSON.parse(process.env[WORKER_CONFIG_ENV]!) as WorkerConfig
+ * ```
+ */
 export const WORKER_CONFIG_ENV = 'PHIAL_WORKER_CONFIG'
 
 /**

@@ -14,7 +14,15 @@ import cluster, { type Worker } from 'node:cluster'
 import { RestartBackoff } from './backoff.ts'
 import { WORKER_CONFIG_ENV, isMessage, type ClusterMessage, type WorkerConfig } from './config.ts'
 
-/** Options of {@link runMaster}; times in ms. */
+/**
+ * Options of {@link runMaster}; times in ms.
+ *
+ * @example
+ * ```ts
+ * await runMaster({ workers: 2, exec: binPath, host: '127.0.0.1', port: 8000, keepAliveTimeout: 5000,
+ *   headersTimeout: 20000, requestTimeout: 120000, gracefulTimeout: 30000, maxRequests: 0, trustProxy: 1 } satisfies MasterOptions)
+ * ```
+ */
 export interface MasterOptions extends WorkerConfig {
   /** How many workers (at least 1). */
   workers: number

@@ -16,7 +16,14 @@ interface SocketState {
   idleTimer: NodeJS.Timeout | null
 }
 
-/** Options of {@link ConnectionTracker}. */
+/**
+ * Options of {@link ConnectionTracker}.
+ *
+ * @example
+ * ```ts
+ * new ConnectionTracker(server, { idleGrace: 500 } satisfies TrackerOptions)
+ * ```
+ */
 export interface TrackerOptions {
   /** While draining, how long a connection may stay idle before it is closed, ms (default 1000). */
   idleGrace?: number

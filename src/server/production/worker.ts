@@ -7,7 +7,14 @@ import type { Phial } from '../../app.ts'
 import { isMessage, type ClusterMessage, type WorkerConfig } from './config.ts'
 import { ConnectionTracker } from './tracker.ts'
 
-/** Options of {@link runWorker}. */
+/**
+ * Options of {@link runWorker}.
+ *
+ * @example
+ * ```ts
+ * await runWorker(config, { loadApp: async (spec) => (await loadApp(spec)).app } satisfies WorkerHooks)
+ * ```
+ */
 export interface WorkerHooks {
   /** Loads the app (the CLI's discovery). */
   loadApp(spec: string | undefined): Promise<Phial>
@@ -48,6 +55,7 @@ export async function runWorker(config: WorkerConfig, hooks: WorkerHooks): Promi
   }
   if (drainRequested) process.exit(0)
   if (config.trustProxy !== null) app.config.TRUST_PROXY = config.trustProxy
+  if (app.debug) error('DEBUG is on: the traceback page shows source code to anyone. Turn it off in production.')
 
   // app.run: the server of the app's own copy of Phial (its context storage)
   let server
