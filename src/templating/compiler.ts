@@ -85,6 +85,15 @@ class JinjaCompiler extends Base {
     this._emitLine('env = __env; runtime = __runtime; var __t;')
   }
 
+  // Nunjucks sets seven `loop.*` names one by one (splitting each name on
+  // '.'); one object per iteration is several times cheaper.
+  _emitLoopBindings(_node: Node, _arr: string, i: string, len: string): void {
+    this._emitLine(
+      `frame.variables.loop = { index: ${i} + 1, index0: ${i}, revindex: ${len} - ${i}, revindex0: ${len} - ${i} - 1, ` +
+        `first: ${i} === 0, last: ${i} === ${len} - 1, length: ${len} };`,
+    )
+  }
+
   override assertType(node: Node, ...types: NodeClass[]): void {
     const n: object = node
     if (n instanceof Truthy || n instanceof With || n instanceof Slice) return
