@@ -25,6 +25,15 @@ import { renderDebugPage } from './debug-page.ts'
 /** Matches the request's path; stores the result on the request and returns the rule's hook chains. */
 function matchRequest(app: Phial, ctx: Context): RouteEntry {
   const request = ctx.request
+  if (app.config.TRUSTED_HOSTS) {
+    // as Flask: every request's host is checked, and a bad one is a 400 raised where the view would run
+    try {
+      void request.host
+    } catch (err) {
+      request.routingException = err as Error
+      return app.routeEntry(null)
+    }
+  }
   const result = app.urlMap.match(request.path, request.method)
   if (result.kind === 'match') {
     request.urlRule = result.rule
@@ -202,7 +211,7 @@ export function needsTeardown(app: Phial, ctx: Context): boolean {
   return (
     ctx.routeEntry?.teardown != null ||
     app.teardownAppcontextFuncs.length > 0 ||
-    ctx.hasRequest ||
+    (ctx.hasRequest && ctx.request.hasCleanups) ||
     requestTearingDown.receiversCount > 0 ||
     appcontextTearingDown.receiversCount > 0 ||
     appcontextPopped.receiversCount > 0

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream'
 import type { Phial } from '../app.ts'
 import type { Rule } from '../routing/index.ts'
 import { parseCookies } from './cookies.ts'
-import { BadRequest, UnsupportedMediaType } from './exceptions.ts'
+import { BadRequest, RequestEntityTooLarge, UnsupportedMediaType } from './exceptions.ts'
 import { ImmutableMultiDict, MultiDict } from './multidict.ts'
 import { parseContentType, parseJson, parseUrlencoded, readBody } from './body.ts'
 import { parseMultipart } from './multipart.ts'
@@ -357,6 +357,11 @@ export class Request {
     await Promise.allSettled(fns.map(async (fn) => fn()))
   }
 
+  /** True when cleanups are registered (temp files to remove once the response is sent). */
+  get hasCleanups(): boolean {
+    return this.#cleanups !== null
+  }
+
   /** The raw body bytes (empty for multipart, whose parts are in `form` and `files`). */
   get data(): Buffer {
     if (!this.#bodyLoaded && this.hasBody) {
@@ -399,10 +404,14 @@ export class Request {
   get form(): ImmutableMultiDict<string> {
     if (this.#form === null) {
       const data = this.#data
-      this.#form =
-        data !== null && data.length > 0 && this.mimetype === 'application/x-www-form-urlencoded'
-          ? parseUrlencoded(data, { maxParts: this.app.config.MAX_FORM_PARTS })
-          : EMPTY_ARGS
+      if (data !== null && data.length > 0 && this.mimetype === 'application/x-www-form-urlencoded') {
+        // Werkzeug bounds an urlencoded body by max_form_memory_size as a whole
+        const limit = this.app.config.MAX_FORM_MEMORY_SIZE
+        if (limit != null && data.length > limit) {
+          throw new RequestEntityTooLarge(`The form data is larger than the limit of ${limit} bytes (MAX_FORM_MEMORY_SIZE).`)
+        }
+        this.#form = parseUrlencoded(data, { maxParts: this.app.config.MAX_FORM_PARTS })
+      } else this.#form = EMPTY_ARGS
     }
     return this.#form
   }
