@@ -144,12 +144,14 @@ describe('phial serve', () => {
     }
   }, 30_000)
 
-  it('exits with 3 when no worker can boot', async () => {
+  it('exits with 3 when no worker can boot, and with 2 on a bad worker count', async () => {
     const port = await freePort()
     const { code, output } = await runPhial(['--app', `${FIXTURE_DIR}broken.ts`, 'serve', '--workers', '2', '--port', String(port)])
     expect(code).toBe(3)
     expect(output).toContain('boom at import time')
     expect(output).toMatch(/failed to boot/)
     expect(output).toContain('Error: No worker could boot; see the errors above.')
+    const bad = await runPhial(['--app', FIXTURE_APP, 'serve'], { env: { WEB_CONCURRENCY: 'lots' } })
+    expect(bad).toEqual({ code: 2, output: 'Error: Invalid number of workers: NaN (check WEB_CONCURRENCY).\n' })
   }, 30_000)
 })

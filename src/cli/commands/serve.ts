@@ -60,7 +60,8 @@ export function registerServeCommand(program: Command, info: ScriptInfo): void {
     .addOption(new Option('--trust-proxy <n>', 'how many reverse proxies to trust for X-Forwarded-* (sets TRUST_PROXY)').argParser(intOption(0)))
     .helpOption('--help', 'display help for command')
     .action(async (opts: ServeCommandOptions) => {
-      if (opts.port > 65535) throw new CliError(`Invalid port: ${opts.port}.`, 2)
+      if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new CliError(`Invalid port: ${opts.port} (check PORT).`, 2)
+      if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new CliError(`Invalid number of workers: ${opts.workers} (check WEB_CONCURRENCY).`, 2)
       if (!info.binPath) throw new CliError('phial serve needs the path of the phial script.')
       locateAppFile(info.appSpec, info.cwd) // a clear error now rather than workers failing to boot
       const port = opts.port === 0 ? await freePort(opts.host) : opts.port

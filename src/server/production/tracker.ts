@@ -46,6 +46,7 @@ export class ConnectionTracker {
   readonly #idleGrace: number
   #draining = false
   #requests = 0
+  #emptyWaiters: Array<() => void> = []
 
   constructor(server: Server, options: TrackerOptions = {}) {
     this.#server = server
@@ -56,6 +57,7 @@ export class ConnectionTracker {
       socket.once('close', () => {
         if (state.idleTimer) clearTimeout(state.idleTimer)
         this.#sockets.delete(socket)
+        if (this.#sockets.size === 0) for (const wake of this.#emptyWaiters.splice(0)) wake()
       })
       if (this.#draining) this.#scheduleIdleClose(socket, state)
     })
@@ -128,23 +130,13 @@ export class ConnectionTracker {
    */
   drain(timeout = 30_000): Promise<void> {
     const server = this.#server
-    const closed = new Promise<void>((resolve) => {
-      if (!server.listening && this.#sockets.size === 0) {
-        resolve()
-        return
-      }
-      if (server.listening) {
-        // net's close, not http's: http's closes idle keep-alive connections at once
-        NetServer.prototype.close.call(server, () => resolve())
-      } else {
-        const check = setInterval(() => {
-          if (this.#sockets.size === 0) {
-            clearInterval(check)
-            resolve()
-          }
-        }, 50)
-      }
-    })
+    const noSockets = (): Promise<void> =>
+      this.#sockets.size === 0 ? Promise.resolve() : new Promise((resolve) => this.#emptyWaiters.push(resolve))
+    // net's close, not http's: http's closes idle keep-alive connections at once
+    const stopped = server.listening
+      ? new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()))
+      : Promise.resolve()
+    const closed = stopped.then(noSockets)
     if (!this.#draining) {
       this.#draining = true
       for (const [socket, state] of this.#sockets) {
