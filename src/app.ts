@@ -348,6 +348,7 @@ export class Phial extends Scaffold {
    */
   testRequestContext<T>(path: string, init: TestRequestInit, fn: (ctx: Context) => T): T {
     const request = buildTestRequest(this, path, init)
+    request.preloadBody()
     const ctx = new Context(this, request)
     const match = this.urlMap.match(request.path, request.method)
     if (match.kind === 'match') {

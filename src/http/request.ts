@@ -342,6 +342,20 @@ export class Request {
     this.#data = await readBody(source, { limit: config.MAX_CONTENT_LENGTH, declaredLength: this.contentLength })
   }
 
+  /**
+   * Takes a body that is already in memory (and not multipart) as read,
+   * synchronously: `app.testRequestContext` uses it so that `form`, `json`
+   * and `data` work without dispatching. A multipart body still needs
+   * `await request.loadBody()`.
+   * @internal
+   */
+  preloadBody(): void {
+    const body = this.#init.body
+    if (this.#bodyLoaded || !(body instanceof Uint8Array) || this.mimetype === 'multipart/form-data') return
+    this.#bodyLoaded = true
+    this.#data = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+  }
+
   #cleanups: Array<() => unknown> | null = null
 
   /** Registers work to do once the response has been sent (temp files). */
