@@ -16,7 +16,14 @@ import { TemplateLoader } from './loader.ts'
 import { nunjucks, type NunjucksTemplate, type TemplateCallback, type TemplateProps } from './nunjucks.ts'
 import { installTests } from './tests.ts'
 
-/** File name endings whose templates autoescape (Flask's list). */
+/**
+ * File name endings whose templates autoescape (Flask's list).
+ *
+ * @example
+ * ```ts
+ * AUTOESCAPE_EXTENSIONS.includes('.svg') // true
+ * ```
+ */
 export const AUTOESCAPE_EXTENSIONS: readonly string[] = ['.html', '.htm', '.xml', '.xhtml', '.svg']
 
 /**

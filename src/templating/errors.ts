@@ -144,7 +144,14 @@ export class TemplateNotFound extends TemplateError {
   }
 }
 
-/** The innermost Phial `TemplateError` in an error's `cause` chain, or null. */
+/**
+ * The innermost Phial `TemplateError` in an error's `cause` chain, or null.
+ *
+ * @example
+ * ```ts
+ * findTemplateError(new Error('wrapped', { cause: templateError })) === templateError // true
+ * ```
+ */
 export function findTemplateError(error: unknown): TemplateError | null {
   let found: TemplateError | null = null
   let current: unknown = error
@@ -155,7 +162,14 @@ export function findTemplateError(error: unknown): TemplateError | null {
   return found
 }
 
-/** `TypeError: message`, or just the message for a plain `Error`. */
+/**
+ * `TypeError: message`, or just the message for a plain `Error`.
+ *
+ * @example
+ * ```ts
+ * describeError(new TypeError('bad')) // 'TypeError: bad'
+ * ```
+ */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error)
   return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message

@@ -6,7 +6,14 @@
  * @module
  */
 
-/** The keyword arguments of a call, without the marker. */
+/**
+ * The keyword arguments of a call, without the marker.
+ *
+ * @example
+ * ```ts
+ * const kw: Keywords = { attribute: 'name' }
+ * ```
+ */
 export type Keywords = Record<string, unknown>
 
 /**

@@ -12,7 +12,14 @@ import type { Phial } from '../app.ts'
 import type { TemplateInfo } from './errors.ts'
 import type { LoaderSource, NunjucksLoader, NunjucksTemplate, TemplateProps } from './nunjucks.ts'
 
-/** Compiles a loaded template's source. */
+/**
+ * Compiles a loaded template's source.
+ *
+ * @example
+ * ```ts
+ * const compile: CompileFunction = (source, info) => compileTemplate(source, info, env)
+ * ```
+ */
 export type CompileFunction = (source: string, template: TemplateInfo) => TemplateProps
 
 interface Loaded {

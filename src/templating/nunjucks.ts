@@ -12,7 +12,14 @@ import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
 
-/** Any function registered as a filter, test or global. */
+/**
+ * Any function registered as a filter, test or global.
+ *
+ * @example
+ * ```ts
+ * const upper: AnyFunction = (s: string) => s.toUpperCase()
+ * ```
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFunction = (...args: any[]) => any
 
@@ -30,7 +37,14 @@ export interface SafeString {
   toString(): string
 }
 
-/** A variable scope of a render (Nunjucks' `Frame`). */
+/**
+ * A variable scope of a render (Nunjucks' `Frame`).
+ *
+ * @example
+ * ```ts
+ * frame.push().set('item', 1)
+ * ```
+ */
 export interface Frame {
   lookup(name: string): unknown
   set(name: string, value: unknown, resolveUp?: boolean): void
@@ -38,14 +52,28 @@ export interface Frame {
   pop(): Frame
 }
 
-/** The per-render variables and blocks (Nunjucks' `Context`). */
+/**
+ * The per-render variables and blocks (Nunjucks' `Context`).
+ *
+ * @example
+ * ```ts
+ * context.lookup('title')
+ * ```
+ */
 export interface NunjucksContext {
   env: NunjucksEnvironment
   ctx: Record<string, unknown>
   lookup(name: string): unknown
 }
 
-/** The helpers compiled templates call (`runtime.memberLookup(...)`, …). */
+/**
+ * The helpers compiled templates call (`runtime.memberLookup(...)`, …).
+ *
+ * @example
+ * ```ts
+ * runtime.memberLookup({ a: 1 }, 'a') // 1
+ * ```
+ */
 export interface NunjucksRuntime {
   SafeString: new (value: string) => SafeString
   markSafe(value: unknown): unknown
@@ -55,13 +83,27 @@ export interface NunjucksRuntime {
   [helper: string]: unknown
 }
 
-/** What compiled template code evaluates to: the root render function and one per block. */
+/**
+ * What compiled template code evaluates to: the root render function and one per block.
+ *
+ * @example
+ * ```ts
+ * const props: TemplateProps = compileTemplate('hi', { name: null, filename: null }, env)
+ * ```
+ */
 export interface TemplateProps {
   root: AnyFunction
   [block: `b_${string}`]: AnyFunction
 }
 
-/** A loaded, compiled template. */
+/**
+ * A loaded, compiled template.
+ *
+ * @example
+ * ```ts
+ * app.templateEnvironment.getTemplate('index.html')!.render({ title: 'Home' })
+ * ```
+ */
 export interface NunjucksTemplate {
   env: NunjucksEnvironment
   path: string | undefined
@@ -69,20 +111,41 @@ export interface NunjucksTemplate {
   render(context: Record<string, unknown>): string
 }
 
-/** What a loader returns for a template it has. */
+/**
+ * What a loader returns for a template it has.
+ *
+ * @example
+ * ```ts
+ * const source: LoaderSource = { src: { type: 'code', obj: props }, path: '/srv/app/templates/a.html', noCache: false }
+ * ```
+ */
 export interface LoaderSource {
   src: string | { type: 'code'; obj: TemplateProps }
   path: string
   noCache: boolean
 }
 
-/** A synchronous Nunjucks loader. */
+/**
+ * A synchronous Nunjucks loader.
+ *
+ * @example
+ * ```ts
+ * const loader: NunjucksLoader = new TemplateLoader(app, compile)
+ * ```
+ */
 export interface NunjucksLoader {
   getSource(name: string): LoaderSource | null
   cache: Record<string, NunjucksTemplate | null | undefined>
 }
 
-/** Options read by the lexer, parser and compiler. */
+/**
+ * Options read by the lexer, parser and compiler.
+ *
+ * @example
+ * ```ts
+ * app.templateEnvironment.opts.trimBlocks = true
+ * ```
+ */
 export interface EnvironmentOptions {
   autoescape: boolean
   dev: boolean
@@ -92,17 +155,38 @@ export interface EnvironmentOptions {
   tags?: Record<string, string>
 }
 
-/** A Nunjucks tag extension (`{% mytag %}`). */
+/**
+ * A Nunjucks tag extension (`{% mytag %}`).
+ *
+ * @example
+ * ```ts
+ * const ext: Extension = { tags: ['with'], parse: (parser) => parser.parseExpression() }
+ * ```
+ */
 export interface Extension {
   tags: string[]
   parse(parser: Parser, nodes: Nodes, lexer: Lexer): unknown
   preprocess?(source: string): string
 }
 
-/** Callback of the asynchronous form of `getTemplate`. */
+/**
+ * Callback of the asynchronous form of `getTemplate`.
+ *
+ * @example
+ * ```ts
+ * env.getTemplate('a.html', false, null, false, (err, template) => {})
+ * ```
+ */
 export type TemplateCallback = (err: unknown, template?: NunjucksTemplate) => void
 
-/** The Nunjucks `Environment` as Phial uses it. */
+/**
+ * The Nunjucks `Environment` as Phial uses it.
+ *
+ * @example
+ * ```ts
+ * const env: NunjucksEnvironment = app.templateEnvironment
+ * ```
+ */
 export interface NunjucksEnvironment {
   opts: EnvironmentOptions
   filters: Record<string, AnyFunction>
@@ -127,7 +211,14 @@ export interface NunjucksEnvironment {
   invalidateCache(): void
 }
 
-/** A lexer token. */
+/**
+ * A lexer token.
+ *
+ * @example
+ * ```ts
+ * parser.peekToken().type === nunjucks.lexer.TOKEN_SYMBOL
+ * ```
+ */
 export interface Token {
   type: string
   value: string
@@ -135,7 +226,14 @@ export interface Token {
   colno: number
 }
 
-/** An AST node. */
+/**
+ * An AST node.
+ *
+ * @example
+ * ```ts
+ * const node: Node = parser.parseExpression()
+ * ```
+ */
 export interface Node {
   readonly typename: string
   lineno: number
@@ -143,18 +241,39 @@ export interface Node {
   [field: string]: unknown
 }
 
-/** A node class made by `Node.extend(name, { fields })`. */
+/**
+ * A node class made by `Node.extend(name, { fields })`.
+ *
+ * @example
+ * ```ts
+ * const With: NodeClass = nunjucks.nodes.Node.extend('With', { fields: ['body'] })
+ * ```
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type NodeClass = new (lineno: number, colno: number, ...fields: any[]) => Node
 
-/** The AST node classes. */
+/**
+ * The AST node classes.
+ *
+ * @example
+ * ```ts
+ * new nunjucks.nodes.Symbol(0, 0, 'name')
+ * ```
+ */
 export interface Nodes {
   Node: NodeClass & { extend(name: string, props: { fields: string[] }): NodeClass }
   Symbol: NodeClass
   [name: string]: unknown
 }
 
-/** The token type names. */
+/**
+ * The token type names.
+ *
+ * @example
+ * ```ts
+ * parser.skip(nunjucks.lexer.TOKEN_COMMA)
+ * ```
+ */
 export interface Lexer {
   TOKEN_BLOCK_END: string
   TOKEN_COMMA: string
@@ -162,7 +281,14 @@ export interface Lexer {
   [name: string]: unknown
 }
 
-/** The parser, as an extension's `parse` sees it. */
+/**
+ * The parser, as an extension's `parse` sees it.
+ *
+ * @example
+ * ```ts
+ * const body = parser.parseUntilBlocks('endwith')
+ * ```
+ */
 export interface Parser {
   nextToken(): Token
   peekToken(): Token
@@ -175,7 +301,14 @@ export interface Parser {
   fail(message: string, lineno?: number, colno?: number): never
 }
 
-/** A Nunjucks code generator (the `Compiler` class). */
+/**
+ * A Nunjucks code generator (the `Compiler` class).
+ *
+ * @example
+ * ```ts
+ * compiler.compile(ast); const code = compiler.getCode()
+ * ```
+ */
 export interface CompilerInstance {
   templateName: string | null
   codebuf: string[]
@@ -192,7 +325,14 @@ export interface CompilerInstance {
   compileInlineIf(node: Node, frame: Frame): void
 }
 
-/** Nunjucks' `TemplateError` (a plain `Error` with a position). */
+/**
+ * Nunjucks' `TemplateError` (a plain `Error` with a position).
+ *
+ * @example
+ * ```ts
+ * if ((err as NunjucksTemplateError).lineno) console.log('positioned')
+ * ```
+ */
 export interface NunjucksTemplateError extends Error {
   lineno?: number
   colno?: number
@@ -200,7 +340,14 @@ export interface NunjucksTemplateError extends Error {
   Update?: unknown
 }
 
-/** The Nunjucks module, typed for Phial's use. */
+/**
+ * The Nunjucks module, typed for Phial's use.
+ *
+ * @example
+ * ```ts
+ * const { Environment } = nunjucks
+ * ```
+ */
 export interface NunjucksModule {
   Environment: new (loaders: NunjucksLoader[], opts: Partial<EnvironmentOptions>) => NunjucksEnvironment
   Template: new (src: LoaderSource['src'], env: NunjucksEnvironment, path?: string, eagerCompile?: boolean) => NunjucksTemplate
@@ -215,10 +362,24 @@ export interface NunjucksModule {
   }
 }
 
-/** The Nunjucks package. */
+/**
+ * The Nunjucks package.
+ *
+ * @example
+ * ```ts
+ * new nunjucks.runtime.SafeString('<b>')
+ * ```
+ */
 export const nunjucks = require('nunjucks') as NunjucksModule
 
-/** Nunjucks' AST transformer (not re-exported by its index). */
+/**
+ * Nunjucks' AST transformer (not re-exported by its index).
+ *
+ * @example
+ * ```ts
+ * transformer.transform(ast, [], 'index.html')
+ * ```
+ */
 export const transformer = require('nunjucks/src/transformer.js') as {
   transform(ast: Node, asyncFilters: string[], name?: string | null): Node
 }

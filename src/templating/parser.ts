@@ -15,7 +15,14 @@ const NodeList = nodes.NodeList as NodeClass
 const Is = nodes.Is as NodeClass
 const Not = nodes.Not as NodeClass
 
-/** `target[start:stop:step]`; missing parts are null. */
+/**
+ * `target[start:stop:step]`; missing parts are null.
+ *
+ * @example
+ * ```ts
+ * new Slice(0, 0, target, null, limit, null) // target[:limit]
+ * ```
+ */
 export const Slice = nodes.Node.extend('Slice', { fields: ['target', 'start', 'stop', 'step'] })
 
 /** Tokens that can start a test's bare argument (Jinja's `parse_test`). */

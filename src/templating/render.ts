@@ -15,7 +15,14 @@ import type { NunjucksTemplate } from './nunjucks.ts'
 
 type Vars = Record<string, unknown>
 
-/** The name signals report for a template string. */
+/**
+ * The name signals report for a template string.
+ *
+ * @example
+ * ```ts
+ * templateRendered.connect((_app, { template }) => { if (template === STRING_TEMPLATE_NAME) strings++ })
+ * ```
+ */
 export const STRING_TEMPLATE_NAME = '<template string>'
 
 /** Size of the chunks `streamTemplate` yields. */
