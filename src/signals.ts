@@ -92,7 +92,7 @@ export class Signal<P = Record<string, never>> {
   #bySender = new Map<unknown, number>()
 
   /**
-   * @param name - a name for debugging and documentation.
+   * @param name - a name for debugging and documentation (default `'anonymous'`).
    * @param doc - an optional description of when the signal is sent.
    *
    * @example
@@ -101,7 +101,7 @@ export class Signal<P = Record<string, never>> {
    * ```
    */
   constructor(
-    readonly name: string,
+    readonly name: string = 'anonymous',
     readonly doc?: string,
   ) {}
 

@@ -349,7 +349,15 @@ export class TestClient {
     const ctx = new Context(app, request)
     const head = request.method === 'HEAD'
     const { response, data } = await contextStorage.run(ctx, async () => {
-      const response = await app.handle(ctx)
+      let response: Response
+      try {
+        response = await app.handle(ctx)
+      } catch (err) {
+        // a propagated error (TESTING): teardown still runs, with the error, before the test sees it
+        ctx.error = err
+        await app.finishRequest(ctx)
+        throw err
+      }
       try {
         return { response, data: await readAll(response, head) }
       } finally {

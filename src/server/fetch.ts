@@ -51,7 +51,15 @@ export async function handleFetch(app: Phial, webRequest: globalThis.Request, in
     headers['transfer-encoding'] = 'chunked'
   }
   const ctx = new Context(app, request)
-  const response = await contextStorage.run(ctx, () => app.handle(ctx))
+  let response: Response
+  try {
+    response = await contextStorage.run(ctx, () => app.handle(ctx))
+  } catch (err) {
+    // a propagated error (PROPAGATE_EXCEPTIONS): the host sees it, after teardown
+    ctx.error = err
+    await contextStorage.run(ctx, () => app.finishRequest(ctx))
+    throw err
+  }
   echoRequestId(app, request, response)
   const out = new globalThis.Response(toWebBody(response, request.method === 'HEAD'), {
     status: response.status,

@@ -22,19 +22,19 @@ describe('globals', () => {
     const app = makeApp()
     app.config.SECRET_KEY = 'k'
     app.beforeRequest((ctx) => {
-      g.user = 'ada'
+      g.userName = 'ada'
       expect(ctx).toBe(currentContext())
     })
     app.get('/', function index(_args, ctx: Context) {
       session.set('seen', true)
       return {
         path: request.path,
-        same: ctx.request === currentContext().request && ctx.g.user === g.user,
-        user: g.user,
+        same: ctx.request === currentContext().request && ctx.g.userName === g.userName,
+        user: g.userName,
         app: currentApp.name,
         isApp: currentApp === app || currentApp.config === app.config,
         has: [hasContext(), hasRequestContext()],
-        inG: 'user' in g,
+        inG: 'userName' in g,
         gGet: g.get('missing', 'fallback'),
         session: session.get('seen'),
       }
