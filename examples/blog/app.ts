@@ -8,35 +8,29 @@ import { auth } from './auth.ts'
 import { blog } from './blog.ts'
 import * as db from './db.ts'
 
-declare module 'phial' {
-  interface ConfigValues {
-    /** Path of the SQLite database file. */
-    DATABASE: string
-  }
-}
-
 export const csrf = new CSRFProtect()
 
 /**
- * Creates the blog app. `overrides` wins over the defaults, `instance/config.json`
- * and `PHIAL_*` environment variables (tests pass a temporary DATABASE).
+ * Creates the blog app. Without `testConfig`, settings come from the defaults,
+ * then `instance/config.json`, then `PHIAL_*` environment variables; with it
+ * (as the tests do), from the defaults and `testConfig` only.
  *
  * @example
  * ```ts
  * const app = createApp({ TESTING: true, DATABASE: '/tmp/test.sqlite' })
  * ```
  */
-export function createApp(overrides: Partial<ConfigValues> & Record<string, unknown> = {}): Phial {
+export function createApp(testConfig?: Partial<ConfigValues> & Record<string, unknown>): Phial {
   const app = new Phial(import.meta.url, { name: 'flaskr', instanceRelativeConfig: true })
   app.config.fromMapping({
     SECRET_KEY: 'dev',
     DATABASE: join(app.instancePath, 'blog.sqlite'),
   })
-  if (Object.keys(overrides).length === 0) {
+  if (testConfig === undefined) {
     app.config.fromFile('config.json', { silent: true })
     app.config.fromPrefixedEnv('PHIAL')
   } else {
-    app.config.fromMapping(overrides)
+    app.config.fromMapping(testConfig)
   }
 
   db.initApp(app)
@@ -45,6 +39,7 @@ export function createApp(overrides: Partial<ConfigValues> & Record<string, unkn
 
   app.register(auth)
   app.register(blog)
+  // url_for('index') builds '/' too, which blog.index serves
   app.addUrlRule('/', 'index', null)
 
   app.get('/hello', function hello() {

@@ -1,6 +1,7 @@
 /**
  * Registration, login and logout (Flaskr's auth.py).
  */
+import { LibsqlError } from '@libsql/client'
 import { Blueprint, checkPasswordHash, flash, g, generatePasswordHash, redirect, renderTemplate, request, session, urlFor, type View } from 'phial'
 import { getDb } from './db.ts'
 
@@ -64,7 +65,7 @@ auth.route('/register', { methods: ['GET', 'POST'] }, async function register() 
         })
         return redirect(urlFor('auth.login'))
       } catch (err) {
-        if (!String((err as Error).message).includes('UNIQUE')) throw err
+        if (!(err instanceof LibsqlError && err.code === 'SQLITE_CONSTRAINT')) throw err
         error = `User ${username} is already registered.`
       }
     }

@@ -56,7 +56,7 @@ blog.route('/create', { methods: ['GET', 'POST'] }, loginRequired(async function
   return renderTemplate('blog/create.html')
 }))
 
-blog.route('/<int:id>/update', { methods: ['GET', 'POST'] }, loginRequired(async function update({ id }: { id: number }) {
+blog.route('/<int:id>/update', { methods: ['GET', 'POST'] }, loginRequired(async function update({ id }) {
   const post = await getPost(id)
   if (request.method === 'POST') {
     const title = request.form.get('title')?.trim() ?? ''
@@ -70,7 +70,7 @@ blog.route('/<int:id>/update', { methods: ['GET', 'POST'] }, loginRequired(async
   return renderTemplate('blog/update.html', { post })
 }))
 
-blog.post('/<int:id>/delete', { endpoint: 'delete' }, loginRequired(async function deletePost({ id }: { id: number }) {
+blog.post('/<int:id>/delete', { endpoint: 'delete' }, loginRequired(async function deletePost({ id }) {
   await getPost(id)
   await getDb().execute({ sql: 'DELETE FROM post WHERE id = ?', args: [id] })
   return redirect(urlFor('blog.index'))

@@ -9,6 +9,10 @@ import { createClient, type Client } from '@libsql/client'
 import { currentApp, g, type Phial } from 'phial'
 
 declare module 'phial' {
+  interface ConfigValues {
+    /** Path of the SQLite database file. */
+    DATABASE: string
+  }
   interface AppGlobals {
     db?: Client
   }
@@ -30,7 +34,7 @@ export function connect(path: string): Client {
  * ```
  */
 export function getDb(): Client {
-  if (g.db === undefined) g.db = connect(currentApp.config.DATABASE as string)
+  if (g.db === undefined) g.db = connect(currentApp.config.DATABASE)
   return g.db
 }
 
@@ -54,7 +58,7 @@ export async function initDb(path: string): Promise<void> {
 export function initApp(app: Phial): void {
   app.teardownAppContext(closeDb)
   app.cli.command('init-db', { description: 'Clear the existing data and create new tables.' }, async () => {
-    await initDb(currentApp.config.DATABASE as string)
+    await initDb(currentApp.config.DATABASE)
     console.log('Initialized the database.')
   })
 }
