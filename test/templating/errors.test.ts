@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { resolve } from 'node:path'
 import { TemplateError, TemplateSyntaxError, abort, renderTemplate, renderTemplateString } from '../../src/index.ts'
-import { fixtureApp } from './helpers.ts'
+import { fixtureApp, tempApp } from './helpers.ts'
 
 const file = (name: string): string => resolve(import.meta.dirname, 'templates', name)
 
@@ -56,6 +56,15 @@ describe('template errors name the file and line', () => {
     const syntax = await failure(() => renderTemplate('includes_syntax_error.html'))
     expect(syntax).toBeInstanceOf(TemplateSyntaxError)
     expect([syntax.template, syntax.lineno]).toEqual(['syntax_error.html', 4])
+  })
+
+  test("an error inside an imported macro names the macro's file", async () => {
+    const { app } = tempApp({
+      'm.html': '{% macro f() %}\n{{ boom() }}\n{% endmacro %}',
+      'p.html': '{% from "m.html" import f %}\nline 2\n{{ f() }}',
+    })
+    const err = (await app.appContext(() => renderTemplate('p.html')).catch((e: unknown) => e)) as TemplateError
+    expect([err.template, err.lineno, err.colno]).toEqual(['m.html', 2, 8])
   })
 
   test('template strings: an error on the first line has line 1', async () => {
