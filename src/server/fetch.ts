@@ -19,7 +19,31 @@ function toWebBody(response: Response, head: boolean): WebBody | null {
   if (head || body === null || isBodiless(response.status)) return null
   if (typeof body === 'string' || body instanceof Uint8Array) return body as WebBody
   if (body instanceof ReadableStream) return body
-  return Readable.toWeb(bodyStream(body)) as unknown as ReadableStream<Uint8Array>
+  return byteStream(bodyStream(body))
+}
+
+/**
+ * A WHATWG byte stream over a Node stream whose chunks may be strings (a
+ * generator's or `Readable.from(['a'])`'s): `Readable.toWeb` would pass the
+ * strings through, and a WHATWG Response refuses them.
+ */
+function byteStream(source: Readable): ReadableStream<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Uint8Array | string>
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await iterator.next()
+        if (done) controller.close()
+        else controller.enqueue(typeof value === 'string' ? Buffer.from(value) : value)
+      } catch (err) {
+        controller.error(err)
+      }
+    },
+    async cancel() {
+      await iterator.return?.()
+      source.destroy()
+    },
+  })
 }
 
 /**

@@ -66,8 +66,12 @@ export function closeGracefully(server: Server, timeout = 10_000): Promise<void>
     }
     const timer = setTimeout(() => server.closeAllConnections(), timeout)
     timer.unref()
+    // a keep-alive connection whose in-flight request has finished is idle: close it then, not at keepAliveTimeout
+    const sweep = setInterval(() => server.closeIdleConnections(), 25)
+    sweep.unref()
     server.close((err) => {
       clearTimeout(timer)
+      clearInterval(sweep)
       if (err) reject(err)
       else resolve()
     })
@@ -87,7 +91,9 @@ export function closeGracefully(server: Server, timeout = 10_000): Promise<void>
  */
 export async function serve(app: Phial, options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1'
-  const server = createServer(toNodeHandler(app))
+  // Node checks headersTimeout/requestTimeout only every connectionsCheckingInterval (30 s by default)
+  const checkEvery = Math.min(1000, Math.max(50, Math.floor((options.headersTimeout ?? SERVER_TIMEOUTS.headersTimeout) / 2)))
+  const server = createServer({ connectionsCheckingInterval: checkEvery }, toNodeHandler(app))
   applyTimeouts(server, options)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
