@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { applyTimeouts, request, session, toNodeHandler } from '../../src/index.ts'
-import { makeApp, rawRequest, sleep, withServer } from './helpers.ts'
+import { makeApp, rawRequest, rawStatus, sleep, withServer } from './helpers.ts'
 
 describe('app.run', () => {
   it('listens on a free port, answers, and closes cleanly while an in-flight request completes', async () => {
@@ -156,5 +156,53 @@ describe('app.fetch', () => {
     const res = await app.fetch(new Request('http://h/', { method: 'POST', body: stream, duplex: 'half' } as RequestInit))
     expect(res.status).toBe(413)
     expect(await (await app.fetch(new Request('http://h/gen'))).text()).toBe('ab')
+  })
+})
+
+describe('raw and malformed requests', () => {
+  function rawApp() {
+    const app = makeApp()
+    app.route('/echo', { methods: ['GET', 'POST'] }, function echo() {
+      return { path: request.path, q: request.args.get('x') ?? null, len: request.data.length }
+    })
+    app.get('/', function index() { return 'ok' })
+    return app
+  }
+
+  it('bad percent-escapes, absolute-form targets and pipelining', async () => {
+    await withServer(rawApp(), async (srv) => {
+      const bad = await rawRequest(srv.port, ['GET /%ff%fe%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'])
+      expect(bad).toMatch(/^HTTP\/1\.1 404/)
+      const absolute = await rawRequest(srv.port, ['GET http://example.com/echo?x=1 HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n'])
+      expect(absolute).toMatch(/^HTTP\/1\.1 200/)
+      expect(absolute).toContain('{"path":"/echo","q":"1","len":0}')
+      const star = await rawRequest(srv.port, ['OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'])
+      expect(star).toMatch(/^HTTP\/1\.1 \d{3}/)
+      const pipelined = await rawRequest(srv.port, [
+        'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET /echo?x=2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      ])
+      expect(pipelined.match(/\{[^}]+\}/g)).toEqual(['{"path":"/echo","q":null,"len":3}', '{"path":"/echo","q":"2","len":0}'])
+    })
+  })
+
+  it('garbage, bad headers and a bad Content-Length are a 400 from the parser; the server lives on', async () => {
+    await withServer(rawApp(), async (srv) => {
+      expect(rawStatus(await rawRequest(srv.port, ['GARBAGE\r\n\r\n']))).toBe(400)
+      expect(rawStatus(await rawRequest(srv.port, ['GET / HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n']))).toBe(400)
+      expect(rawStatus(await rawRequest(srv.port, ['POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n']))).toBe(400)
+      expect(rawStatus(await rawRequest(srv.port, ['POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n']))).toBe(400)
+      expect(await (await fetch(srv.url + '/')).text()).toBe('ok')
+    })
+  })
+
+  it('a client that sends less body than announced and hangs up does not break the server', async () => {
+    const app = rawApp()
+    const torn: unknown[] = []
+    app.teardownRequest((err) => { torn.push(err) })
+    await withServer(app, async (srv) => {
+      await rawRequest(srv.port, ['POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":'], { idleMs: 50 })
+      for (let i = 0; i < 50 && torn.length === 0; i++) await sleep(10)
+      expect(await (await fetch(srv.url + '/')).text()).toBe('ok')
+    })
   })
 })
