@@ -65,18 +65,35 @@ function defaultOptionsResponse(app: Phial, ctx: Context): Response {
   return response
 }
 
-/** `urlValuePreprocessor` then `beforeRequest` hooks; the first value a hook returns. */
-async function preprocess(ctx: Context, entry: RouteEntry): Promise<unknown> {
+/**
+ * `urlValuePreprocessor` then `beforeRequest` hooks; the first value a hook
+ * returns. Synchronous until a hook returns a promise: then the rest runs in
+ * {@link preprocessFrom} and this returns its promise.
+ */
+function preprocess(ctx: Context, entry: RouteEntry): unknown {
   const request = ctx.request
   if (entry.preprocessors !== null) {
     for (const fn of entry.preprocessors) fn(request.endpoint, request.viewArgs)
   }
-  if (entry.before !== null) {
-    for (const fn of entry.before) {
-      let rv: unknown = fn(ctx)
-      if (isThenable(rv)) rv = await rv
+  const before = entry.before
+  if (before !== null) {
+    for (let i = 0; i < before.length; i++) {
+      const rv: unknown = before[i]!(ctx)
+      if (isThenable(rv)) return preprocessFrom(ctx, before, i, rv)
       if (rv !== undefined && rv !== null) return rv
     }
+  }
+  return undefined
+}
+
+/** Awaits the promise of `beforeRequest` hook `index`, then runs the hooks after it. */
+async function preprocessFrom(ctx: Context, before: RouteEntry['before'] & object, index: number, pending: PromiseLike<unknown>): Promise<unknown> {
+  let rv: unknown = await pending
+  if (rv !== undefined && rv !== null) return rv
+  for (let i = index + 1; i < before.length; i++) {
+    rv = before[i]!(ctx)
+    if (isThenable(rv)) rv = await rv
+    if (rv !== undefined && rv !== null) return rv
   }
   return undefined
 }
@@ -91,23 +108,86 @@ function dispatchView(app: Phial, ctx: Context, entry: RouteEntry): unknown {
   return (view as (args: unknown, ctx: Context) => unknown)(request.viewArgs, ctx)
 }
 
-/** `afterThisRequest` functions, `afterRequest` hooks, then the session. */
-async function processResponse(app: Phial, ctx: Context, entry: RouteEntry, response: Response): Promise<Response> {
-  if (ctx.afterThisRequest !== null) {
-    for (const fn of ctx.afterThisRequest) {
-      let rv: unknown = fn(response)
+/** The response after an `afterRequest` hook returned `rv`. */
+function afterHookResult(fn: { name: string }, rv: unknown, response: Response): Response {
+  if (rv instanceof Response) return rv
+  if (rv !== undefined) {
+    throw new TypeError(`An afterRequest hook (${fn.name || 'anonymous'}) returned ${typeof rv}; return the Response or nothing.`)
+  }
+  return response
+}
+
+/** Where {@link processResponseFrom} resumes. */
+const enum Stage {
+  AfterThisRequest,
+  AfterRequest,
+  Session,
+}
+
+/**
+ * `afterThisRequest` functions, `afterRequest` hooks, then the session.
+ * Synchronous until one of them returns a promise; then the rest runs in
+ * {@link processResponseFrom} and this returns its promise.
+ */
+function processResponse(app: Phial, ctx: Context, entry: RouteEntry, response: Response): Response | Promise<Response> {
+  const fns = ctx.afterThisRequest
+  if (fns !== null) {
+    for (let i = 0; i < fns.length; i++) {
+      const rv: unknown = fns[i]!(response)
+      if (isThenable(rv)) return processResponseFrom(app, ctx, entry, response, Stage.AfterThisRequest, i, rv)
+      if (rv instanceof Response) response = rv
+    }
+  }
+  const after = entry.after
+  if (after !== null) {
+    for (let i = 0; i < after.length; i++) {
+      const fn = after[i]!
+      const rv: unknown = fn(response, ctx)
+      if (isThenable(rv)) return processResponseFrom(app, ctx, entry, response, Stage.AfterRequest, i, rv)
+      response = afterHookResult(fn, rv, response)
+    }
+  }
+  const session = ctx.sessionData
+  if (session !== null && !app.sessionInterface.isNullSession(session)) {
+    const saved = app.sessionInterface.saveSession(app, session, response)
+    if (isThenable(saved)) return processResponseFrom(app, ctx, entry, response, Stage.Session, 0, saved)
+  }
+  return response
+}
+
+/** Awaits what step `index` of `stage` returned, then carries on as {@link processResponse}. */
+async function processResponseFrom(
+  app: Phial,
+  ctx: Context,
+  entry: RouteEntry,
+  response: Response,
+  stage: Stage,
+  index: number,
+  pending: PromiseLike<unknown>,
+): Promise<Response> {
+  const settled: unknown = await pending
+  if (stage === Stage.Session) return response
+  if (stage === Stage.AfterThisRequest) {
+    if (settled instanceof Response) response = settled
+    const fns = ctx.afterThisRequest!
+    for (let i = index + 1; i < fns.length; i++) {
+      let rv: unknown = fns[i]!(response)
       if (isThenable(rv)) rv = await rv
       if (rv instanceof Response) response = rv
     }
   }
-  if (entry.after !== null) {
-    for (const fn of entry.after) {
+  const after = entry.after
+  if (after !== null) {
+    let start = 0
+    if (stage === Stage.AfterRequest) {
+      response = afterHookResult(after[index]!, settled, response)
+      start = index + 1
+    }
+    for (let i = start; i < after.length; i++) {
+      const fn = after[i]!
       let rv: unknown = fn(response, ctx)
       if (isThenable(rv)) rv = await rv
-      if (rv instanceof Response) response = rv
-      else if (rv !== undefined) {
-        throw new TypeError(`An afterRequest hook (${fn.name || 'anonymous'}) returned ${typeof rv}; return the Response or nothing.`)
-      }
+      response = afterHookResult(fn, rv, response)
     }
   }
   const session = ctx.sessionData
@@ -118,16 +198,41 @@ async function processResponse(app: Phial, ctx: Context, entry: RouteEntry, resp
   return response
 }
 
-/** Makes the response and post-processes it. Errors while handling an error are logged, not raised. */
-async function finalize(app: Phial, ctx: Context, entry: RouteEntry, rv: unknown, fromErrorHandler: boolean): Promise<Response> {
-  let response = toResponse(rv, entry.endpoint ?? 'error handler', ctx.request.wantsJson)
+/**
+ * Makes the response and post-processes it. Errors while handling an error
+ * are logged, not raised. Returns the Response itself when nothing awaited;
+ * a bad return value throws synchronously.
+ */
+function finalize(app: Phial, ctx: Context, entry: RouteEntry, rv: unknown, fromErrorHandler: boolean): Response | Promise<Response> {
+  const response = toResponse(rv, entry.endpoint ?? 'error handler', ctx.request.wantsJson)
+  let processed: Response | Promise<Response>
   try {
-    response = await processResponse(app, ctx, entry, response)
+    processed = processResponse(app, ctx, entry, response)
+    if (processed instanceof Response) {
+      if (requestFinished.receiversCount > 0) requestFinished.send(app, { response: processed })
+      return processed
+    }
+  } catch (err) {
+    return finalizeFailed(app, ctx, err, processed! instanceof Response ? processed : response, fromErrorHandler)
+  }
+  return finalizeFrom(app, ctx, response, processed, fromErrorHandler)
+}
+
+/** {@link finalize} once post-processing returned a promise. */
+async function finalizeFrom(app: Phial, ctx: Context, response: Response, pending: Promise<Response>, fromErrorHandler: boolean): Promise<Response> {
+  try {
+    response = await pending
     if (requestFinished.receiversCount > 0) requestFinished.send(app, { response })
   } catch (err) {
-    if (!fromErrorHandler) throw err
-    app.logger.error({ err, requestId: ctx.request.id }, 'Request finalizing failed with an error while handling an error')
+    return finalizeFailed(app, ctx, err, response, fromErrorHandler)
   }
+  return response
+}
+
+/** Post-processing failed: raise, or (while handling an error) log and keep the response. */
+function finalizeFailed(app: Phial, ctx: Context, err: unknown, response: Response, fromErrorHandler: boolean): Response {
+  if (!fromErrorHandler) throw err
+  app.logger.error({ err, requestId: ctx.request.id }, 'Request finalizing failed with an error while handling an error')
   return response
 }
 
@@ -181,9 +286,56 @@ async function handleException(app: Phial, ctx: Context, entry: RouteEntry, err:
  * const response = await contextStorage.run(ctx, () => handleRequest(app, ctx))
  * ```
  */
-export async function handleRequest(app: Phial, ctx: Context): Promise<Response> {
+export function handleRequest(app: Phial, ctx: Context): Promise<Response> {
+  try {
+    const response = dispatchRequest(app, ctx)
+    return response instanceof Response ? Promise.resolve(response) : response
+  } catch (err) {
+    return Promise.reject(err)
+  }
+}
+
+/**
+ * {@link handleRequest} without a promise when none is needed: returns the
+ * Response itself when no body had to be read, no session opened eagerly,
+ * and no hook or view returned a promise (the Node adapter's fast path:
+ * every promise costs an AsyncLocalStorage hook). May throw what
+ * `handleRequest` would reject with.
+ *
+ * @example
+ * ```ts
+ * const rv = contextStorage.run(ctx, () => dispatchRequest(app, ctx))
+ * const response = rv instanceof Response ? rv : await rv
+ * ```
+ */
+export function dispatchRequest(app: Phial, ctx: Context): Response | Promise<Response> {
   const entry = matchRequest(app, ctx)
   ctx.routeEntry = entry
+  const request = ctx.request
+  if ((!entry.streamBody && request.hasBody) || !app.sessionInterface.lazy) return handleFromStart(app, ctx, entry)
+  try {
+    let rv: unknown
+    try {
+      if (appcontextPushed.receiversCount > 0) appcontextPushed.send(app, {})
+      if (requestStarted.receiversCount > 0) requestStarted.send(app, {})
+      rv = entry.preprocessors === null && entry.before === null ? undefined : preprocess(ctx, entry)
+      if (isThenable(rv)) return handleFrom(app, ctx, entry, Resume.Hooks, rv)
+      if (rv === undefined) {
+        rv = dispatchView(app, ctx, entry)
+        if (isThenable(rv)) return handleFrom(app, ctx, entry, Resume.View, rv)
+      }
+    } catch (err) {
+      return handleFrom(app, ctx, entry, Resume.Error, err)
+    }
+    const response = finalize(app, ctx, entry, rv, false)
+    return response instanceof Response ? response : response.catch((err: unknown) => handleException(app, ctx, entry, err))
+  } catch (err) {
+    return handleException(app, ctx, entry, err)
+  }
+}
+
+/** The general path, from the start: the body to read or the session to open first. */
+async function handleFromStart(app: Phial, ctx: Context, entry: RouteEntry): Promise<Response> {
   try {
     let rv: unknown
     try {
@@ -194,6 +346,36 @@ export async function handleRequest(app: Phial, ctx: Context): Promise<Response>
       if (!app.sessionInterface.lazy) ctx.sessionData = await app.sessionInterface.openSession(app, request)
       rv = entry.preprocessors === null && entry.before === null ? undefined : await preprocess(ctx, entry)
       if (rv === undefined) {
+        rv = dispatchView(app, ctx, entry)
+        if (isThenable(rv)) rv = await rv
+      }
+    } catch (err) {
+      rv = await handleUserException(app, ctx, entry, err)
+    }
+    return await finalize(app, ctx, entry, rv, false)
+  } catch (err) {
+    return handleException(app, ctx, entry, err)
+  }
+}
+
+/** Where {@link handleFrom} picks up a request that {@link dispatchRequest} began. */
+const enum Resume {
+  /** A `beforeRequest` hook returned a promise. */
+  Hooks,
+  /** The view returned a promise. */
+  View,
+  /** A hook or the view threw. */
+  Error,
+}
+
+/** The general path, from the first promise (or error) of {@link dispatchRequest}. */
+async function handleFrom(app: Phial, ctx: Context, entry: RouteEntry, from: Resume, value: unknown): Promise<Response> {
+  try {
+    let rv: unknown
+    try {
+      if (from === Resume.Error) throw value
+      rv = await value
+      if (from === Resume.Hooks && rv === undefined) {
         rv = dispatchView(app, ctx, entry)
         if (isThenable(rv)) rv = await rv
       }

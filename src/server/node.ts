@@ -9,9 +9,9 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Phial } from '../app.ts'
 import { Context, contextStorage } from '../context.ts'
-import { needsTeardown } from '../dispatch.ts'
+import { dispatchRequest, needsTeardown } from '../dispatch.ts'
 import { Request } from '../http/request.ts'
-import { FileBody, type Response } from '../http/response.ts'
+import { FileBody, Response } from '../http/response.ts'
 import { accessLogStart, echoRequestId, logAccess } from '../logging.ts'
 
 /** Statuses that never carry a body. */
@@ -91,34 +91,73 @@ function fallback500(res: ServerResponse): void {
   res.end(body)
 }
 
-async function serveNode(app: Phial, ctx: Context, req: IncomingMessage, res: ServerResponse, start: number): Promise<void> {
-  let response: Response
+/**
+ * Serves one request inside its context. Synchronous — no promise at all —
+ * when the app answered without awaiting and the body went out at once.
+ */
+function serveNode(app: Phial, ctx: Context, req: IncomingMessage, res: ServerResponse, start: number): void | Promise<void> {
+  let response: Response | Promise<Response>
   try {
-    response = await app.handle(ctx)
+    response = dispatchRequest(app, ctx)
   } catch (err) {
-    // only a propagated error (PROPAGATE_EXCEPTIONS) gets here
-    app.logger.error({ err, requestId: ctx.request.id }, `Exception on ${ctx.request.path} [${ctx.request.method}]`)
-    ctx.error = err
-    fallback500(res)
-    if (start >= 0) logAccess(app, ctx.request, res.statusCode, start)
-    if (needsTeardown(app, ctx)) await app.finishRequest(ctx)
-    return
+    return serveFailed(app, ctx, res, start, err)
   }
+  if (response instanceof Response) return send(app, ctx, req, res, start, response)
+  return response.then(
+    (r) => send(app, ctx, req, res, start, r),
+    (err: unknown) => serveFailed(app, ctx, res, start, err),
+  )
+}
+
+/** The app raised: only a propagated error (PROPAGATE_EXCEPTIONS) gets here. */
+function serveFailed(app: Phial, ctx: Context, res: ServerResponse, start: number, err: unknown): void | Promise<void> {
+  app.logger.error({ err, requestId: ctx.request.id }, `Exception on ${ctx.request.path} [${ctx.request.method}]`)
+  ctx.error = err
+  fallback500(res)
+  return finish(app, ctx, res, start)
+}
+
+/** Writes the response, then finishes the request. */
+function send(app: Phial, ctx: Context, req: IncomingMessage, res: ServerResponse, start: number, response: Response): void | Promise<void> {
+  let written: void | Promise<void>
   try {
     echoRequestId(app, ctx.request, response)
     // A body the client is still sending (a refused upload) cannot be left
     // on a keep-alive connection.
     const closeConnection = !req.complete && ctx.request.hasBody
-    const written = writeNodeResponse(res, response, req.method === 'HEAD', closeConnection)
-    if (written !== undefined) await written
+    written = writeNodeResponse(res, response, req.method === 'HEAD', closeConnection)
+  } catch (err) {
+    app.logger.error({ err, requestId: ctx.request.id }, 'Failed to send the response')
+    fallback500(res)
+    written = undefined
+  }
+  if (written !== undefined) return sendFrom(app, ctx, res, start, response, written)
+  response.close()
+  return finish(app, ctx, res, start)
+}
+
+/** {@link send} for a streamed body: waits for it to be handed over. */
+async function sendFrom(app: Phial, ctx: Context, res: ServerResponse, start: number, response: Response, written: Promise<void>): Promise<void> {
+  try {
+    await written
   } catch (err) {
     app.logger.error({ err, requestId: ctx.request.id }, 'Failed to send the response')
     fallback500(res)
   } finally {
     response.close()
   }
+  await finish(app, ctx, res, start)
+}
+
+/** The access line, then teardown when there is any. */
+function finish(app: Phial, ctx: Context, res: ServerResponse, start: number): void | Promise<void> {
   if (start >= 0) logAccess(app, ctx.request, res.statusCode, start)
-  if (needsTeardown(app, ctx)) await app.finishRequest(ctx)
+  if (needsTeardown(app, ctx)) return app.finishRequest(ctx)
+}
+
+function unexpected(app: Phial, res: ServerResponse, err: unknown): void {
+  app.logger.error({ err }, 'Unexpected error in the Node adapter')
+  fallback500(res)
 }
 
 /**
@@ -145,9 +184,11 @@ export function toNodeHandler(app: Phial): (req: IncomingMessage, res: ServerRes
       raw: req,
     })
     const ctx = new Context(app, request)
-    contextStorage.run(ctx, serveNode, app, ctx, req, res, start).catch((err: unknown) => {
-      app.logger.error({ err }, 'Unexpected error in the Node adapter')
-      fallback500(res)
-    })
+    try {
+      const served = contextStorage.run(ctx, serveNode, app, ctx, req, res, start)
+      if (served !== undefined) served.catch((err: unknown) => unexpected(app, res, err))
+    } catch (err) {
+      unexpected(app, res, err)
+    }
   }
 }
