@@ -14,34 +14,53 @@ import { bodyStream, isBodiless } from './node.ts'
 
 type WebBody = ConstructorParameters<typeof globalThis.Response>[0]
 
-function toWebBody(response: Response, head: boolean): WebBody | null {
-  const body = response.body
-  if (head || body === null || isBodiless(response.status)) return null
-  if (typeof body === 'string' || body instanceof Uint8Array) return body as WebBody
-  if (body instanceof ReadableStream) return body
-  return byteStream(bodyStream(body))
+/** True for bodies the host reads after `app.fetch` returns (streams, iterables, files). */
+function isStreamed(body: Response['body']): boolean {
+  return body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)
+}
+
+/** Drops a streamed body that will not be sent (HEAD, 204, 304). */
+function discard(body: Response['body']): void {
+  if (body instanceof Readable) body.destroy()
+  else if (body instanceof ReadableStream) void body.cancel().catch(() => {})
 }
 
 /**
- * A WHATWG byte stream over a Node stream whose chunks may be strings (a
- * generator's or `Readable.from(['a'])`'s): `Readable.toWeb` would pass the
- * strings through, and a WHATWG Response refuses them.
+ * A WHATWG byte stream over a streamed body. Each chunk is pulled inside the
+ * request's context (so a generator can still read `request` or `g`), string
+ * chunks become bytes (a WHATWG Response refuses strings), and `done` runs
+ * once when the body ends, fails or is cancelled: the request's teardown
+ * waits for the body, as with the Node adapter.
  */
-function byteStream(source: Readable): ReadableStream<Uint8Array> {
-  const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Uint8Array | string>
+function byteStream(body: NonNullable<Response['body']>, ctx: Context, done: () => Promise<void>): ReadableStream<Uint8Array> {
+  const iterator = (
+    body instanceof ReadableStream ? body[Symbol.asyncIterator]() : bodyStream(body)[Symbol.asyncIterator]()
+  ) as AsyncIterator<Uint8Array | string>
+  let finished = false
+  const finish = (): Promise<void> => {
+    if (finished) return Promise.resolve()
+    finished = true
+    return done()
+  }
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { value, done } = await iterator.next()
-        if (done) controller.close()
-        else controller.enqueue(typeof value === 'string' ? Buffer.from(value) : value)
+        const { value, done: end } = await contextStorage.run(ctx, () => iterator.next())
+        if (end) {
+          controller.close()
+          await finish()
+        } else controller.enqueue(typeof value === 'string' ? Buffer.from(value) : value)
       } catch (err) {
         controller.error(err)
+        await finish()
       }
     },
     async cancel() {
-      await iterator.return?.()
-      source.destroy()
+      try {
+        await contextStorage.run(ctx, () => iterator.return?.())
+      } finally {
+        await finish()
+      }
     },
   })
 }
@@ -85,13 +104,21 @@ export async function handleFetch(app: Phial, webRequest: globalThis.Request, in
     throw err
   }
   echoRequestId(app, request, response)
-  const out = new globalThis.Response(toWebBody(response, request.method === 'HEAD'), {
-    status: response.status,
-    headers: [...response.headers.entries()],
-  })
-  response.close()
+  const finish = async (): Promise<void> => {
+    response.close()
+    if (needsTeardown(app, ctx)) await contextStorage.run(ctx, () => app.finishRequest(ctx))
+  }
+  const body = response.body
+  const sendsBody = request.method !== 'HEAD' && !isBodiless(response.status)
+  const streamed = sendsBody && isStreamed(body)
+  if (!sendsBody) discard(body)
+  const out = new globalThis.Response(
+    !sendsBody || body === null ? null : streamed ? byteStream(body, ctx, finish) : (body as WebBody),
+    { status: response.status, headers: [...response.headers.entries()] },
+  )
   // the host sends the body after this returns: the line times the handling
   if (start >= 0) logAccess(app, request, out.status, start)
-  if (needsTeardown(app, ctx)) await contextStorage.run(ctx, () => app.finishRequest(ctx))
+  // a streamed body runs the teardown once it has been read (or cancelled)
+  if (!streamed) await finish()
   return out
 }

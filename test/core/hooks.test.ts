@@ -199,6 +199,23 @@ describe('hook order', () => {
     expect(torn).toEqual(['http boom'])
   })
 
+  it('with app.fetch, teardown waits until a streamed body has been read', async () => {
+    const app = makeApp()
+    const events: string[] = []
+    app.teardownRequest(() => { events.push('teardown') })
+    app.get('/stream', function stream() {
+      return (function* () { events.push('chunk 1'); yield 'a'; events.push('chunk 2'); yield 'b' })()
+    })
+    app.get('/plain', function plain() { return 'p' })
+    const res = await app.fetch(new Request('http://h/stream'))
+    expect(events).not.toContain('teardown')
+    expect(await res.text()).toBe('ab')
+    expect(events).toEqual(['chunk 1', 'chunk 2', 'teardown'])
+    events.length = 0
+    await app.fetch(new Request('http://h/plain'))
+    expect(events).toEqual(['teardown'])
+  })
+
   it('beforeAppRequest, afterAppRequest, teardownAppRequest, appErrorHandler and app URL hooks run for every request', async () => {
     const app = makeApp()
     const calls: string[] = []

@@ -14,6 +14,7 @@ import {
   jsonify,
   makeResponse,
   redirect,
+  request,
 } from '../../src/index.ts'
 import { makeApp, rawRequest, recordLogs, withServer } from './helpers.ts'
 
@@ -101,6 +102,22 @@ describe('view return values', () => {
       const noContent = await rawRequest(srv.port, ['GET /empty204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'])
       expect(noContent).toMatch(/^HTTP\/1\.1 204/)
       expect(noContent).not.toMatch(/content-length/i)
+    })
+  })
+
+  it('a streamed body still sees the request context while it is being sent', async () => {
+    const app = makeApp()
+    app.get('/ctx', function ctxStream() {
+      return (async function* () {
+        await new Promise((r) => setTimeout(r, 2))
+        yield `path=${request.path};`
+        yield `q=${request.args.get('q')}`
+      })()
+    })
+    expect((await app.testClient().get('/ctx?q=1')).text).toBe('path=/ctx;q=1')
+    expect(await (await app.fetch(new Request('http://h/ctx?q=2'))).text()).toBe('path=/ctx;q=2')
+    await withServer(app, async (srv) => {
+      expect(await (await fetch(srv.url + '/ctx?q=3')).text()).toBe('path=/ctx;q=3')
     })
   })
 
