@@ -204,7 +204,8 @@ async function processResponseFrom(
  * a bad return value throws synchronously.
  */
 function finalize(app: Phial, ctx: Context, entry: RouteEntry, rv: unknown, fromErrorHandler: boolean): Response | Promise<Response> {
-  const response = toResponse(rv, entry.endpoint ?? 'error handler', ctx.request.wantsJson)
+  // the request itself: its wantsJson is read only if an HTTP error is rendered
+  const response = toResponse(rv, entry.endpoint ?? 'error handler', ctx.request)
   let processed: Response | Promise<Response>
   try {
     processed = processResponse(app, ctx, entry, response)

@@ -72,7 +72,7 @@ function describe(value: unknown): string {
  * toResponse({ ok: true }).mimetype  // 'application/json'
  * ```
  */
-export function toResponse(rv: unknown, where = 'view', wantsJson = false): Response {
+export function toResponse(rv: unknown, where = 'view', wantsJson: JsonPreference = false): Response {
   if (Array.isArray(rv) && isResponseTuple(rv)) {
     if (rv.length === 3) return fromParts(rv[0], rv[1] as number, rv[2], where, wantsJson)
     if (isStatus(rv[1])) return fromParts(rv[0], rv[1], undefined, where, wantsJson)
@@ -81,7 +81,7 @@ export function toResponse(rv: unknown, where = 'view', wantsJson = false): Resp
   return bodyToResponse(rv, where, wantsJson)
 }
 
-function fromParts(body: unknown, status: number | undefined, headers: unknown, where: string, wantsJson: boolean): Response {
+function fromParts(body: unknown, status: number | undefined, headers: unknown, where: string, wantsJson: JsonPreference): Response {
   const response = bodyToResponse(body, where, wantsJson)
   if (status !== undefined) response.status = status
   if (headers) {
@@ -95,9 +95,27 @@ function fromParts(body: unknown, status: number | undefined, headers: unknown, 
   return response
 }
 
-function bodyToResponse(rv: unknown, where: string, wantsJson: boolean): Response {
+/**
+ * Whether an HTTP error renders as JSON: a boolean, or an object (the
+ * request) whose `wantsJson` is read only when an error is rendered.
+ */
+export type JsonPreference = boolean | { readonly wantsJson: boolean }
+
+/** True for `{…}` and `[…]` literals that nothing else in {@link bodyToResponse} would claim: the JSON fast path. */
+function isPlainJson(rv: object): boolean {
+  const proto = Object.getPrototypeOf(rv) as unknown
+  return (
+    (proto === Object.prototype || proto === Array.prototype || proto === null) &&
+    !(Symbol.asyncIterator in rv) &&
+    (proto === Array.prototype || !(Symbol.iterator in rv)) &&
+    !isThenable(rv)
+  )
+}
+
+function bodyToResponse(rv: unknown, where: string, wantsJson: JsonPreference): Response {
   if (rv instanceof Response) return rv
   if (typeof rv === 'string') return new Response(rv)
+  if (typeof rv === 'object' && rv !== null && isPlainJson(rv)) return jsonify(rv)
   if (rv === null || rv === undefined) {
     throw new TypeError(
       `The view function for '${where}' did not return a valid response. ` +
@@ -110,7 +128,7 @@ function bodyToResponse(rv: unknown, where: string, wantsJson: boolean): Respons
         'Return a string, an object or array (JSON), a Response, bytes, a stream, or a [body, status, headers] tuple.',
     )
   }
-  if (rv instanceof HTTPException) return rv.response ?? rv.toResponse(wantsJson)
+  if (rv instanceof HTTPException) return rv.response ?? rv.toResponse(typeof wantsJson === 'boolean' ? wantsJson : wantsJson.wantsJson)
   if (rv instanceof Uint8Array) return new Response(rv)
   if (typeof globalThis.Response === 'function' && rv instanceof globalThis.Response) return fromWeb(rv)
   if (rv instanceof Readable || rv instanceof ReadableStream) return new Response(rv as Readable)

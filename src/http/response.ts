@@ -71,6 +71,20 @@ export function contentTypeFor(mimetype: string): string {
 const HTML_UTF8 = 'text/html; charset=utf-8'
 
 /**
+ * Content types already checked by `HeaderMap.set`, by the `contentType` or
+ * `mimetype` they came from (a handful per app: `application/json`,
+ * `text/plain`…), so that making a response does not check them again.
+ * Bounded; a value that failed the check is never kept.
+ */
+const checkedTypes = new Map<string, string>()
+const checkedMimetypes = new Map<string, string>()
+const CHECKED_LIMIT = 64
+
+function remember(cache: Map<string, string>, key: string, value: string): void {
+  if (cache.size < CHECKED_LIMIT) cache.set(key, value)
+}
+
+/**
  * An HTTP response. Views may return one, or anything `makeResponse` turns
  * into one.
  *
@@ -92,9 +106,24 @@ export class Response {
     this.body = body
     this.status = init?.status ?? 200
     this.headers = new HeaderMap(init?.headers)
-    if (init?.contentType) this.headers.set('content-type', init.contentType)
-    else if (init?.mimetype) this.headers.set('content-type', contentTypeFor(init.mimetype))
-    else if (!this.headers.has('content-type')) this.headers.raw['content-type'] = HTML_UTF8
+    const contentType = init?.contentType
+    const mimetype = init?.mimetype
+    if (contentType) {
+      const checked = checkedTypes.get(contentType)
+      if (checked !== undefined) this.headers.raw['content-type'] = checked
+      else {
+        this.headers.set('content-type', contentType)
+        remember(checkedTypes, contentType, contentType)
+      }
+    } else if (mimetype) {
+      const checked = checkedMimetypes.get(mimetype)
+      if (checked !== undefined) this.headers.raw['content-type'] = checked
+      else {
+        const value = contentTypeFor(mimetype)
+        this.headers.set('content-type', value)
+        remember(checkedMimetypes, mimetype, value)
+      }
+    } else if (!this.headers.has('content-type')) this.headers.raw['content-type'] = HTML_UTF8
   }
 
   /** The reason phrase of the status ("Not Found"). */
