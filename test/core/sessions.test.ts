@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
+  SecureCookieSessionInterface,
   URLSafeTimedSerializer,
   flash,
   getFlashedMessages,
@@ -176,6 +177,17 @@ describe('the signed-cookie session', () => {
     const nc = noFallback.testClient()
     nc.setCookie('session', oldCookie)
     expect((await nc.get('/get/user')).json).toEqual({ value: null })
+  })
+
+  it("reads a Flask session cookie with digestMethod 'sha1' (made by Flask 3.1.3)", async () => {
+    const app = sessionApp({ SECRET_KEY: 'flask-and-phial', PERMANENT_SESSION_LIFETIME: 100 * 365 * 86400 })
+    app.sessionInterface = new SecureCookieSessionInterface({ digestMethod: 'sha1' })
+    app.get('/flask', function flaskSession() { return { user: session.get('user'), cart: session.get('cart'), permanent: session.permanent } })
+    const c = app.testClient()
+    // Flask: session['user'] = 'ada'; session['cart'] = [1, 2]; session.permanent = True
+    c.setCookie('session', 'eyJfcGVybWFuZW50Ijp0cnVlLCJjYXJ0IjpbMSwyXSwidXNlciI6ImFkYSJ9.awSwNw.SPzS91CF2HicBTbg6X9O3tTAzoQ')
+    expect((await c.get('/flask')).json).toEqual({ user: 'ada', cart: [1, 2], permanent: true })
+    // the other direction (Flask reading Phial's cookie) was checked by hand when writing this test
   })
 
   it('sessionTransaction sets and reads the session the next request sees', async () => {
