@@ -204,6 +204,11 @@ async function processResponseFrom(
  * a bad return value throws synchronously.
  */
 function finalize(app: Phial, ctx: Context, entry: RouteEntry, rv: unknown, fromErrorHandler: boolean): Response | Promise<Response> {
+  if (Array.isArray(rv) && rv.length > 1 && isThenable(rv[0])) {
+    // `[renderTemplate('404.html'), 404]`: a tuple whose body is still a promise
+    const rest = rv.slice(1)
+    return Promise.resolve(rv[0]).then((body) => finalize(app, ctx, entry, [body, ...rest], fromErrorHandler))
+  }
   // the request itself: its wantsJson is read only if an HTTP error is rendered
   const response = toResponse(rv, entry.endpoint ?? 'error handler', ctx.request)
   let processed: Response | Promise<Response>
