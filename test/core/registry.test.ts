@@ -123,6 +123,22 @@ describe('blueprints', () => {
     expect(() => app2.register(other)).toThrow(/already registered for a different blueprint/)
   })
 
+  it('a parent registered twice registers its nested blueprints under both names', async () => {
+    const app = makeApp()
+    const parent = new Blueprint('parent', import.meta.url, { urlPrefix: '/p' })
+    const child = new Blueprint('child', import.meta.url, { urlPrefix: '/c' })
+    let hits = 0
+    child.beforeRequest(() => { hits++ })
+    child.get('/', function x() { return { e: request.endpoint, u: urlFor('.x') } })
+    parent.register(child)
+    app.register(parent)
+    app.register(parent, { name: 'p2', urlPrefix: '/p2' })
+    const c = app.testClient()
+    expect((await c.get('/p/c/')).json).toEqual({ e: 'parent.child.x', u: '/p/c/' })
+    expect((await c.get('/p2/c/')).json).toEqual({ e: 'p2.child.x', u: '/p2/c/' })
+    expect(hits).toBe(2)
+  })
+
   it('blueprint names may not contain dots; a blueprint cannot register itself', () => {
     expect(() => new Blueprint('a.b', import.meta.url)).toThrow(/dot/)
     const bp = new Blueprint('a', import.meta.url)
