@@ -312,7 +312,11 @@ export class Phial extends Scaffold {
    * ```
    */
   appContext<T>(fn: (ctx: Context) => T): T {
-    const ctx = new Context(this, null)
+    return this.#runInContext(new Context(this, null), fn)
+  }
+
+  /** Runs `fn` in `ctx`, then its teardown hooks (after the promise settles for an async `fn`). */
+  #runInContext<T>(ctx: Context, fn: (ctx: Context) => T): T {
     if (appcontextPushed.receiversCount > 0) contextStorage.run(ctx, () => appcontextPushed.send(this, {}))
     let result: T
     try {
@@ -339,7 +343,8 @@ export class Phial extends Scaffold {
 
   /**
    * Runs `fn` inside a fake request's context, without dispatching it: for
-   * testing code that reads `request`, `session` or `urlFor`.
+   * testing code that reads `request`, `session` or `urlFor`. `teardownAppContext`
+   * hooks run when `fn` is done (when its promise settles).
    *
    * @example
    * ```ts
@@ -356,7 +361,7 @@ export class Phial extends Scaffold {
       request.endpoint = match.rule.endpoint
       request.viewArgs = match.args
     }
-    return contextStorage.run(ctx, fn, ctx)
+    return this.#runInContext(ctx, fn)
   }
 
   /**
