@@ -37,7 +37,7 @@ export interface CoreConfigValues {
   SECRET_KEY_FALLBACKS: string[] | null
   /** Lifetime of a permanent session, in seconds. Default 31 days (`2678400`). */
   PERMANENT_SESSION_LIFETIME: number
-  /** Host (and port) the app is served on, for URL building outside requests and subdomain matching. Default `null`. */
+  /** Host (and port) the app is served on, for URL building outside requests (and the host of a request without `Host`). Default `null`. */
   SERVER_NAME: string | null
   /** Path the app is mounted under, for URL building outside requests and the session cookie path. Default `'/'`. */
   APPLICATION_ROOT: string
