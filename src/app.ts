@@ -28,7 +28,14 @@ import type { RouteOptions, ShellContextProcessor, TeardownHook, View } from './
 import { AppCli } from './cli/app-cli.ts'
 import { CliRunner } from './cli/runner.ts'
 
-/** Options of the {@link Phial} constructor. */
+/**
+ * Options of the {@link Phial} constructor.
+ *
+ * @example
+ * ```ts
+ * const app = new Phial(import.meta.url, { name: 'api', staticFolder: null, templateFolder: 'views' })
+ * ```
+ */
 export interface PhialOptions extends ScaffoldOptions {
   /** The app's name (default: the file name of `importName`, e.g. `app`). */
   name?: string

@@ -20,7 +20,14 @@ import { endpointFromView } from './endpoint.ts'
 import type { TemplateFilter, TemplateTest } from './templating/registry.ts'
 import { CommandGroup } from './cli/app-cli.ts'
 
-/** Options of a {@link Blueprint}. */
+/**
+ * Options of a {@link Blueprint}.
+ *
+ * @example
+ * ```ts
+ * const admin = new Blueprint('admin', import.meta.url, { urlPrefix: '/admin', templateFolder: 'templates', cliGroup: 'adm' })
+ * ```
+ */
 export interface BlueprintOptions extends ScaffoldOptions {
   /** Prefix of every rule (`/auth`). */
   urlPrefix?: string | null
@@ -30,7 +37,14 @@ export interface BlueprintOptions extends ScaffoldOptions {
   cliGroup?: string | null
 }
 
-/** Options of `register(blueprint, options)`. */
+/**
+ * Options of `register(blueprint, options)`.
+ *
+ * @example
+ * ```ts
+ * app.register(admin, { urlPrefix: '/backoffice', name: 'backoffice' })   // endpoints: 'backoffice.index', …
+ * ```
+ */
 export interface RegisterOptions {
   /** Overrides the blueprint's `urlPrefix`. */
   urlPrefix?: string | null
@@ -45,6 +59,11 @@ export interface RegisterOptions {
 /**
  * What a deferred blueprint function receives when the blueprint is
  * registered (Flask's `BlueprintSetupState`).
+ *
+ * @example
+ * ```ts
+ * bp.record((state) => { state.app.config.setDefault('ADMIN_EMAIL', 'admin@example.com') })
+ * ```
  */
 export class BlueprintSetupState {
   readonly urlPrefix: string | null

@@ -68,7 +68,14 @@ export function flash(message: string, category = 'message'): void {
   if (messageFlashed.receiversCount > 0) messageFlashed.send(ctx.app, { message, category })
 }
 
-/** Options of {@link getFlashedMessages}. */
+/**
+ * Options of {@link getFlashedMessages}.
+ *
+ * @example
+ * ```ts
+ * getFlashedMessages({ withCategories: true, categoryFilter: ['error'] }) // [['error', 'Wrong password.']]
+ * ```
+ */
 export interface FlashOptions {
   /** Return `[category, message]` pairs instead of messages. */
   withCategories?: boolean

@@ -31,7 +31,15 @@ export type ScopedLists<T> = Map<Scope, T[]>
 /** Error handlers by scope, then status code (or null), then error class. */
 export type ErrorHandlerSpec = Map<Scope, Map<number | null, Map<ErrorClass, ErrorHandler<never>>>>
 
-/** Options shared by `Phial` and `Blueprint` about their folders. */
+/**
+ * Options shared by `Phial` and `Blueprint` about their folders.
+ *
+ * @example
+ * ```ts
+ * const options: ScaffoldOptions = { staticFolder: 'public', staticUrlPath: '/assets', templateFolder: null }
+ * const app = new Phial(import.meta.url, options)
+ * ```
+ */
 export interface ScaffoldOptions {
   /** Folder of static files, relative to the root path; null for none. */
   staticFolder?: string | null

@@ -14,14 +14,30 @@ import { encodeQuery } from './http/url.ts'
 import { bodyStream, isBodiless } from './server/node.ts'
 import type { Session } from './sessions/session.ts'
 
-/** A file to upload with the test client. */
+/**
+ * A file to upload with the test client.
+ *
+ * @example
+ * ```ts
+ * const photo: TestFile = { content: 'fake png bytes', filename: 'beach.png', contentType: 'image/png' }
+ * await client.post('/upload', { files: { photo } })
+ * ```
+ */
 export interface TestFile {
   content: string | Uint8Array
   filename?: string
   contentType?: string
 }
 
-/** Options of a test request. */
+/**
+ * Options of a test request.
+ *
+ * @example
+ * ```ts
+ * await client.open('/search', { method: 'GET', query: { q: 'phial' }, headers: { Accept: 'application/json' } })
+ * await client.post('/login', { form: { username: 'ada' }, followRedirects: true, scheme: 'https' })
+ * ```
+ */
 export interface TestRequestInit {
   method?: string
   /** Query values, added to those in the path. */
@@ -45,7 +61,17 @@ export interface TestRequestInit {
   scheme?: 'http' | 'https'
 }
 
-/** A response as the test client saw it, body read. */
+/**
+ * A response as the test client saw it, body read.
+ *
+ * @example
+ * ```ts
+ * const res = await client.get('/api/items')
+ * res.status                    // 200
+ * res.headers.get('content-type') // 'application/json'
+ * res.json                      // [{ id: 1 }]
+ * ```
+ */
 export class TestResponse {
   readonly status: number
   readonly statusText: string

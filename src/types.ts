@@ -7,10 +7,24 @@ import type { HeaderMap, HeadersInit } from './http/headers.ts'
 import type { Response } from './http/response.ts'
 import type { RouteParams } from './routing/index.ts'
 
-/** Anything JSON-serialisable that a view may return as a JSON body. */
+/**
+ * Anything JSON-serialisable that a view may return as a JSON body.
+ *
+ * @example
+ * ```ts
+ * const body: JsonBody = { id: 1, tags: ['a', 'b'] }
+ * ```
+ */
 export type JsonBody = { [key: string]: unknown } | unknown[]
 
-/** A body a view can return: it becomes a {@link Response}. */
+/**
+ * A body a view can return: it becomes a {@link Response}.
+ *
+ * @example
+ * ```ts
+ * const bodies: ResponseValue[] = ['<h1>Hi</h1>', { ok: true }, new Response('plain', { mimetype: 'text/plain' })]
+ * ```
+ */
 export type ResponseValue =
   | Response
   | globalThis.Response
@@ -27,6 +41,11 @@ export type ResponseValue =
  * `[body, status, headers]` or `[body, headers]` (headers as a HeaderMap or
  * WHATWG Headers). An array whose second item is a status code is read as a
  * tuple; to send such an array as JSON, return `jsonify([...])`.
+ *
+ * @example
+ * ```ts
+ * const created: ViewReturn = [{ id: 1 }, 201, { Location: '/items/1' }]
+ * ```
  */
 export type ViewReturn =
   | ResponseValue
@@ -44,31 +63,102 @@ export type ViewReturn =
  */
 export type View<A = Record<string, unknown>> = (args: A, ctx: Context) => ViewReturn | Promise<ViewReturn>
 
-/** A `beforeRequest` hook: return a value to answer the request without the view. */
+/**
+ * A `beforeRequest` hook: return a value to answer the request without the view.
+ *
+ * @example
+ * ```ts
+ * const requireLogin: BeforeRequestHook = (ctx) => (ctx.g.user ? undefined : redirect('/login'))
+ * app.beforeRequest(requireLogin)
+ * ```
+ */
 export type BeforeRequestHook = (ctx: Context) => ViewReturn | void | Promise<ViewReturn | void>
 
-/** An `afterRequest` hook: change or replace the response (returning nothing keeps it). */
+/**
+ * An `afterRequest` hook: change or replace the response (returning nothing keeps it).
+ *
+ * @example
+ * ```ts
+ * const noSniff: AfterRequestHook = (response) => { response.headers.set('X-Content-Type-Options', 'nosniff') }
+ * app.afterRequest(noSniff)
+ * ```
+ */
 export type AfterRequestHook = (response: Response, ctx: Context) => Response | void | Promise<Response | void>
 
-/** A teardown hook: runs after every request, with the unhandled error if there was one. */
+/**
+ * A teardown hook: runs after every request, with the unhandled error if there was one.
+ *
+ * @example
+ * ```ts
+ * const countFailures: TeardownHook = (error) => { if (error) metrics.failed++ }
+ * app.teardownRequest(countFailures)
+ * ```
+ */
 export type TeardownHook = (error: unknown, ctx: Context) => unknown
 
-/** Changes the matched URL values before the view sees them (Flask's `url_value_preprocessor`). */
+/**
+ * Changes the matched URL values before the view sees them (Flask's `url_value_preprocessor`).
+ *
+ * @example
+ * ```ts
+ * const pullLang: UrlValuePreprocessor = (endpoint, values) => { g.lang = values?.lang; delete values?.lang }
+ * app.urlValuePreprocessor(pullLang)
+ * ```
+ */
 export type UrlValuePreprocessor = (endpoint: string | null, values: Record<string, unknown> | null) => void
 
-/** Fills in URL values for `urlFor` (Flask's `url_defaults`). */
+/**
+ * Fills in URL values for `urlFor` (Flask's `url_defaults`).
+ *
+ * @example
+ * ```ts
+ * const addLang: UrlDefaultsFunction = (endpoint, values) => { values.lang ??= g.lang }
+ * app.urlDefaults(addLang)
+ * ```
+ */
 export type UrlDefaultsFunction = (endpoint: string, values: Record<string, unknown>) => void
 
-/** Handles an error raised during a request. */
+/**
+ * Handles an error raised during a request.
+ *
+ * @example
+ * ```ts
+ * const notFound: ErrorHandler<NotFound> = (error) => [`Nothing at ${request.path}`, 404]
+ * app.errorHandler(404, notFound)
+ * ```
+ */
 export type ErrorHandler<E = unknown> = (error: E, ctx: Context) => ViewReturn | Promise<ViewReturn>
 
-/** Adds variables to every template context. */
+/**
+ * Adds variables to every template context.
+ *
+ * @example
+ * ```ts
+ * const site: ContextProcessor = () => ({ siteName: 'Flaskr', year: new Date().getFullYear() })
+ * app.contextProcessor(site)
+ * ```
+ */
 export type ContextProcessor = () => Record<string, unknown> | Promise<Record<string, unknown>>
 
-/** Adds names to the `phial shell` REPL. */
+/**
+ * Adds names to the `phial shell` REPL.
+ *
+ * @example
+ * ```ts
+ * const shellNames: ShellContextProcessor = () => ({ db, User })
+ * app.shellContextProcessor(shellNames)
+ * ```
+ */
 export type ShellContextProcessor = () => Record<string, unknown>
 
-/** A class of error (`TypeError`, `NotFound`, your own). */
+/**
+ * A class of error (`TypeError`, `NotFound`, your own).
+ *
+ * @example
+ * ```ts
+ * const handled: ErrorClass[] = [TypeError, NotFound, CSRFError]
+ * ```
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ErrorClass<E = unknown> = abstract new (...args: any[]) => E
 

@@ -6,7 +6,14 @@ import type { Phial } from './app.ts'
 import { currentContext, type Context } from './context.ts'
 import { blueprintChain } from './http/request.ts'
 
-/** The underscore options of `urlFor`, also accepted among the values as in Flask. */
+/**
+ * The underscore options of `urlFor`, also accepted among the values as in Flask.
+ *
+ * @example
+ * ```ts
+ * urlFor('user', { id: 7 }, { _external: true, _scheme: 'https', _anchor: 'bio' }) // 'https://example.com/user/7#bio'
+ * ```
+ */
 export interface UrlForOptions {
   /** Build an absolute URL (`https://host/path`). Default: true outside a request, else false unless `_scheme`. */
   _external?: boolean

@@ -5,7 +5,14 @@
  */
 import { parse, serialize } from 'cookie'
 
-/** The attributes of a `Set-Cookie` header (Flask's `set_cookie` arguments). */
+/**
+ * The attributes of a `Set-Cookie` header (Flask's `set_cookie` arguments).
+ *
+ * @example
+ * ```ts
+ * response.setCookie('theme', 'dark', { maxAge: 30 * 24 * 3600, httpOnly: true, sameSite: 'Lax', secure: true })
+ * ```
+ */
 export interface CookieOptions {
   /** Lifetime in seconds; `0` or less deletes the cookie. */
   maxAge?: number

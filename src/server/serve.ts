@@ -7,7 +7,14 @@ import type { AddressInfo } from 'node:net'
 import type { Phial } from '../app.ts'
 import { toNodeHandler } from './node.ts'
 
-/** Options of `app.run()` and {@link serve}. */
+/**
+ * Options of `app.run()` and {@link serve}.
+ *
+ * @example
+ * ```ts
+ * await app.run({ host: '0.0.0.0', port: 8000, keepAliveTimeout: 5_000, gracefulTimeout: 10_000 })
+ * ```
+ */
 export interface ServeOptions {
   /** Default `127.0.0.1`. */
   host?: string
@@ -25,7 +32,16 @@ export interface ServeOptions {
   announce?: boolean
 }
 
-/** A listening server. */
+/**
+ * A listening server.
+ *
+ * @example
+ * ```ts
+ * const server = await app.run({ port: 0, announce: false })
+ * await fetch(server.url + '/')   // server.port is the port picked
+ * await server.close()
+ * ```
+ */
 export interface RunningServer {
   readonly server: Server
   readonly host: string
@@ -57,6 +73,12 @@ export function applyTimeouts(server: Server, options: ServeOptions = {}): void 
 /**
  * Closes a server gracefully: no new connections, idle ones closed now,
  * busy ones when their request ends or after `timeout` ms.
+ *
+ * @example
+ * ```ts
+ * const server = createServer(toNodeHandler(app)).listen(8000)
+ * process.once('SIGTERM', () => closeGracefully(server, 30_000).then(() => process.exit(0)))
+ * ```
  */
 export function closeGracefully(server: Server, timeout = 10_000): Promise<void> {
   return new Promise((resolve, reject) => {

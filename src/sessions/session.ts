@@ -148,6 +148,13 @@ export class Session {
 /**
  * The session given when the app has no `SECRET_KEY`: reads see an empty
  * session, a write throws an error that names the setting.
+ *
+ * @example
+ * ```ts
+ * // app.config.SECRET_KEY is null
+ * session.get('userId')     // undefined
+ * session.set('userId', 1)  // throws: "The session is unavailable because no secret key was set. …"
+ * ```
  */
 export class NullSession extends Session {
   protected override beforeWrite(): never {
