@@ -45,6 +45,10 @@ const headers: Record<string, string> = sc.contentType ? { 'content-type': sc.co
 if (sc.prepare === 'session-cookie') {
   const first = await fetchOnce(port, 'GET', sc.paths[0]!)
   headers.cookie = (first.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ')
+} else if (sc.prepare === 'conditional') {
+  const first = await fetchOnce(port, 'GET', sc.paths[0]!)
+  if (first.headers.etag) headers['if-none-match'] = first.headers.etag
+  else if (first.headers['last-modified']) headers['if-modified-since'] = first.headers['last-modified']
 }
 const load = wrk(wrkPath, '', resolve('bench/.tmp'))
 mkdirSync(resolve('bench/.tmp'), { recursive: true })

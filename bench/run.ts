@@ -387,7 +387,7 @@ const data: RunData = {
     pinning: pin.server === null ? 'none' : `server: taskset -c ${pin.server}; load generator: taskset -c ${pin.load}`,
     notes: notes.join('; ') || 'none',
   },
-  versions: fws.map((f) => ({ id: f.id, label: f.label, version: f.version })),
+  versions: fws.map((f) => ({ id: f.id, label: f.label, version: f.version, notes: f.notes })),
   scenarios: scs.map((s) => ({
     id: s.id,
     title: s.title,

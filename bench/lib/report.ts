@@ -43,7 +43,7 @@ export interface RunData {
   finishedAt: string
   machine: Record<string, string>
   settings: Record<string, string | number>
-  versions: Array<{ id: string; label: string; version: string }>
+  versions: Array<{ id: string; label: string; version: string; notes: string }>
   scenarios: Array<{ id: string; title: string; request: string }>
   samples: Sample[]
   inProcess: InProcessSample[]
@@ -209,6 +209,10 @@ export function renderReport(data: RunData, optimisationsFile: string): string {
     '',
   )
 
+  push('## The servers', '')
+  for (const f of fws) push(`- **${f.label}**: ${f.notes}`)
+  push('')
+
   const tgs = targets(data, table)
   if (tgs.length) {
     push('## Targets', '', '| target | measured | |', '|---|---|---|')
@@ -237,7 +241,8 @@ export function renderReport(data: RunData, optimisationsFile: string): string {
     const v = median(data.inProcess.filter((s) => s.framework === f.id).map((s) => s.rps))
     return Number.isFinite(v) ? num(v) : 'n/a'
   })
-  push(`| test client (in-process, GET /json) | ${tcRow.join(' | ')} |`, '')
+  if (data.inProcess.length) push(`| test client (in-process, GET /json) | ${tcRow.join(' | ')} |`)
+  push('')
 
   push('## Each scenario', '')
   push(
@@ -264,15 +269,17 @@ export function renderReport(data: RunData, optimisationsFile: string): string {
     push('')
   }
 
-  push('## Test client (in-process requests per second, GET /json)', '')
-  push('One process pinned to the server core calls the framework\'s own test client back to back.', '')
-  push('| framework | req/s | × Fastify |', '|---|---:|---:|')
-  const tcFastify = median(data.inProcess.filter((s) => s.framework === 'fastify').map((s) => s.rps))
-  for (const f of fws) {
-    const v = median(data.inProcess.filter((s) => s.framework === f.id).map((s) => s.rps))
-    if (Number.isFinite(v)) push(`| ${f.label} (${testClientName(f.id)}) | ${num(v)} | ${ratio(v, tcFastify)} |`)
+  if (data.inProcess.length) {
+    push('## Test client (in-process requests per second, GET /json)', '')
+    push('One process pinned to the server core calls the framework\'s own test client back to back.', '')
+    push('| framework | req/s | × Fastify |', '|---|---:|---:|')
+    const tcFastify = median(data.inProcess.filter((s) => s.framework === 'fastify').map((s) => s.rps))
+    for (const f of fws) {
+      const v = median(data.inProcess.filter((s) => s.framework === f.id).map((s) => s.rps))
+      if (Number.isFinite(v)) push(`| ${f.label} (${testClientName(f.id)}) | ${num(v)} | ${ratio(v, tcFastify)} |`)
+    }
+    push('')
   }
-  push('')
 
   if (data.startup.length) {
     push('## Startup and memory', '')

@@ -19,6 +19,8 @@ export interface Framework {
   inProcess: ((build: string) => string[]) | null
   /** Scenarios this framework cannot run here, with the reason. */
   readonly skip: Readonly<Record<string, string>>
+  /** How its server is written (plugins, choices that matter for the numbers). */
+  readonly notes: string
 }
 
 /** How a scenario checks an answer before load. */
@@ -94,9 +96,35 @@ export function frameworks(): Framework[] {
       command: node('phial'),
       inProcess: node('phial'),
       skip: {},
+      notes:
+        'bench/servers/phial.ts, served by `app.run()` from the built JS (dist/). Defaults kept except `ACCESS_LOG = false` ' +
+        '(the peers keep no access log: Fastify\'s logger is off by default, gunicorn logs no access by default); the ' +
+        '`X-Request-ID` echo stays on. Signed-cookie session (itsdangerous format), `renderTemplate` (Nunjucks with ' +
+        'Jinja semantics), the built-in static route (conditional requests), `request.files` (uploads above 512 KiB ' +
+        'spooled to a temp file, like Werkzeug), hooks on a blueprint using `g`.',
     },
-    { id: 'node', label: 'node:http', version: process.version, command: node('node'), inProcess: null, skip: {} },
-    { id: 'fastify', label: 'Fastify', version: pkgVersion('fastify'), command: node('fastify'), inProcess: node('fastify'), skip: {} },
+    {
+      id: 'node',
+      label: 'node:http',
+      version: process.version,
+      command: node('node'),
+      inProcess: null,
+      skip: {},
+      notes: 'bench/servers/node.ts: one `createServer` callback answering plaintext, JSON and the int parameter by hand.',
+    },
+    {
+      id: 'fastify',
+      label: 'Fastify',
+      version: pkgVersion('fastify'),
+      command: node('fastify'),
+      inProcess: node('fastify'),
+      skip: {},
+      notes:
+        'bench/servers/fastify.ts: `logger: false` (the default); response schemas on the JSON routes and a params ' +
+        'schema on the int route (Fastify\'s recommended fast path); @fastify/static, @fastify/view (Nunjucks), ' +
+        '@fastify/secure-session (libsodium, pregenerated key), @fastify/multipart `saveRequestFiles()` (temp files, ' +
+        'like Phial/Flask/koa-body); hooks as encapsulated `onRequest` hooks.',
+    },
     {
       id: 'hono',
       label: 'Hono',
@@ -104,6 +132,11 @@ export function frameworks(): Framework[] {
       command: node('hono'),
       inProcess: node('hono'),
       skip: {},
+      notes:
+        'bench/servers/hono.ts on @hono/node-server: `c.text`/`c.json`, a regex param `{[0-9]+}`, Nunjucks called ' +
+        'directly (Hono has no view plugin), the session as a signed cookie (hono/cookie), `parseBody()` (uploads ' +
+        'held in memory), `serveStatic` plus the `etag` middleware (serveStatic alone never answers 304), hooks as ' +
+        '`app.use` middleware.',
     },
     {
       id: 'express',
@@ -112,6 +145,9 @@ export function frameworks(): Framework[] {
       command: node('express'),
       inProcess: null,
       skip: { session: noSessionExpress, upload: 'multer is not installed (no npm install here)' },
+      notes:
+        'bench/servers/express.ts: `res.json`/`res.type().send`, `express.json({ limit: \'2mb\' })`, ' +
+        '`express.static`, Nunjucks\' Express integration, hooks as router middleware.',
     },
     {
       id: 'koa',
@@ -120,6 +156,10 @@ export function frameworks(): Framework[] {
       command: node('koa'),
       inProcess: null,
       skip: { 'static-304': 'koa-static is not installed', 'static-1mb': 'koa-static is not installed' },
+      notes:
+        'bench/servers/koa.ts: @koa/router, koa-body (JSON; multipart through formidable, temp files removed by the ' +
+        'handler), Nunjucks called directly, the session as a signed cookie through Koa\'s own `ctx.cookies` ' +
+        '(koa-session is not installed), hooks as router middleware.',
     },
     {
       id: 'flask',
@@ -128,6 +168,10 @@ export function frameworks(): Framework[] {
       command: (_build, port) => [GUNICORN, '--workers', '1', '--worker-class', 'sync', '--bind', `127.0.0.1:${port}`, '--chdir', 'bench/servers', 'flask_app:app'],
       inProcess: () => [SYSTEM_PYTHON, 'bench/servers/flask_app.py', 'inprocess'],
       skip: {},
+      notes:
+        'bench/servers/flask_app.py with Debian\'s python3-flask under Debian\'s gunicorn, one sync worker ' +
+        '(no keep-alive: a connection per request): `render_template` (Jinja2), the default session, ' +
+        '`request.files`, the static folder, `before_request` on a blueprint using `g`.',
     },
   ]
 }
