@@ -108,12 +108,27 @@ export class Context {
   }
 }
 
-/** Thrown when a context global is used where there is no context. */
+/**
+ * Thrown when a context global is used where there is no context.
+ *
+ * @example
+ * ```ts
+ * try { request.path } catch (err) { if (err instanceof ContextError) console.log(err.message) }
+ * ```
+ */
 export class ContextError extends Error {
   override name = 'ContextError'
 }
 
-/** The AsyncLocalStorage holding the active {@link Context}. */
+/**
+ * The AsyncLocalStorage holding the active {@link Context}; adapters run each
+ * request inside it.
+ *
+ * @example
+ * ```ts
+ * contextStorage.run(new Context(app, null), () => currentApp.name)
+ * ```
+ */
 export const contextStorage = new AsyncLocalStorage<Context>()
 
 /**
@@ -136,12 +151,26 @@ export function currentContext(): Context {
   return ctx
 }
 
-/** True when a context is active. */
+/**
+ * True when a context is active.
+ *
+ * @example
+ * ```ts
+ * const log = hasContext() ? currentApp.logger : console
+ * ```
+ */
 export function hasContext(): boolean {
   return contextStorage.getStore() !== undefined
 }
 
-/** True when a context with a request is active (Flask's `has_request_context`). */
+/**
+ * True when a context with a request is active (Flask's `has_request_context`).
+ *
+ * @example
+ * ```ts
+ * const who = hasRequestContext() ? request.remoteAddr : 'a script'
+ * ```
+ */
 export function hasRequestContext(): boolean {
   return contextStorage.getStore()?.hasRequest ?? false
 }

@@ -3,7 +3,14 @@
  * Node adapter can hand them to `writeHead` without copying.
  */
 
-/** Anything {@link HeaderMap} can be built from. */
+/**
+ * Anything {@link HeaderMap} can be built from.
+ *
+ * @example
+ * ```ts
+ * new HeaderMap({ 'Cache-Control': 'no-store', 'Set-Cookie': ['a=1', 'b=2'] })
+ * ```
+ */
 export type HeadersInit =
   | HeaderMap
   | Record<string, string | number | readonly string[] | undefined>

@@ -18,7 +18,14 @@ import { decodePath } from './url.ts'
 import { RequestHeaders } from './request-headers.ts'
 import { parseAcceptHeaders, type AcceptHeaders } from './request-accept.ts'
 
-/** What a server adapter hands to the app to build a {@link Request}. */
+/**
+ * What a server adapter hands to the app to build a {@link Request}.
+ *
+ * @example
+ * ```ts
+ * new Request(app, { method: 'GET', url: '/search?q=x', headers: { host: 'localhost' } })
+ * ```
+ */
 export interface RequestInit {
   /** The method, upper-case. */
   method: string

@@ -30,7 +30,14 @@ export class FileBody {
   }
 }
 
-/** What a response body can be. Streams and iterables are sent chunked. */
+/**
+ * What a response body can be. Streams and iterables are sent chunked.
+ *
+ * @example
+ * ```ts
+ * new Response(Readable.from(['a', 'b']))   // chunked
+ * ```
+ */
 export type ResponseBody =
   | string
   | Uint8Array
@@ -40,7 +47,14 @@ export type ResponseBody =
   | FileBody
   | null
 
-/** Options of the {@link Response} constructor. */
+/**
+ * Options of the {@link Response} constructor.
+ *
+ * @example
+ * ```ts
+ * new Response('{"ok":true}', { status: 201, mimetype: 'application/json', headers: { 'X-Id': '7' } })
+ * ```
+ */
 export interface ResponseInit {
   status?: number
   headers?: HeadersInit
