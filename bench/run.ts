@@ -17,13 +17,15 @@
  *                                       share of the server's core (default 0.1)
  *   --retries=N      BENCH_RETRIES      at most this many times (default 2)
  *   --no-build                          use the last build
+ *   --report-from=FILE                  only write the report again from a run's raw samples
+ *                                       (bench/.tmp/results.json), e.g. after editing bench/OPTIMISATIONS.md
  */
 import { spawnSync } from 'node:child_process'
 import { cpus, totalmem, release } from 'node:os'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { resolve, join } from 'node:path'
 import { makeFixtures } from './lib/fixtures.ts'
-import { autocannon, wrk, type LoadGenerator, type LoadResult, type LoadSpec } from './lib/load.ts'
+import { autocannon, wrk, wrkScript, type LoadGenerator, type LoadResult, type LoadSpec } from './lib/load.ts'
 import { fetchOnce, memory, pinned, resetPeak, runToEnd, startServer, waitReady, watchCpu, which, type Pinning, type Server } from './lib/proc.ts'
 import { median, renderReport, type InProcessSample, type RunData, type Sample, type StartupSample } from './lib/report.ts'
 import { flaskAvailable, frameworks, scenarios, takesPart, SYSTEM_PYTHON, type Framework, type Scenario } from './lib/suite.ts'
@@ -40,6 +42,15 @@ function option(name: string, env: string, fallback: string): string {
   return flag ? flag.slice(name.length + 3) : (process.env[env] ?? fallback)
 }
 const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter(Boolean)
+
+const reportFrom = argv.find((a) => a.startsWith('--report-from='))
+if (reportFrom) {
+  const data = JSON.parse(readFileSync(reportFrom.slice('--report-from='.length), 'utf8')) as RunData
+  const out = option('out', 'BENCH_OUT', 'bench/RESULTS.md')
+  writeFileSync(out, renderReport(data, 'bench/OPTIMISATIONS.md'))
+  process.stdout.write(`Wrote ${out}.\n`)
+  process.exit(0)
+}
 
 const ROOT = resolve('.')
 const DURATION = Number(option('duration', 'BENCH_DURATION', '2'))
@@ -406,7 +417,17 @@ const data: RunData = {
     build: 'node node_modules/typescript/bin/tsc -p tsconfig.build.json --noCheck && node node_modules/typescript/bin/tsc -p bench/tsconfig.servers.json --noCheck',
     ...Object.fromEntries([...serverCommands].map(([id, c]) => [`server: ${id}`, c.replace(/\b\d{5}\b/g, '$PORT')])),
     ...Object.fromEntries([...loadCommands].map(([id, c]) => [`load: ${id} (Lua script sets method, headers, body${id === 'routes100' ? `, cycles ${GITHUB_PATHS.length} paths` : ''})`, c])),
-    'test client': `BENCH_MODE=inprocess ${pinned(pin.server, [process.execPath, 'bench/.build/servers/<framework>.js']).join(' ')}`,
+    'test client': `BENCH_MODE=inprocess ${pinned(pin.server, [process.execPath, 'bench/.build/servers/<framework>.js']).join(' ')}; Flask: ${pinned(pin.server, [SYSTEM_PYTHON, 'bench/servers/flask_app.py', 'inprocess']).join(' ')}`,
+    'environment of every server': `BENCH_FIXTURES=bench/.fixtures BENCH_TEMPLATES=bench/templates NODE_ENV=production`,
+    ...(load.name === 'wrk'
+      ? {
+          'the Lua script of one scenario (json-post; the others differ in method, headers, body and paths)': wrkScript(
+            loadSpec(allScenarios.find((s) => s.id === 'json-post')!, 0, { 'content-type': 'application/json' }, DURATION),
+          )
+            .trim()
+            .replace(ROOT + '/', ''),
+        }
+      : {}),
     all: `npm run bench -- --duration=${DURATION} --warmup=${WARMUP} --rounds=${ROUNDS}`,
   },
 }

@@ -45,6 +45,42 @@ function luaString(s: string): string {
 }
 
 /**
+ * The Lua script wrk runs for a spec: method, headers, body (read from the
+ * file once), the path rotation, and a `done` that prints the summary as JSON.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('load.lua', wrkScript(spec))
+ * ```
+ */
+export function wrkScript(spec: LoadSpec): string {
+  const lines = [`wrk.method = ${luaString(spec.method)}`]
+  for (const [k, v] of Object.entries(spec.headers)) lines.push(`wrk.headers[${luaString(k)}] = ${luaString(v)}`)
+  if (spec.bodyFile) {
+    lines.push(`local f = assert(io.open(${luaString(spec.bodyFile)}, "rb"))`, 'wrk.body = f:read("*a")', 'f:close()')
+  }
+  if (spec.paths.length > 1) {
+    lines.push(
+      `local paths = { ${spec.paths.map(luaString).join(', ')} }`,
+      'local i = 0',
+      'request = function()',
+      '  i = i + 1',
+      '  if i > #paths then i = 1 end',
+      '  return wrk.format(nil, paths[i])',
+      'end',
+    )
+  }
+  lines.push(
+    'done = function(summary, latency, requests)',
+    '  local e = summary.errors',
+    '  io.write(string.format("BENCH_RESULT {\\"requests\\":%d,\\"duration\\":%d,\\"connect\\":%d,\\"read\\":%d,\\"write\\":%d,\\"status\\":%d,\\"timeout\\":%d,\\"p50\\":%d,\\"p99\\":%d}\\n",',
+    '    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout, latency:percentile(50), latency:percentile(99)))',
+    'end',
+  )
+  return lines.join('\n') + '\n'
+}
+
+/**
  * wrk, one thread, `connections` connections, latency from its own histogram.
  *
  * @example
@@ -55,31 +91,8 @@ function luaString(s: string): string {
 export function wrk(binary: string, version: string, scriptDir: string): LoadGenerator {
   let counter = 0
   const script = (spec: LoadSpec): string => {
-    const lines = [`wrk.method = ${luaString(spec.method)}`]
-    for (const [k, v] of Object.entries(spec.headers)) lines.push(`wrk.headers[${luaString(k)}] = ${luaString(v)}`)
-    if (spec.bodyFile) {
-      lines.push(`local f = assert(io.open(${luaString(spec.bodyFile)}, "rb"))`, 'wrk.body = f:read("*a")', 'f:close()')
-    }
-    if (spec.paths.length > 1) {
-      lines.push(
-        `local paths = { ${spec.paths.map(luaString).join(', ')} }`,
-        'local i = 0',
-        'request = function()',
-        '  i = i + 1',
-        '  if i > #paths then i = 1 end',
-        '  return wrk.format(nil, paths[i])',
-        'end',
-      )
-    }
-    lines.push(
-      'done = function(summary, latency, requests)',
-      '  local e = summary.errors',
-      '  io.write(string.format("BENCH_RESULT {\\"requests\\":%d,\\"duration\\":%d,\\"connect\\":%d,\\"read\\":%d,\\"write\\":%d,\\"status\\":%d,\\"timeout\\":%d,\\"p50\\":%d,\\"p99\\":%d}\\n",',
-      '    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout, latency:percentile(50), latency:percentile(99)))',
-      'end',
-    )
     const file = join(scriptDir, `load-${process.pid}-${counter++}.lua`)
-    writeFileSync(file, lines.join('\n') + '\n')
+    writeFileSync(file, wrkScript(spec))
     return file
   }
   const args = (spec: LoadSpec, file: string): string[] => [
