@@ -5,14 +5,12 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Context } from './context.ts'
+import { escapeHtml } from './http/escape.ts'
 import { Response } from './http/response.ts'
 
 const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/
 
-/** HTML-escapes text. */
-function esc(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
+const esc = (value: unknown): string => escapeHtml(String(value))
 
 function sourceLines(file: string, line: number, around = 3): string {
   if (file.startsWith('node:') || file.includes('/node_modules/')) return ''

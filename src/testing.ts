@@ -10,7 +10,7 @@ import { Context, contextStorage } from './context.ts'
 import { Request } from './http/request.ts'
 import { HeaderMap } from './http/headers.ts'
 import { FileBody, Response } from './http/response.ts'
-import { encodeQuery } from './http/url.ts'
+import { encodeQuery } from './routing/index.ts'
 import { bodyStream, isBodiless } from './server/node.ts'
 import type { Session } from './sessions/session.ts'
 

@@ -3,6 +3,7 @@
  * or hook and the app answers with its status, headers and an error page —
  * HTML, or JSON for a client that wants JSON.
  */
+import { escapeHtml } from './escape.ts'
 import { Response } from './response.ts'
 
 /** Werkzeug's reason phrases for the error statuses (its `HTTP_STATUS_CODES`). */
@@ -76,12 +77,6 @@ export interface HTTPExceptionOptions {
   response?: Response | null
   /** The error that led to this one. */
   cause?: unknown
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c])
 }
 
 function httpDate(date: Date): string {

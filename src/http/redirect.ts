@@ -1,6 +1,7 @@
 /**
  * Redirect responses and the routing redirect (trailing slash, `redirectTo`).
  */
+import { escapeHtml } from './escape.ts'
 import { HTTPException } from './exceptions.ts'
 import { Response } from './response.ts'
 
@@ -18,10 +19,6 @@ const UNSAFE = /[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+/gu
  */
 export function safeLocation(location: string): string {
   return location.replace(UNSAFE, (run) => encodeURIComponent(run).replace(/%25/g, '%'))
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
 /**

@@ -155,7 +155,7 @@ describe('unhandled errors', () => {
     const res = await app.testClient().get('/boom')
     expect(res.status).toBe(500)
     expect(res.mimetype).toBe('text/html')
-    expect(res.text).toContain('Error: debug &#60;b&#62;line-marker-for-the-debug-page')
+    expect(res.text).toContain('Error: debug &lt;b&gt;line-marker-for-the-debug-page')
     expect(res.text).toContain('debugBoom')
     expect(res.text).toContain('errors.test.ts')
     expect(res.text).toContain("const marker = &#39;line-marker-for-the-debug-page&#39;")

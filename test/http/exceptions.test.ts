@@ -78,7 +78,7 @@ describe('HTTP exceptions', () => {
 
   it('escapes the description in HTML and keeps line breaks', () => {
     const { body } = new BadRequest('<script>alert("x")</script>\nline2').getBody(false)
-    expect(body).toContain('<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>line2</p>')
+    expect(body).toContain('<p>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;<br>line2</p>')
     expect(body).not.toContain('<script>')
   })
 

@@ -85,7 +85,7 @@ describe('template errors name the file and line', () => {
     expect(res.status).toBe(500)
     expect(res.text).toContain('In template &#34;runtime_error.html&#34;')
     expect(res.text).toContain('line 2, column 14: RangeError: explode went wrong')
-    expect(res.text).toContain('<div class="current"><span class="ln">2</span>&#60;p&#62;{{ explode() }}&#60;/p&#62;</div>')
+    expect(res.text).toContain('<div class="current"><span class="ln">2</span>&lt;p&gt;{{ explode() }}&lt;/p&gt;</div>')
   })
 
   test('in production: a 500 page, and the log line has the located message', async () => {
