@@ -9,6 +9,7 @@ export default defineConfig({
     // the examples import the package by name, as users do
     alias: [
       { find: /^phial$/, replacement: src('index.ts') },
+      { find: /^phial\/signing$/, replacement: src('signing/index.ts') },
       { find: /^phial\/(.+)$/, replacement: src('ext/$1/index.ts') },
     ],
   },
