@@ -9,8 +9,8 @@
  * ```
  */
 export { Phial, type PhialOptions } from './app.ts'
-export { Blueprint, BlueprintSetupState, type BlueprintOptions, type RegisterOptions } from './blueprint.ts'
-export { Scaffold, type ScaffoldOptions } from './scaffold.ts'
+export { Blueprint, BlueprintSetupState, type BlueprintOptions, type RegisterOptions } from './core/blueprint.ts'
+export { Scaffold, type ScaffoldOptions } from './core/scaffold.ts'
 export {
   Context,
   ContextError,
@@ -23,8 +23,8 @@ export {
   request,
   session,
   type AppGlobals,
-} from './context.ts'
-export { urlFor, type UrlForOptions } from './url-for.ts'
+} from './core/context.ts'
+export { urlFor, type UrlForOptions } from './core/url-for.ts'
 export {
   renderTemplate,
   renderTemplateString,
@@ -46,8 +46,8 @@ export {
   type TemplateTest,
   type SafeString,
 } from './templating/index.ts'
-export { abort, afterThisRequest, flash, getFlashedMessages, type FlashOptions } from './helpers.ts'
-export { jsonify, makeResponse } from './make-response.ts'
+export { abort, afterThisRequest, flash, getFlashedMessages, type FlashOptions } from './sessions/flash.ts'
+export { jsonify, makeResponse } from './dispatch/make-response.ts'
 export { redirect, RequestRedirect } from './http/redirect.ts'
 export { Request, type RequestInit } from './http/request.ts'
 export { RequestHeaders } from './http/request-headers.ts'
@@ -69,7 +69,7 @@ export {
   type FromPrefixedEnvOptions,
   type FromEnvVarOptions,
   type GetNamespaceOptions,
-} from './config.ts'
+} from './config/config.ts'
 export * from './signals.ts'
 export { secureFilename, generatePasswordHash, checkPasswordHash, type PasswordHashOptions } from './security.ts'
 export {
@@ -92,8 +92,8 @@ export {
   type LoadsOptions,
   type TimedLoadsOptions,
 } from './sessions/signing.ts'
-export { Session, NullSession, type SessionData } from './sessions/session.ts'
-export { SessionInterface } from './sessions/interface.ts'
+export { Session, NullSession, type SessionData } from './core/session.ts'
+export { SessionInterface } from './core/session-interface.ts'
 export { SecureCookieSessionInterface } from './sessions/cookie-session.ts'
 export * from './routing/index.ts'
 export { sendFile, sendFromDirectory, safeJoin, type SendFileOptions, type SendFileSource, type MaxAge } from './static/index.ts'
@@ -101,8 +101,8 @@ export { toNodeHandler } from './server/node.ts'
 export { createLogger, wantsPrettyLogs, accessLogStart, logAccess, echoRequestId, LOGGING_DEFAULTS } from './logging.ts'
 export { serve, applyTimeouts, closeGracefully, type ServeOptions, type RunningServer } from './server/serve.ts'
 export { handleFetch } from './server/fetch.ts'
-export { AppCli, CommandGroup, CliError, type CliCommand } from './cli/app-cli.ts'
+export { AppCli, CommandGroup, CliError, type CliCommand } from './core/commands.ts'
 export { CliRunner, testCliRunner, type InvokeOptions } from './cli/runner.ts'
-export type { ArgumentSpec, OptionSpec, CommandSpec, GroupSpec, CommandAction, ArgumentsOf, OptionsOf, CliResult } from './cli/types.ts'
-export { TestClient, TestResponse, type TestFile, type TestRequestInit } from './testing.ts'
-export type * from './types.ts'
+export type { ArgumentSpec, OptionSpec, CommandSpec, GroupSpec, CommandAction, ArgumentsOf, OptionsOf, CliResult } from './core/command-types.ts'
+export { TestClient, TestResponse, type TestFile, type TestRequestInit } from './testing/client.ts'
+export type * from './core/types.ts'

@@ -7,12 +7,12 @@ import { createRequire } from 'node:module'
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino'
 import type { PrettyOptions } from 'pino-pretty'
 import type { Phial } from './app.ts'
-import type { Config } from './config.ts'
+import type { Config } from './config/config.ts'
 import { assertHeader } from './http/headers.ts'
 import type { Request } from './http/request.ts'
 import type { Response } from './http/response.ts'
 
-declare module './config.ts' {
+declare module './config/config.ts' {
   interface ConfigValues {
     /**
      * `'pretty'` or `'json'`; `null` decides from the environment (the

@@ -4,8 +4,8 @@
  */
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import type { Phial } from '../app.ts'
-import { CliError, type CliCommand, type CommandGroup } from './app-cli.ts'
-import type { ArgumentSpec, OptionSpec } from './types.ts'
+import { CliError, type CliCommand, type CommandGroup } from '../core/commands.ts'
+import type { ArgumentSpec, OptionSpec } from '../core/command-types.ts'
 
 const camel = (s: string): string => s.replace(/-([a-z0-9])/gi, (_, c: string) => c.toUpperCase())
 

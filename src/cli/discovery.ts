@@ -10,7 +10,7 @@ import { register as registerHooks } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Phial } from '../app.ts'
-import { CliError } from './app-cli.ts'
+import { CliError } from '../core/commands.ts'
 
 /**
  * The app could not be found or loaded. Exit code 2, as a usage error.

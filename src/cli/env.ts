@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parse } from 'dotenv'
-import { CliError } from './app-cli.ts'
+import { CliError } from '../core/commands.ts'
 
 /**
  * Options of {@link loadEnvFiles}.

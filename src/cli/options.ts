@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:net'
 import { InvalidArgumentError } from 'commander'
-import { CliError } from './app-cli.ts'
+import { CliError } from '../core/commands.ts'
 
 /**
  * A commander parser for a whole number ≥ `min`.

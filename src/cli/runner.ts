@@ -4,7 +4,7 @@
  */
 import { format } from 'node:util'
 import type { Phial } from '../app.ts'
-import type { CliResult } from './types.ts'
+import type { CliResult } from '../core/command-types.ts'
 
 /**
  * Options of {@link CliRunner.invoke}.

@@ -5,8 +5,8 @@
 import type { Phial } from '../app.ts'
 import type { Request } from '../http/request.ts'
 import type { Response } from '../http/response.ts'
-import { Session } from './session.ts'
-import { SessionInterface } from './interface.ts'
+import { Session } from '../core/session.ts'
+import { SessionInterface } from '../core/session-interface.ts'
 import { BadSignature, SignatureExpired, URLSafeTimedSerializer } from './signing.ts'
 
 /** Adds a token to the `Vary` header once. */

@@ -3,7 +3,7 @@
  */
 import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { contextStorage } from '../context.ts'
+import { contextStorage } from '../core/context.ts'
 import { NotFound } from '../http/exceptions.ts'
 import type { Response } from '../http/response.ts'
 import { safeJoin } from './safe-join.ts'

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { session as sessionProxy, type Context } from '../context.ts'
+import { session as sessionProxy, type Context } from '../core/context.ts'
 
 type Vars = Record<string, unknown>
 

@@ -7,9 +7,9 @@
  * @module
  */
 import type { Phial } from '../app.ts'
-import { g, request, session } from '../context.ts'
-import { getFlashedMessages } from '../helpers.ts'
-import { urlFor } from '../url-for.ts'
+import { g, request, session } from '../core/context.ts'
+import { getFlashedMessages } from '../sessions/flash.ts'
+import { urlFor } from '../core/url-for.ts'
 import { isKeywords, splitKeywords } from './keywords.ts'
 import type { NunjucksEnvironment } from './nunjucks.ts'
 import { truthy } from './runtime.ts'

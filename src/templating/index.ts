@@ -12,6 +12,6 @@
 export { renderTemplate, renderTemplateString, streamTemplate, streamTemplateString } from './render.ts'
 export { TemplateEnvironment, getTemplateEnvironment, selectAutoescape, AUTOESCAPE_EXTENSIONS } from './environment.ts'
 export { TemplateError, TemplateSyntaxError, TemplateNotFound, type TemplateInfo, type TemplateLocation } from './errors.ts'
-export { TemplateRegistry, type TemplateFilter, type TemplateTest } from './registry.ts'
+export { TemplateRegistry, type TemplateFilter, type TemplateTest } from '../core/template-registry.ts'
 export { markSafe, type SafeString } from './safe.ts'
 export { htmlSafeJson } from './filters.ts'

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Phial } from '../app.ts'
-import { contextStorage, currentContext, type Context } from '../context.ts'
+import { contextStorage, currentContext, type Context } from '../core/context.ts'
 import { beforeRenderTemplate, templateRendered } from '../signals.ts'
 import { templateContext } from './context.ts'
 import { getTemplateEnvironment } from './environment.ts'

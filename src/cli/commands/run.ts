@@ -5,7 +5,7 @@
 import { dirname, delimiter, relative } from 'node:path'
 import { Option, type Command } from 'commander'
 import type { Phial } from '../../app.ts'
-import { CliError } from '../app-cli.ts'
+import { CliError } from '../../core/commands.ts'
 import { locateAppFile } from '../discovery.ts'
 import { assertPortFree, envFlag, freePort, intOption } from '../options.ts'
 import { isReloaderChild, runWithReloader } from '../reloader.ts'

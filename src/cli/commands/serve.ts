@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os'
 import { Option, type Command } from 'commander'
 import { runMaster } from '../../server/production/master.ts'
-import { CliError } from '../app-cli.ts'
+import { CliError } from '../../core/commands.ts'
 import { locateAppFile } from '../discovery.ts'
 import { freePort, intOption, secondsOption } from '../options.ts'
 import type { ScriptInfo } from '../script-info.ts'

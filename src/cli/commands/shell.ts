@@ -6,7 +6,7 @@ import { AsyncResource } from 'node:async_hooks'
 import repl, { type REPLEval } from 'node:repl'
 import type { Command } from 'commander'
 import type { Phial } from '../../app.ts'
-import type { Context } from '../../context.ts'
+import type { Context } from '../../core/context.ts'
 import type { ScriptInfo } from '../script-info.ts'
 
 /**

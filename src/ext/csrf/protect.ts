@@ -3,8 +3,8 @@
  * before the view runs, with exemptions for views and blueprints.
  */
 import type { Phial } from '../../app.ts'
-import { Blueprint } from '../../blueprint.ts'
-import { currentContext, type Context } from '../../context.ts'
+import { Blueprint } from '../../core/blueprint.ts'
+import { currentContext, type Context } from '../../core/context.ts'
 import type { Request } from '../../http/request.ts'
 import { applyCsrfDefaults } from './config.ts'
 import { CSRFError } from './errors.ts'

@@ -5,7 +5,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Phial } from '../../app.ts'
-import { currentContext, type Context } from '../../context.ts'
+import { currentContext, type Context } from '../../core/context.ts'
 import { BadData, SignatureExpired, URLSafeTimedSerializer } from '../../sessions/signing.ts'
 import { CSRFError } from './errors.ts'
 import './config.ts'

@@ -1,10 +1,10 @@
 /**
  * The view behind `/static/<path:filename>` for the app and each blueprint.
  */
-import type { Scaffold } from './scaffold.ts'
-import { NotFound } from './http/exceptions.ts'
-import { sendFromDirectory } from './static/send-from-directory.ts'
-import type { View } from './types.ts'
+import type { Scaffold } from '../core/scaffold.ts'
+import { NotFound } from '../http/exceptions.ts'
+import { sendFromDirectory } from './send-from-directory.ts'
+import type { View } from '../core/types.ts'
 
 /**
  * The static-file view of a scaffold (Flask's `send_static_file`): serves

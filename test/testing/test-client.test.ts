@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { Response, redirect, request } from '../../src/index.ts'
-import { makeApp } from './helpers.ts'
+import { makeApp } from '../core/helpers.ts'
 
 function echo() {
   const app = makeApp()

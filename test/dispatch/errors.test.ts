@@ -13,7 +13,7 @@ import {
   abort,
   request,
 } from '../../src/index.ts'
-import { makeApp, rawRequest, recordLogs, withServer } from './helpers.ts'
+import { makeApp, rawRequest, recordLogs, withServer } from '../core/helpers.ts'
 
 class AppError extends Error {}
 class ValidationFailed extends AppError {

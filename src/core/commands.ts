@@ -3,7 +3,7 @@
  * commander here, so that importing an app stays cheap. The `phial` command
  * and the test runner turn it into commander commands (bridge.ts).
  */
-import type { ArgumentSpec, CommandAction, CommandSpec, GroupSpec, OptionSpec } from './types.ts'
+import type { ArgumentSpec, CommandAction, CommandSpec, GroupSpec, OptionSpec } from './command-types.ts'
 
 /**
  * An error that ends a command with a message and an exit code, without a

@@ -3,11 +3,11 @@
  * `beforeRequest`, the view, error handlers, `afterRequest`, the session, and
  * teardown. Awaits happen only where a hook or view returned a promise.
  */
-import type { Phial } from './app.ts'
-import type { Context } from './context.ts'
-import { HTTPException, InternalServerError, MethodNotAllowed, NotFound } from './http/exceptions.ts'
-import { RequestRedirect } from './http/redirect.ts'
-import { Response } from './http/response.ts'
+import type { Phial } from '../app.ts'
+import type { Context } from '../core/context.ts'
+import { HTTPException, InternalServerError, MethodNotAllowed, NotFound } from '../http/exceptions.ts'
+import { RequestRedirect } from '../http/redirect.ts'
+import { Response } from '../http/response.ts'
 import { isThenable, toResponse } from './make-response.ts'
 import type { RouteEntry } from './route-table.ts'
 import {
@@ -18,8 +18,8 @@ import {
   requestFinished,
   requestStarted,
   requestTearingDown,
-} from './signals.ts'
-import { findErrorHandler } from './error-handlers.ts'
+} from '../signals.ts'
+import { findErrorHandler } from './errors.ts'
 import { renderDebugPage } from './debug-page.ts'
 
 /** Matches the request's path; stores the result on the request and returns the rule's hook chains. */

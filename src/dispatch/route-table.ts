@@ -3,11 +3,11 @@
  * model): each list is in call order, or null when empty, so a request does
  * no lookups by blueprint name.
  */
-import type { Phial } from './app.ts'
-import { blueprintChain } from './http/request.ts'
-import type { Rule } from './routing/index.ts'
-import type { Scope, ScopedLists } from './scaffold.ts'
-import type { AfterRequestHook, BeforeRequestHook, TeardownHook, UrlValuePreprocessor, View } from './types.ts'
+import type { Phial } from '../app.ts'
+import { blueprintChain } from '../http/request.ts'
+import type { Rule } from '../routing/index.ts'
+import type { Scope, ScopedLists } from '../core/scaffold.ts'
+import type { AfterRequestHook, BeforeRequestHook, TeardownHook, UrlValuePreprocessor, View } from '../core/types.ts'
 
 /** Everything dispatch needs about one rule (or about unmatched requests). */
 export interface RouteEntry {

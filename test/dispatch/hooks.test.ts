@@ -17,7 +17,7 @@ import {
   requestStarted,
   requestTearingDown,
 } from '../../src/index.ts'
-import { makeApp, recordLogs, withServer } from './helpers.ts'
+import { makeApp, recordLogs, withServer } from '../core/helpers.ts'
 
 const disconnects: Array<() => void> = []
 afterEach(() => {

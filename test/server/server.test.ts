@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { applyTimeouts, request, session, toNodeHandler } from '../../src/index.ts'
-import { makeApp, rawRequest, rawStatus, sleep, withServer } from './helpers.ts'
+import { makeApp, rawRequest, rawStatus, sleep, withServer } from '../core/helpers.ts'
 
 describe('app.run', () => {
   it('listens on a free port, answers, and closes cleanly while an in-flight request completes', async () => {

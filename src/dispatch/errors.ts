@@ -3,10 +3,10 @@
  * handlers; within each, blueprint scopes innermost first, then the app; and
  * within a scope, along the error's class chain.
  */
-import type { Phial } from './app.ts'
-import { HTTPException } from './http/exceptions.ts'
-import type { Scope } from './scaffold.ts'
-import type { ErrorClass, ErrorHandler } from './types.ts'
+import type { Phial } from '../app.ts'
+import { HTTPException } from '../http/exceptions.ts'
+import type { Scope } from '../core/scaffold.ts'
+import type { ErrorClass, ErrorHandler } from '../core/types.ts'
 
 function classChain(err: unknown): ErrorClass[] {
   const chain: ErrorClass[] = []

@@ -16,7 +16,7 @@ import {
   redirect,
   request,
 } from '../../src/index.ts'
-import { makeApp, rawRequest, recordLogs, withServer } from './helpers.ts'
+import { makeApp, rawRequest, recordLogs, withServer } from '../core/helpers.ts'
 
 describe('view return values', () => {
   function returnsApp() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Phial, request } from '../src/index.ts'
+import { Phial, request } from '../../src/index.ts'
 
 describe('testRequestContext', () => {
   it('runs teardownAppContext hooks when the block ends, sync or async', async () => {

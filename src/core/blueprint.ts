@@ -2,7 +2,7 @@
  * Blueprints: groups of routes, hooks and handlers recorded now and applied
  * to an app when registered (Flask's deferred `record()`).
  */
-import type { Phial } from './app.ts'
+import type { Phial } from '../app.ts'
 import { Scaffold, type ScaffoldOptions, type Scope, type ScopedLists } from './scaffold.ts'
 import type {
   AfterRequestHook,
@@ -16,9 +16,9 @@ import type {
   UrlValuePreprocessor,
   View,
 } from './types.ts'
-import { endpointFromView } from './endpoint.ts'
-import type { TemplateFilter, TemplateTest } from './templating/registry.ts'
-import { CommandGroup } from './cli/app-cli.ts'
+import { endpointFromView } from '../routing/endpoint.ts'
+import type { TemplateFilter, TemplateTest } from './template-registry.ts'
+import { CommandGroup } from './commands.ts'
 
 /**
  * Options of a {@link Blueprint}.

@@ -5,14 +5,14 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
-import type { Phial } from './app.ts'
-import { Context, contextStorage } from './context.ts'
-import { Request } from './http/request.ts'
-import { HeaderMap } from './http/headers.ts'
-import { FileBody, Response } from './http/response.ts'
-import { encodeQuery } from './routing/index.ts'
-import { bodyStream, isBodiless } from './server/node.ts'
-import type { Session } from './sessions/session.ts'
+import type { Phial } from '../app.ts'
+import { Context, contextStorage } from '../core/context.ts'
+import { Request } from '../http/request.ts'
+import { HeaderMap } from '../http/headers.ts'
+import { FileBody, Response } from '../http/response.ts'
+import { encodeQuery } from '../routing/index.ts'
+import { bodyStream, isBodiless } from '../server/node.ts'
+import type { Session } from '../core/session.ts'
 
 /**
  * A file to upload with the test client.

@@ -3,9 +3,9 @@
  * `make_response`).
  */
 import { Readable } from 'node:stream'
-import { HeaderMap } from './http/headers.ts'
-import { HTTPException } from './http/exceptions.ts'
-import { Response } from './http/response.ts'
+import { HeaderMap } from '../http/headers.ts'
+import { HTTPException } from '../http/exceptions.ts'
+import { Response } from '../http/response.ts'
 
 const JSON_TYPE = 'application/json'
 

@@ -5,8 +5,8 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { RouteParams } from './routing/index.ts'
-import { HTTPException, exceptionForCode } from './http/exceptions.ts'
+import type { RouteParams } from '../routing/index.ts'
+import { HTTPException, exceptionForCode } from '../http/exceptions.ts'
 import type {
   AfterRequestHook,
   BeforeRequestHook,
@@ -20,7 +20,7 @@ import type {
   UrlValuePreprocessor,
   View,
 } from './types.ts'
-import { TemplateRegistry, type TemplateFilter, type TemplateTest } from './templating/registry.ts'
+import { TemplateRegistry, type TemplateFilter, type TemplateTest } from './template-registry.ts'
 
 /** The scope key of the object's own hooks (`null`), or a blueprint's dotted name. */
 export type Scope = string | null

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Phial, renderTemplateString } from '../src/index.ts'
+import { Phial, renderTemplateString } from '../../src/index.ts'
 
 describe('a tuple whose body is a promise', () => {
   it('is awaited, so [renderTemplate(...), 404] works in views and error handlers', async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Blueprint, request, type FileStorage } from '../../src/index.ts'
-import { makeApp, rawRequest, rawStatus, sleep, withServer } from './helpers.ts'
+import { makeApp, rawRequest, rawStatus, sleep, withServer } from '../core/helpers.ts'
 
 function echoApp() {
   const app = makeApp()

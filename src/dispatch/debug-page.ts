@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { Context } from './context.ts'
-import { escapeHtml } from './http/escape.ts'
-import { Response } from './http/response.ts'
+import type { Context } from '../core/context.ts'
+import { escapeHtml } from '../http/escape.ts'
+import { Response } from '../http/response.ts'
 
 const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/
 

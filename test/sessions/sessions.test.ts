@@ -14,7 +14,7 @@ import {
   request,
   session,
 } from '../../src/index.ts'
-import { makeApp, recordLogs, withServer } from './helpers.ts'
+import { makeApp, recordLogs, withServer } from '../core/helpers.ts'
 
 afterEach(() => {
   vi.useRealTimers()

@@ -2,9 +2,9 @@
  * URL building (Flask's `url_for`): blueprint-relative endpoints, URL
  * defaults, the app's mount point, external URLs and anchors.
  */
-import type { Phial } from './app.ts'
+import type { Phial } from '../app.ts'
 import { currentContext, type Context } from './context.ts'
-import { blueprintChain } from './http/request.ts'
+import { blueprintChain } from '../http/request.ts'
 
 /**
  * The underscore options of `urlFor`, also accepted among the values as in Flask.

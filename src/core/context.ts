@@ -4,11 +4,11 @@
  * resolve anywhere below a view, a hook or a command.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { Phial } from './app.ts'
-import type { Request } from './http/request.ts'
-import type { Response } from './http/response.ts'
-import type { Session } from './sessions/session.ts'
-import type { RouteEntry } from './route-table.ts'
+import type { Phial } from '../app.ts'
+import type { Request } from '../http/request.ts'
+import type { Response } from '../http/response.ts'
+import type { Session } from './session.ts'
+import type { RouteEntry } from '../dispatch/route-table.ts'
 
 /**
  * The `g` object: storage for the duration of one context. Type your own

@@ -3,11 +3,11 @@
  * `getFlashedMessages` (`urlFor`, `redirect`, `jsonify` and `makeResponse`
  * live beside the code they wrap).
  */
-import { currentContext } from './context.ts'
-import { HTTPException, httpException } from './http/exceptions.ts'
-import { Response } from './http/response.ts'
-import { messageFlashed } from './signals.ts'
-import type { AfterRequestHook } from './types.ts'
+import { currentContext } from '../core/context.ts'
+import { HTTPException, httpException } from '../http/exceptions.ts'
+import { Response } from '../http/response.ts'
+import { messageFlashed } from '../signals.ts'
+import type { AfterRequestHook } from '../core/types.ts'
 
 /**
  * Stops the request with an HTTP error (rendered as an HTML page, or JSON

@@ -3,9 +3,9 @@
  */
 import type { Readable } from 'node:stream'
 import type { Context } from './context.ts'
-import type { HeaderMap, HeadersInit } from './http/headers.ts'
-import type { Response } from './http/response.ts'
-import type { RouteParams } from './routing/index.ts'
+import type { HeaderMap, HeadersInit } from '../http/headers.ts'
+import type { Response } from '../http/response.ts'
+import type { RouteParams } from '../routing/index.ts'
 
 /**
  * Anything JSON-serialisable that a view may return as a JSON body.
