@@ -19,8 +19,8 @@ function makeApp(options?: CorsExtensionOptions, config: Record<string, unknown>
   app.get('/page', function page() {
     return 'page'
   })
-  app.get('/api/missing', function missing(): never {
-    abort(404)
+  app.get('/api/missing', function missing(): string {
+    return abort(404)
   })
   app.get('/api/boom', function boom() {
     throw new Error('boom')
