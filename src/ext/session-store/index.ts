@@ -1,0 +1,21 @@
+/**
+ * `phial/session-store`: server-side sessions (Flask-Session). The session
+ * data lives in Redis (or a `phial/caching` Cache); the cookie carries only a
+ * signed random id. The signed cookie stays the core's default.
+ *
+ * @example
+ * ```ts
+ * import { SessionStore } from 'phial/session-store'
+ *
+ * app.config.SESSION_TYPE = 'redis'
+ * new SessionStore(app)
+ * app.post('/login', () => { (session as ServerSession).regenerate(); session.set('userId', 1); return redirect('/') })
+ * ```
+ *
+ * @module
+ */
+export { SessionStore, type SessionStoreOptions } from './extension.ts'
+export { ServerSessionInterface, SESSION_ID_SALT, type ServerSessionOptions } from './interface.ts'
+export { ServerSession, newSessionId, SESSION_ID_PATTERN } from './session.ts'
+export { RedisSessionStore, CacheSessionStore, type SessionRecordStore } from './stores.ts'
+export { SESSION_STORE_DEFAULTS, applySessionStoreDefaults, type SessionStoreConfigValues, type SessionType } from './config.ts'
