@@ -1,0 +1,176 @@
+/**
+ * An engine: one bind's TypeORM DataSource, opened on first use, with what
+ * sessions need from it (the dialect, constraint names for errors, and on
+ * SQLite the lock that gives each session the one connection in turn).
+ */
+import { mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import type { DataSource, QueryRunner } from 'typeorm'
+import { entitySchemas, type Dialect } from './entity.ts'
+import { DatabaseUnavailable, ONLY_FOREIGN_KEY, translateError, type ConstraintLookup } from './errors.ts'
+import type { Model } from './model.ts'
+import { schemaState, type SchemaState } from './state.ts'
+import type { ParsedUrl } from './url.ts'
+
+type TypeOrm = typeof import('typeorm')
+let typeorm: Promise<TypeOrm> | undefined
+
+/**
+ * TypeORM, imported on first use (it is an optional peer dependency).
+ *
+ * @example
+ * ```ts
+ * const { DataSource } = await loadTypeOrm()
+ * ```
+ */
+export function loadTypeOrm(): Promise<TypeOrm> {
+  typeorm ??= import('typeorm').catch((err: unknown) => {
+    typeorm = undefined
+    throw new Error('phial/sql needs TypeORM and a driver: npm install typeorm better-sqlite3 (or pg, or mysql2).', { cause: err })
+  })
+  return typeorm
+}
+
+/** A FIFO lock with a timeout: SQLite has one connection, which one session at a time holds. */
+export class ConnectionLock {
+  #held = false
+  readonly #waiters: Array<() => void> = []
+
+  /** Waits for the lock; after `timeoutMs` gives up with a 503. @example const release = await lock.acquire(30_000) */
+  acquire(timeoutMs: number): Promise<() => void> {
+    const release = (): void => {
+      const next = this.#waiters.shift()
+      if (next) next()
+      else this.#held = false
+    }
+    if (!this.#held) {
+      this.#held = true
+      return Promise.resolve(once(release))
+    }
+    return new Promise((resolve, reject) => {
+      const grant = (): void => {
+        clearTimeout(timer)
+        resolve(once(release))
+      }
+      const timer = setTimeout(() => {
+        this.#waiters.splice(this.#waiters.indexOf(grant), 1)
+        reject(new DatabaseUnavailable(`Timed out after ${timeoutMs / 1000} s waiting for the SQLite database (another request holds it).`))
+      }, timeoutMs)
+      this.#waiters.push(grant)
+    })
+  }
+}
+
+function once(fn: () => void): () => void {
+  let done = false
+  return () => {
+    if (!done) {
+      done = true
+      fn()
+    }
+  }
+}
+
+/** Called with each statement a session runs (for recording), and its timing. */
+export type QueryListener = (statement: string, parameters: unknown[] | undefined, start: number, end: number) => void
+
+/**
+ * One bind's database.
+ *
+ * @example
+ * ```ts
+ * const engine = await db.engine()
+ * engine.dialect // 'sqlite'
+ * ```
+ */
+export class Engine {
+  readonly state: SchemaState
+  readonly lookup: ConstraintLookup
+  /** SQLite only: the lock on the one connection. */
+  readonly lock: ConnectionLock | null
+  /** SQLite only: the session holding the lock, which statements are recorded for. */
+  listener: QueryListener | null = null
+
+  constructor(
+    readonly bind: string,
+    readonly dataSource: DataSource,
+    readonly dialect: Dialect,
+    readonly models: readonly Model[],
+    readonly url: ParsedUrl,
+    readonly poolTimeoutMs: number,
+  ) {
+    this.state = schemaState(models)
+    const names = new Map<string, { table: string; columns: readonly string[] }>()
+    for (const table of Object.values(this.state.tables)) {
+      for (const i of table.indexes) names.set(i.name, { table: table.name, columns: i.columns })
+      for (const fk of table.foreignKeys) names.set(fk.name, { table: table.name, columns: fk.columns })
+      if (table.foreignKeys.length === 1) names.set(`${ONLY_FOREIGN_KEY}${table.name}`, { table: table.name, columns: table.foreignKeys[0]!.columns })
+    }
+    this.lookup = (name) => names.get(name)
+    this.lock = dialect === 'sqlite' ? new ConnectionLock() : null
+  }
+
+  /**
+   * Opens the DataSource (creating the SQLite file's folder) for `models`.
+   *
+   * @example
+   * ```ts
+   * const engine = await Engine.open('default', parseDatabaseUrl(url, app.instancePath), [User, Post], 30_000)
+   * ```
+   */
+  static async open(bind: string, url: ParsedUrl, models: readonly Model[], poolTimeoutMs: number, logger?: unknown): Promise<Engine> {
+    const { DataSource, EntitySchema } = await loadTypeOrm()
+    const database = url.options.database
+    if (url.dialect === 'sqlite' && typeof database === 'string' && database !== ':memory:') await mkdir(dirname(database), { recursive: true })
+    const dataSource = new DataSource({
+      ...url.options,
+      entities: entitySchemas(models, url.dialect, EntitySchema),
+      synchronize: false,
+      ...(logger !== undefined && { logger, logging: true }),
+    } as never)
+    try {
+      await dataSource.initialize()
+    } catch (err) {
+      const translated = translateError(err, () => undefined)
+      if (translated instanceof DatabaseUnavailable) {
+        throw new DatabaseUnavailable(`Cannot connect to the database '${bind}' at ${url.display}: ${(err as Error).message}`, { cause: err })
+      }
+      throw err
+    }
+    const engine = new Engine(bind, dataSource, url.dialect, models, url, poolTimeoutMs)
+    if (engine.lock !== null) engine.instrument(dataSource.createQueryRunner(), () => engine.listener)
+    return engine
+  }
+
+  /**
+   * Wraps a query runner's `query` so that every statement through it — the
+   * entity manager's, a query builder's, raw SQL — has its driver errors
+   * translated and is reported to the listener.
+   *
+   * @example
+   * ```ts
+   * engine.instrument(runner, () => session.listener)
+   * ```
+   */
+  instrument(runner: QueryRunner, listener: () => QueryListener | null): QueryRunner {
+    const original = runner.query.bind(runner)
+    const lookup = this.lookup
+    runner.query = (async (statement: string, parameters?: unknown[], structured?: boolean) => {
+      const listen = listener()
+      const start = listen === null ? 0 : performance.now()
+      try {
+        return await original(statement, parameters as never[], structured as never)
+      } catch (err) {
+        throw translateError(err, lookup, statement)
+      } finally {
+        if (listen !== null) listen(statement, parameters, start, performance.now())
+      }
+    }) as QueryRunner['query']
+    return runner
+  }
+
+  /** Closes the DataSource (the pool's connections, or the SQLite file). @example await engine.close() */
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy()
+  }
+}

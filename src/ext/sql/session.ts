@@ -1,0 +1,311 @@
+/**
+ * The session (Flask-SQLAlchemy's scoped `db.session`): one per request and
+ * bind, on a TypeORM QueryRunner. It begins a transaction on first use; the
+ * view's `commit()` makes the work permanent; whatever is not committed when
+ * the request ends — an error, or no commit — is rolled back, and the
+ * connection goes back to the pool.
+ */
+import { NotFound } from 'phial'
+import type { DeepPartial, EntityManager, FindManyOptions, FindOneOptions, FindOptionsWhere, QueryRunner, Repository, SelectQueryBuilder } from 'typeorm'
+import type { Engine, QueryListener } from './engine.ts'
+import type { Model, Insert, Row } from './model.ts'
+import { bindParameters, type SqlParameters } from './params.ts'
+
+/**
+ * A statement the session ran, with its timing (Flask-SQLAlchemy's `_QueryInfo`).
+ *
+ * @example
+ * ```ts
+ * for (const q of getRecordedQueries()) console.log(q.duration.toFixed(2), q.statement)
+ * ```
+ */
+export interface RecordedQuery {
+  readonly statement: string
+  readonly parameters: readonly unknown[]
+  /** `performance.now()` milliseconds. */
+  readonly startTime: number
+  readonly endTime: number
+  /** Milliseconds. */
+  readonly duration: number
+  readonly bind: string
+}
+
+/**
+ * The result of {@link Session.execute}: the rows (for a SELECT, or RETURNING)
+ * and how many rows a write touched.
+ *
+ * @example
+ * ```ts
+ * const { rows } = await db.execute<{ n: number }>('SELECT count(*) AS n FROM post')
+ * ```
+ */
+export interface ExecuteResult<T> {
+  rows: T[]
+  rowCount: number
+}
+
+/** What a session reports a statement to: the recorder, and the N+1 check. */
+export interface SessionObserver {
+  record: boolean
+  onQuery(query: RecordedQuery): void
+}
+
+/**
+ * A unit of work on one database. Get it from `db.session` (the request's) or
+ * `db.sessionFor(bind)`.
+ *
+ * @example
+ * ```ts
+ * const user = await db.session.add(User, { username: 'alice' })
+ * await db.session.commit()
+ * ```
+ */
+export class Session {
+  #runner: QueryRunner | null = null
+  #opening: Promise<QueryRunner> | null = null
+  #releaseLock: (() => void) | null = null
+  #closed = false
+  #listener: QueryListener | null = null
+  #engine: Engine | null = null
+  readonly #ready: Promise<Engine>
+  readonly #observer: SessionObserver | null
+
+  constructor(engine: Engine | Promise<Engine>, observer: SessionObserver | null) {
+    this.#ready = Promise.resolve(engine)
+    this.#ready.catch(() => undefined) // reported by the first use, not as an unhandled rejection
+    this.#observer = observer
+  }
+
+  /** The session's engine; known once the session has been used. @example (await db.engine()) === db.session.engine */
+  get engine(): Engine {
+    if (this.#engine === null) throw new Error('The session has not connected yet: use it (or await db.engine()) first.')
+    return this.#engine
+  }
+
+  /** True between the first statement and `commit()` / `rollback()`. @example if (db.session.inTransaction) ... */
+  get inTransaction(): boolean {
+    return this.#runner?.isTransactionActive === true
+  }
+
+  /**
+   * The query runner, in a transaction: begun on first use (and again after a commit).
+   *
+   * @example
+   * ```ts
+   * const runner = await db.session.runner()
+   * await runner.query('SELECT 1')
+   * ```
+   */
+  runner(): Promise<QueryRunner> {
+    if (this.#closed) return Promise.reject(new Error('This database session is closed (its request or app context has ended).'))
+    if (this.#runner !== null && this.#runner.isTransactionActive) return Promise.resolve(this.#runner)
+    this.#opening ??= this.#begin().finally(() => (this.#opening = null))
+    return this.#opening
+  }
+
+  async #begin(): Promise<QueryRunner> {
+    if (this.#engine === null) {
+      const engine = await this.#ready
+      const observer = this.#observer
+      const bind = engine.bind
+      this.#listener =
+        observer === null
+          ? null
+          : (statement, parameters, start, end) =>
+              observer.onQuery({ statement, parameters: parameters ?? [], startTime: start, endTime: end, duration: end - start, bind })
+      this.#engine = engine
+    }
+    const engine = this.#engine
+    if (engine.lock !== null) {
+      this.#releaseLock ??= await engine.lock.acquire(engine.poolTimeoutMs)
+      engine.listener = this.#listener
+    }
+    try {
+      if (this.#runner === null) {
+        const runner = engine.dataSource.createQueryRunner()
+        this.#runner = engine.lock === null ? engine.instrument(runner, () => this.#listener) : runner
+      }
+      await this.#runner.startTransaction()
+    } catch (err) {
+      await this.#finish()
+      throw err
+    }
+    return this.#runner
+  }
+
+  /** The entity manager on this session's transaction. @example const m = await db.session.manager() */
+  async manager(): Promise<EntityManager> {
+    return (await this.runner()).manager
+  }
+
+  /** TypeORM's repository of `model`, on this session's transaction. @example const users = await db.session.repository(User) */
+  async repository<M extends Model>(model: M): Promise<Repository<Row<M>>> {
+    return (await this.runner()).manager.getRepository<Row<M>>(model.name)
+  }
+
+  /**
+   * A query builder on `model` (TypeORM's SelectQueryBuilder) for filters,
+   * joins, ordering and limits, inside this session's transaction.
+   *
+   * @example
+   * ```ts
+   * const qb = await db.session.query(Post, 'post')
+   * const posts = await qb.leftJoinAndSelect('post.author', 'author').where('post.published = :p', { p: true }).orderBy('post.created', 'DESC').limit(10).getMany()
+   * ```
+   */
+  async query<M extends Model>(model: M, alias: string = model.tableName): Promise<SelectQueryBuilder<Row<M>>> {
+    return (await this.repository(model)).createQueryBuilder(alias)
+  }
+
+  /** The row with this primary key, or null (SQLAlchemy's `session.get`). @example await db.session.get(User, 1) */
+  async get<M extends Model>(model: M, id: unknown, options: Omit<FindOneOptions<Row<M>>, 'where'> = {}): Promise<Row<M> | null> {
+    return (await this.repository(model)).findOne({ ...options, where: { [model.primaryKey]: id } as FindOptionsWhere<Row<M>> })
+  }
+
+  /**
+   * The row with this primary key, or a 404 (Flask-SQLAlchemy's `get_or_404`).
+   *
+   * @example
+   * ```ts
+   * const post = await db.session.getOr404(Post, id, { description: `Post id ${id} doesn't exist.` })
+   * ```
+   */
+  async getOr404<M extends Model>(model: M, id: unknown, options: Omit<FindOneOptions<Row<M>>, 'where'> & { description?: string } = {}): Promise<Row<M>> {
+    const { description, ...find } = options
+    const row = await this.get(model, id, find)
+    if (row === null) throw new NotFound(description)
+    return row
+  }
+
+  /** The first matching row, or a 404 (`first_or_404`). @example await db.session.firstOr404(User, { where: { username } }) */
+  async firstOr404<M extends Model>(model: M, options: FindOneOptions<Row<M>> & { description?: string } = {}): Promise<Row<M>> {
+    const { description, ...find } = options
+    const row = await (await this.repository(model)).findOne(find)
+    if (row === null) throw new NotFound(description)
+    return row
+  }
+
+  /** The only matching row; a 404 when there is none or more than one (`one_or_404`). @example await db.session.oneOr404(User, { where: { email } }) */
+  async oneOr404<M extends Model>(model: M, options: FindManyOptions<Row<M>> & { description?: string } = {}): Promise<Row<M>> {
+    const { description, ...find } = options
+    const rows = await (await this.repository(model)).find({ ...find, take: 2 })
+    if (rows.length !== 1) throw new NotFound(description)
+    return rows[0]!
+  }
+
+  /** Matching rows (TypeORM's find options: `where`, `order`, `relations`, `take`, `skip`). @example await db.session.find(Post, { order: { id: 'DESC' } }) */
+  async find<M extends Model>(model: M, options: FindManyOptions<Row<M>> = {}): Promise<Row<M>[]> {
+    return (await this.repository(model)).find(options)
+  }
+
+  /** The first matching row or null. @example await db.session.findOne(User, { where: { username } }) */
+  async findOne<M extends Model>(model: M, options: FindOneOptions<Row<M>>): Promise<Row<M> | null> {
+    return (await this.repository(model)).findOne(options)
+  }
+
+  /** How many rows match. @example await db.session.count(Post, { where: { authorId: 1 } }) */
+  async count<M extends Model>(model: M, options: FindManyOptions<Row<M>> = {}): Promise<number> {
+    return (await this.repository(model)).count(options)
+  }
+
+  /**
+   * Inserts a row and returns it with its generated values (`session.add` + flush).
+   *
+   * @example
+   * ```ts
+   * const post = await db.session.add(Post, { title: 'Hi', body: '', authorId: user.id })
+   * post.id // set
+   * ```
+   */
+  async add<M extends Model>(model: M, values: Insert<M>): Promise<Row<M>> {
+    const repo = await this.repository(model)
+    return (await repo.save(repo.create(values as DeepPartial<Row<M>>))) as Row<M>
+  }
+
+  /** Saves a row (insert or update by primary key), relations included. @example post.title = 'New'; await db.session.save(Post, post) */
+  async save<M extends Model>(model: M, row: DeepPartial<Row<M>>): Promise<Row<M>> {
+    return (await (await this.repository(model)).save(row)) as Row<M>
+  }
+
+  /** Updates the matching rows; returns how many. @example await db.session.update(Post, { id }, { title }) */
+  async update<M extends Model>(model: M, where: FindOptionsWhere<Row<M>>, values: DeepPartial<Row<M>>): Promise<number> {
+    return (await (await this.repository(model)).update(where, values as never)).affected ?? 0
+  }
+
+  /** Deletes the matching rows; returns how many. @example await db.session.delete(Post, { id }) */
+  async delete<M extends Model>(model: M, where: FindOptionsWhere<Row<M>>): Promise<number> {
+    return (await (await this.repository(model)).delete(where)).affected ?? 0
+  }
+
+  /**
+   * Runs SQL with bound parameters — never interpolated: `:name` with an
+   * object, or `?` with an array, on every database.
+   *
+   * @example
+   * ```ts
+   * const { rows } = await db.session.execute<{ title: string }>('SELECT title FROM post WHERE author_id = :id', { id: 1 })
+   * ```
+   */
+  async execute<T = Record<string, unknown>>(statement: string, parameters?: SqlParameters): Promise<ExecuteResult<T>> {
+    const runner = await this.runner()
+    const [sql, values] = bindParameters(statement, parameters, this.engine.dialect)
+    const result = await runner.query(sql, values, true)
+    const records = Array.isArray(result.records) ? (result.records as T[]) : []
+    return { rows: records, rowCount: result.affected ?? records.length }
+  }
+
+  /** Commits the transaction; the next statement begins a new one. @example await db.session.commit() */
+  async commit(): Promise<void> {
+    if (this.#opening) await this.#opening.catch(() => undefined)
+    const runner = this.#runner
+    if (runner?.isTransactionActive) {
+      try {
+        await runner.commitTransaction()
+      } catch (err) {
+        await this.rollback()
+        throw err
+      }
+    }
+    this.#unlock()
+  }
+
+  /** Rolls the transaction back. @example await db.session.rollback() */
+  async rollback(): Promise<void> {
+    if (this.#opening) await this.#opening.catch(() => undefined)
+    const runner = this.#runner
+    try {
+      if (runner?.isTransactionActive) await runner.rollbackTransaction()
+    } finally {
+      this.#unlock()
+    }
+  }
+
+  /** Rolls back what was not committed and returns the connection (done in teardown). @example await session.close() */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    try {
+      await this.rollback()
+    } catch {
+      /* a lost connection: nothing to roll back; the pool drops it */
+    } finally {
+      this.#closed = true
+      await this.#finish()
+    }
+  }
+
+  async #finish(): Promise<void> {
+    const runner = this.#runner
+    this.#runner = null
+    // SQLite's query runner is the DataSource's only one: it stays open
+    if (runner !== null && this.#engine?.lock === null && !runner.isReleased) await runner.release().catch(() => undefined)
+    this.#unlock()
+  }
+
+  #unlock(): void {
+    if (this.#releaseLock === null) return
+    if (this.#engine !== null && this.#engine.listener === this.#listener) this.#engine.listener = null
+    const release = this.#releaseLock
+    this.#releaseLock = null
+    release()
+  }
+}

@@ -1,0 +1,391 @@
+/**
+ * The `SQL` extension (Flask-SQLAlchemy's `SQLAlchemy`): models, the
+ * per-request session, engines per bind, and the shortcuts views use.
+ */
+import { currentContext, type Context, type Phial } from 'phial'
+import type { FindManyOptions, SelectQueryBuilder } from 'typeorm'
+import { applySqlDefaults, sqlConfig, type BindConfig } from './config.ts'
+import { creationOrder, SchemaEditor } from './ddl.ts'
+import { Engine } from './engine.ts'
+import { defineModel, type ColumnMap, type Model, type ModelOptions, type RelationMap, type Row } from './model.ts'
+import { Pagination, type PageOptions } from './pagination.ts'
+import type { SqlParameters } from './params.ts'
+import { Session, type ExecuteResult, type RecordedQuery, type SessionObserver } from './session.ts'
+import { parseDatabaseUrl, type EngineOptions } from './url.ts'
+
+/** The default bind's key. */
+const DEFAULT_BIND = 'default'
+
+interface AppState {
+  db: SQL
+  engines: Map<string, Promise<Engine>>
+}
+
+interface ContextState {
+  sessions: Map<string, Session>
+  queries: RecordedQuery[]
+  counts: Map<string, number>
+}
+
+/**
+ * The database layer of an app (Flask-SQLAlchemy's `db = SQLAlchemy(app)`).
+ *
+ * @example
+ * ```ts
+ * import { SQL, column } from 'phial/sql'
+ *
+ * export const db = new SQL()
+ * export const User = db.defineModel('User', { id: column.id(), username: column.string({ unique: true }) })
+ *
+ * const app = new Phial(import.meta.url)
+ * app.config.DATABASE_URL = 'sqlite:///project.db'
+ * db.initApp(app)
+ * app.get('/users/<int:id>', async function user({ id }) {
+ *   return await db.getOr404(User, id)
+ * })
+ * ```
+ */
+export class SQL {
+  readonly #models: Model[] = []
+  readonly #contexts = new WeakMap<Context, ContextState>()
+  readonly #apps = new Set<Phial>()
+
+  /**
+   * @example
+   * ```ts
+   * const db = new SQL(app, { models: [User, Post] })
+   * ```
+   */
+  constructor(app?: Phial, options: { models?: readonly Model[] } = {}) {
+    this.register(...(options.models ?? []))
+    if (app !== undefined) this.initApp(app)
+  }
+
+  /**
+   * Sets up an app: `app.extensions.sql`, the config defaults, and the
+   * teardown that closes the context's sessions (rolling back what was not
+   * committed).
+   *
+   * @example
+   * ```ts
+   * db.initApp(app)
+   * ```
+   */
+  initApp(app: Phial): void {
+    applySqlDefaults(app.config)
+    const state: AppState = { db: this, engines: new Map() }
+    app.extensions.sql = state
+    this.#apps.add(app)
+    const closeSessions = async (_error: unknown, ctx: Context): Promise<void> => {
+      const own = this.#contexts.get(ctx)
+      if (own === undefined) return
+      this.#contexts.delete(ctx)
+      await Promise.all([...own.sessions.values()].map((s) => s.close()))
+    }
+    Object.defineProperty(closeSessions, 'name', { value: 'closeDatabaseSessions' })
+    app.teardownAppContext(closeSessions)
+    app.shellContextProcessor(() => ({ db: this, ...Object.fromEntries(this.#models.map((m) => [m.name, m])) }))
+  }
+
+  /** The registered models. @example db.models.map((m) => m.name) */
+  get models(): readonly Model[] {
+    return this.#models
+  }
+
+  /**
+   * Registers models defined with `defineModel` (needed before the first query).
+   *
+   * @example
+   * ```ts
+   * db.register(User, Post, Tag)
+   * ```
+   */
+  register(...models: Model[]): void {
+    for (const model of models) {
+      if (this.#models.includes(model)) continue
+      if (this.#models.some((m) => m.name === model.name)) throw new Error(`A model named '${model.name}' is already registered.`)
+      for (const app of this.#apps) {
+        if ((app.extensions.sql as AppState).engines.size > 0) {
+          throw new Error(`Register the model '${model.name}' before the first query: the database of app '${app.name}' is already open.`)
+        }
+      }
+      this.#models.push(model)
+    }
+  }
+
+  /**
+   * Defines and registers a model (see {@link defineModel}).
+   *
+   * @example
+   * ```ts
+   * export const Post = db.defineModel('Post', { id: column.id(), title: column.string() })
+   * ```
+   */
+  defineModel<const N extends string, const C extends ColumnMap, const R extends RelationMap = {}>(
+    name: N,
+    columns: C,
+    options: ModelOptions<R> = {},
+  ): Model<N, C, R> {
+    const model = defineModel(name, columns, options)
+    this.register(model)
+    return model
+  }
+
+  #appState(app: Phial): AppState {
+    const state = app.extensions.sql as AppState | undefined
+    if (state === undefined || state.db !== this) throw new Error(`phial/sql is not set up for the app '${app.name}': call db.initApp(app) first.`)
+    return state
+  }
+
+  /**
+   * The engine of a bind (opened on first use): its TypeORM DataSource and dialect.
+   *
+   * @example
+   * ```ts
+   * const engine = await db.engine()
+   * engine.dataSource.options.type // 'better-sqlite3'
+   * ```
+   */
+  engine(bind: string | null = null, app: Phial = currentContext().app): Promise<Engine> {
+    const state = this.#appState(app)
+    const key = bind ?? DEFAULT_BIND
+    let engine = state.engines.get(key)
+    if (engine === undefined) {
+      engine = this.#open(app, key)
+      engine.catch(() => state.engines.delete(key))
+      state.engines.set(key, engine)
+    }
+    return engine
+  }
+
+  async #open(app: Phial, bind: string): Promise<Engine> {
+    const config = sqlConfig(app.config)
+    let url: string
+    let options: EngineOptions
+    if (bind === DEFAULT_BIND) {
+      url = config.DATABASE_URL ?? process.env.DATABASE_URL ?? `sqlite:///${app.name.replace(/[^\w.-]/g, '_')}.sqlite`
+      options = config.SQLALCHEMY_ENGINE_OPTIONS
+    } else {
+      const entry: BindConfig | undefined = config.SQLALCHEMY_BINDS[bind]
+      if (entry === undefined) throw new Error(`There is no bind '${bind}' in SQLALCHEMY_BINDS (known: ${Object.keys(config.SQLALCHEMY_BINDS).join(', ') || 'none'}).`)
+      ;({ url, ...options } = typeof entry === 'string' ? { url: entry } : entry)
+    }
+    const parsed = parseDatabaseUrl(url, app.instancePath, options)
+    const models = this.#models.filter((m) => (m.bind ?? DEFAULT_BIND) === bind)
+    const echo = options.echo ?? (bind === DEFAULT_BIND && config.SQLALCHEMY_ECHO)
+    return Engine.open(bind, parsed, models, (options.poolTimeout ?? 30) * 1000, echo ? sqlLogger(app) : undefined)
+  }
+
+  /**
+   * The current context's session on a bind; a new one per request (or app context).
+   *
+   * @example
+   * ```ts
+   * const archive = db.sessionFor('archive')
+   * ```
+   */
+  sessionFor(bind: string | null = null, ctx: Context = currentContext()): Session {
+    let own = this.#contexts.get(ctx)
+    if (own === undefined) {
+      own = { sessions: new Map(), queries: [], counts: new Map() }
+      this.#contexts.set(ctx, own)
+    }
+    const key = bind ?? DEFAULT_BIND
+    let session = own.sessions.get(key)
+    if (session === undefined) {
+      session = new Session(this.engine(key, ctx.app), this.#observer(ctx, own))
+      own.sessions.set(key, session)
+    }
+    return session
+  }
+
+  /** The observer that records the context's statements and warns about repeats, or null when not recording. */
+  #observer(ctx: Context, own: ContextState): SessionObserver | null {
+    const config = sqlConfig(ctx.app.config)
+    const record = config.SQLALCHEMY_RECORD_QUERIES ?? (config.DEBUG === true || config.TESTING === true)
+    if (!record) return null
+    const warnAt = config.SQLALCHEMY_WARN_REPEATED_QUERIES
+    return {
+      record,
+      onQuery(query) {
+        own.queries.push(query)
+        if (warnAt <= 0 || /^\s*(START|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/i.test(query.statement)) return
+        const n = (own.counts.get(query.statement) ?? 0) + 1
+        own.counts.set(query.statement, n)
+        if (n === warnAt) {
+          ctx.app.logger.warn(
+            { statement: query.statement, count: n },
+            `The same query ran ${n} times in one request (an N+1 pattern?): load the relation with { relations: [...] } or a join.`,
+          )
+        }
+      },
+    }
+  }
+
+  /**
+   * The current request's session on the default database (Flask-SQLAlchemy's `db.session`).
+   *
+   * @example
+   * ```ts
+   * await db.session.add(Post, { title, body, authorId: g.user.id })
+   * await db.session.commit()
+   * ```
+   */
+  get session(): Session {
+    return this.sessionFor()
+  }
+
+  /**
+   * The statements the current context ran, with timings (when recording:
+   * `SQLALCHEMY_RECORD_QUERIES`, or debug / testing).
+   *
+   * @example
+   * ```ts
+   * expect(db.getRecordedQueries()).toHaveLength(2)
+   * ```
+   */
+  getRecordedQueries(ctx: Context = currentContext()): readonly RecordedQuery[] {
+    return this.#contexts.get(ctx)?.queries ?? []
+  }
+
+  /** `db.session.getOr404(...)`. @example await db.getOr404(User, id) */
+  getOr404: Session['getOr404'] = (model, id, options) => this.session.getOr404(model, id, options)
+  /** `db.session.firstOr404(...)`. @example await db.firstOr404(User, { where: { username } }) */
+  firstOr404: Session['firstOr404'] = (model, options) => this.session.firstOr404(model, options)
+  /** `db.session.oneOr404(...)`. @example await db.oneOr404(User, { where: { email } }) */
+  oneOr404: Session['oneOr404'] = (model, options) => this.session.oneOr404(model, options)
+
+  /** Raw SQL with bound parameters on the request's session. @example await db.execute('DELETE FROM post WHERE id = :id', { id }) */
+  execute<T = Record<string, unknown>>(statement: string, parameters?: SqlParameters): Promise<ExecuteResult<T>> {
+    return this.session.execute<T>(statement, parameters)
+  }
+
+  /**
+   * One page of a model's rows (find options: `where`, `order`, `relations`)
+   * or of a query builder, as a {@link Pagination}.
+   *
+   * @example
+   * ```ts
+   * const page = await db.paginate(Post, { order: { created: 'DESC' }, relations: { author: true }, perPage: 10 })
+   * return renderTemplate('index.html', { page })
+   * ```
+   */
+  async paginate<M extends Model>(model: M, options?: PageOptions & FindManyOptions<Row<M>>): Promise<Pagination<Row<M>>>
+  async paginate<T extends object>(query: SelectQueryBuilder<T>, options?: PageOptions): Promise<Pagination<T>>
+  async paginate(source: Model | SelectQueryBuilder<object>, options: PageOptions & FindManyOptions<object> = {}): Promise<Pagination<object>> {
+    const { page, perPage, defaultPerPage, maxPerPage, errorOut, count, ...find } = options
+    const pageOptions: PageOptions = { page, perPage, defaultPerPage, maxPerPage, errorOut, count }
+    for (const key of Object.keys(pageOptions) as (keyof PageOptions)[]) if (pageOptions[key] === undefined) delete pageOptions[key]
+    if ('getMany' in source) {
+      return Pagination.create({ items: (offset, limit) => source.clone().skip(offset).take(limit).getMany(), count: () => source.getCount() }, pageOptions)
+    }
+    const repo = await this.session.repository(source)
+    return Pagination.create({ items: (skip, take) => repo.find({ ...find, skip, take }), count: () => repo.count({ where: find.where }) }, pageOptions)
+  }
+
+  /**
+   * Creates the tables of the registered models that do not exist yet
+   * (Flask-SQLAlchemy's `create_all`: it never alters a table; use migrations for that).
+   *
+   * @example
+   * ```ts
+   * await app.appContext(() => db.createAll())
+   * ```
+   */
+  async createAll(options: { bind?: string | null; app?: Phial } = {}): Promise<void> {
+    for (const engine of await this.#engines(options)) {
+      await withEditor(engine, async (editor) => {
+        const { ordered, deferred } = creationOrder(Object.values(engine.state.tables))
+        const created: typeof ordered = []
+        for (const table of ordered) {
+          if (await editor.hasTable(table.name)) continue
+          await editor.createTable(table, !deferred.has(table.name))
+          created.push(table)
+        }
+        for (const table of created.filter((t) => deferred.has(t.name))) {
+          for (const fk of table.foreignKeys) await editor.createForeignKey(table.name, fk)
+        }
+      })
+    }
+  }
+
+  /**
+   * Drops the tables of the registered models (Flask-SQLAlchemy's `drop_all`).
+   *
+   * @example
+   * ```ts
+   * await app.appContext(() => db.dropAll())
+   * ```
+   */
+  async dropAll(options: { bind?: string | null; app?: Phial } = {}): Promise<void> {
+    for (const engine of await this.#engines(options)) {
+      await withEditor(engine, async (editor) => {
+        const tables = creationOrder(Object.values(engine.state.tables)).ordered.reverse()
+        for (const table of tables) {
+          if (!(await editor.hasTable(table.name))) continue
+          for (const fk of table.foreignKeys) {
+            const loaded = await editor.runner.getTable(table.name)
+            if (loaded?.foreignKeys.some((f) => f.name === fk.name)) await editor.dropForeignKey(table.name, fk.name)
+          }
+        }
+        for (const table of tables) if (await editor.hasTable(table.name)) await editor.dropTable(table.name)
+      })
+    }
+  }
+
+  async #engines(options: { bind?: string | null; app?: Phial }): Promise<Engine[]> {
+    const app = options.app ?? currentContext().app
+    if (options.bind !== undefined) return [await this.engine(options.bind, app)]
+    const binds = new Set(this.#models.map((m) => m.bind ?? DEFAULT_BIND))
+    binds.add(DEFAULT_BIND)
+    return Promise.all([...binds].map((b) => this.engine(b, app)))
+  }
+
+  /**
+   * Closes the app's engines (pools, SQLite files); the next use opens them again.
+   *
+   * @example
+   * ```ts
+   * afterAll(() => db.close(app))
+   * ```
+   */
+  async close(app: Phial = currentContext().app): Promise<void> {
+    const state = this.#appState(app)
+    const engines = [...state.engines.values()]
+    state.engines.clear()
+    await Promise.all(engines.map(async (e) => (await e.catch(() => null))?.close()))
+  }
+}
+
+/**
+ * Runs schema changes on their own connection (outside any request's
+ * session; on SQLite, holding the database's lock).
+ *
+ * @example
+ * ```ts
+ * await withEditor(engine, (editor) => editor.addColumn('user', 'email', { kind: 'string', nullable: true }))
+ * ```
+ */
+export async function withEditor<T>(engine: Engine, fn: (editor: SchemaEditor) => Promise<T>): Promise<T> {
+  const release = engine.lock === null ? null : await engine.lock.acquire(engine.poolTimeoutMs)
+  const runner = engine.dataSource.createQueryRunner()
+  if (engine.lock === null) engine.instrument(runner, () => null)
+  try {
+    return await fn(new SchemaEditor(runner, engine.dataSource, engine.dialect))
+  } finally {
+    if (engine.lock === null) await runner.release()
+    release?.()
+  }
+}
+
+/** A TypeORM logger that writes statements to the app's logger (`SQLALCHEMY_ECHO`). */
+function sqlLogger(app: Phial): object {
+  return {
+    logQuery: (query: string, parameters?: unknown[]) => app.logger.info({ parameters }, query),
+    logQueryError: (error: unknown, query: string) => app.logger.warn({ err: error }, `failed: ${query}`),
+    logQuerySlow: (time: number, query: string) => app.logger.warn({ time }, `slow: ${query}`),
+    logSchemaBuild: (message: string) => app.logger.info(message),
+    logMigration: (message: string) => app.logger.info(message),
+    log: (level: string, message: unknown) => app.logger.info({ level }, String(message)),
+  }
+}
