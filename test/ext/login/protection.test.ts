@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest'
+import { sessionProtected, userAccessed } from 'phial/login'
+import { makeApp } from './app.ts'
+
+describe('session protection', () => {
+  it('basic: the same client keeps a fresh login', async () => {
+    const { app } = makeApp({ config: { SESSION_PROTECTION: 'basic' } })
+    const client = app.testClient()
+    await client.get('/login-1?remember=1')
+    expect((await client.get('/username')).text).toBe('Notch')
+    expect((await client.get('/is-fresh')).text).toBe('true')
+  })
+
+  it('strong: the same client keeps its login', async () => {
+    const { app } = makeApp({ config: { SESSION_PROTECTION: 'strong' } })
+    const client = app.testClient()
+    await client.get('/login-1?remember=1')
+    expect((await client.get('/username')).text).toBe('Notch')
+    expect((await client.get('/is-fresh')).text).toBe('true')
+  })
+
+  it('basic: another browser keeps the login but not its freshness, and the signal is sent', async () => {
+    const { app } = makeApp()
+    const client = app.testClient()
+    await client.get('/login-1')
+    let heard = 0
+    const res = await sessionProtected.connectedTo(() => heard++, { sender: app }, () => client.get('/username', { headers: { 'User-Agent': 'different' } }))
+    expect(res.text).toBe('Notch')
+    expect(heard).toBe(1)
+    expect((await client.get('/is-fresh')).text).toBe('false')
+  })
+
+  it('strong: another address loses the login, other session data stays', async () => {
+    const { app } = makeApp({ config: { SESSION_PROTECTION: 'strong' } })
+    const client = app.testClient()
+    await client.sessionTransaction((s) => {
+      s.set('foo', 'bar')
+    })
+    await client.get('/login-1?remember=1', { remoteAddr: '10.1.1.1' })
+    expect((await client.get('/username', { remoteAddr: '10.1.1.1' })).text).toBe('Notch')
+    const stolen = await client.get('/username', { remoteAddr: '10.9.9.9' })
+    expect(stolen.text).toBe('Anonymous')
+    // the remember-me cookie goes too, or it would log the thief back in
+    expect(client.getCookie('remember_token')).toBeUndefined()
+    expect((await client.get('/session-keys')).json.keys).toEqual(['foo'])
+  })
+
+  it('strong with a permanent session only marks it not fresh', async () => {
+    const { app } = makeApp({ config: { SESSION_PROTECTION: 'strong' } })
+    app.get('/login-permanent', async function loginPermanent() {
+      const { loginUser } = await import('phial/login')
+      const { session } = await import('phial')
+      session.permanent = true
+      await loginUser({ id: 1, name: 'Notch' })
+      return 'ok'
+    })
+    const client = app.testClient()
+    await client.get('/login-permanent')
+    expect((await client.get('/username', { headers: { 'User-Agent': 'different' } })).text).toBe('Notch')
+    expect((await client.get('/is-fresh')).text).toBe('false')
+  })
+
+  it('leaves anonymous visitors alone: no signal, no session written, no user lookup without a reason', async () => {
+    const { app } = makeApp({ config: { SESSION_PROTECTION: 'strong' } })
+    const client = app.testClient()
+    let accessed = 0
+    let protectedCount = 0
+    const off = [userAccessed.connect(() => accessed++, { sender: app }), sessionProtected.connect(() => protectedCount++, { sender: app })]
+    const index = await client.get('/')
+    expect(accessed).toBe(0) // no cookie, no loader work
+    const res = await client.get('/username')
+    off.forEach((f) => f())
+    expect(res.text).toBe('Anonymous')
+    expect(protectedCount).toBe(0)
+    expect(index.headers.getSetCookie()).toEqual([])
+    expect(res.headers.getSetCookie()).toEqual([])
+  })
+
+  it('can be turned off', async () => {
+    const { app, login } = makeApp()
+    login.sessionProtection = null
+    const client = app.testClient()
+    await client.get('/login-1')
+    await client.get('/username', { headers: { 'User-Agent': 'different' } })
+    expect((await client.get('/is-fresh')).text).toBe('true')
+  })
+})
