@@ -167,8 +167,8 @@ export class RedisConnection {
 
   /**
    * Runs commands on the client. Connection failures and timeouts become a
-   * {@link CacheUnavailable}; a Redis reply error (a wrong type, say) is
-   * rethrown as is.
+   * {@link CacheUnavailable}; a Redis reply error (a wrong type, say), a
+   * TypeError or a RangeError is rethrown as is.
    *
    * @example
    * ```ts
@@ -186,7 +186,8 @@ export class RedisConnection {
     try {
       return await fn(client)
     } catch (err) {
-      if (err instanceof Error && err.name === 'ReplyError') throw err
+      // Redis answered (a wrong type...) or the caller erred: not an outage
+      if (err instanceof TypeError || err instanceof RangeError || (err instanceof Error && err.name === 'ReplyError')) throw err
       throw this.#unavailable(err)
     }
   }

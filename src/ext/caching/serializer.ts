@@ -34,7 +34,7 @@ function replacer(this: Record<string, unknown>, key: string, encoded: unknown):
   if (value === undefined) return Array.isArray(this) ? { [TAG]: 'u' } : undefined
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'bigint') return { [TAG]: 'n', v: value.toString() }
-    if (typeof value === 'number' && !Number.isFinite(value)) return { [TAG]: 'f', v: String(value) }
+    if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return { [TAG]: 'f', v: Object.is(value, -0) ? '-0' : String(value) }
     return encoded
   }
   if (value instanceof Date) return { [TAG]: 'd', v: Number.isNaN(value.getTime()) ? null : value.toISOString() }

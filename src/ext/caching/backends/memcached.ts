@@ -104,7 +104,10 @@ export class MemcachedBackend implements CacheBackend {
   get(key: string): Promise<string | undefined> {
     return this.#run(async (c) => {
       const { value } = await c.get(this.#k(key))
-      return value === null ? undefined : value.toString('utf8')
+      if (value === null) return undefined
+      const text = value.toString('utf8')
+      // a counter that lost digits may come back space-padded ("7 " after 11 - 4)
+      return text.endsWith(' ') && /^\d+ +$/.test(text) ? text.trimEnd() : text
     })
   }
 
