@@ -1,0 +1,124 @@
+/**
+ * Running one attempt of a task: inside `app.appContext()`, with the task's
+ * request (id, attempt, abort signal) available through `currentTask()`, a
+ * time limit, and a JSON check of the result. Both backends use it.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks'
+import type { Phial } from 'phial'
+import type { Backoff } from './backend.ts'
+import { PermanentTaskError, TaskTimeLimitExceeded } from './errors.ts'
+import { assertJson, type JsonValue } from './json.ts'
+import type { TokenBucket } from './rate-limit.ts'
+
+/**
+ * A registered task: its function and options, as the worker sees them.
+ *
+ * @example
+ * ```ts
+ * const def: TaskDefinition = tasks.definition('add')
+ * def.retries // 0
+ * ```
+ */
+export interface TaskDefinition {
+  readonly name: string
+  readonly fn: (...args: never[]) => unknown
+  readonly retries: number
+  readonly backoff: Backoff | null
+  /** Seconds, or null. */
+  readonly timeout: number | null
+  /** null: the app's `TASKS_DEFAULT_QUEUE`. */
+  readonly queue: string | null
+  readonly rateLimit: TokenBucket | null
+}
+
+/**
+ * What a running task knows about itself (Celery's `self.request`).
+ *
+ * @example
+ * ```ts
+ * tasks.task('import', async (url: string) => {
+ *   const { id, attempt, signal } = currentTask()
+ *   const res = await fetch(url, { signal })
+ *   console.log(`task ${id}, attempt ${attempt}`)
+ * })
+ * ```
+ */
+export interface TaskRequest {
+  readonly id: string
+  readonly name: string
+  readonly args: readonly JsonValue[]
+  /** 1 on the first run, 2 on the first retry… */
+  readonly attempt: number
+  /** How many retries the task allows in all. */
+  readonly retries: number
+  readonly queue: string
+  /** Aborted when the attempt times out or the worker is forced to stop. */
+  readonly signal: AbortSignal
+}
+
+const requestStorage = new AsyncLocalStorage<TaskRequest>()
+
+/**
+ * The request of the task running now; throws outside a task.
+ *
+ * @example
+ * ```ts
+ * tasks.task('hello', () => `hello from attempt ${currentTask().attempt}`)
+ * ```
+ */
+export function currentTask(): TaskRequest {
+  const request = requestStorage.getStore()
+  if (request === undefined) throw new Error('currentTask() was called outside a running task.')
+  return request
+}
+
+/**
+ * Runs one attempt and resolves with its JSON result (`undefined` becomes
+ * `null`). Rejects with the task's error, a `TaskTimeLimitExceeded`, or a
+ * `TypeError` for a result that is not JSON.
+ *
+ * @example
+ * ```ts
+ * const value = await runAttempt(app, def, { id, args: [2, 3], attempt: 1, queue: 'default' })
+ * ```
+ */
+export async function runAttempt(
+  app: Phial,
+  def: TaskDefinition,
+  job: { readonly id: string; readonly args: readonly JsonValue[]; readonly attempt: number; readonly queue: string },
+  outerSignal?: AbortSignal,
+): Promise<JsonValue> {
+  const controller = new AbortController()
+  const abort = (): void => controller.abort(outerSignal?.reason)
+  outerSignal?.addEventListener('abort', abort, { once: true })
+  const request: TaskRequest = { id: job.id, name: def.name, args: job.args, attempt: job.attempt, retries: def.retries, queue: job.queue, signal: controller.signal }
+  const run = (): Promise<unknown> =>
+    app.appContext(() => requestStorage.run(request, async () => (def.fn as (...a: readonly JsonValue[]) => unknown)(...job.args)))
+  let timer: NodeJS.Timeout | undefined
+  try {
+    const value =
+      def.timeout === null
+        ? await run()
+        : await Promise.race([
+            run(),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => {
+                const err = new TaskTimeLimitExceeded(def.name, def.timeout! * 1000)
+                controller.abort(err)
+                reject(err)
+              }, def.timeout! * 1000)
+            }),
+          ])
+    const result = value === undefined ? null : value
+    try {
+      assertJson(result, `Task ${def.name} returned a value that cannot be stored:`)
+    } catch (err) {
+      // Running it again would return the same kind of value: no retry.
+      throw new PermanentTaskError((err as Error).message)
+    }
+    return result
+  } finally {
+    if (timer) clearTimeout(timer)
+    outerSignal?.removeEventListener('abort', abort)
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * The BullMQ backend, producer side: one BullMQ `Queue` per queue name on a
+ * shared connection that fails fast when Redis is down (so a request gets a
+ * 503 instead of hanging), and results read from the jobs.
+ */
+import type { Job, Queue, QueueEvents } from 'bullmq'
+import type { Redis } from 'ioredis'
+import type { Outcome, QueueStats, TaskBackend, TaskMessage, TaskStatus } from './backend.ts'
+import { loadBullMQ, storedError, type RedisModules } from './bullmq.ts'
+import { ResultTimeoutError } from './errors.ts'
+import type { TasksState } from './state.ts'
+
+/**
+ * The job data BullMQ stores for a task.
+ *
+ * @example
+ * ```ts
+ * const data: JobData = { args: [2, 3], chain: null }
+ * ```
+ */
+export interface JobData {
+  readonly args: TaskMessage['args']
+  readonly chain: TaskMessage['chain']
+}
+
+/**
+ * BullMQ job options of a message (shared with the worker's schedulers).
+ *
+ * @example
+ * ```ts
+ * queue.add(message.task, data, jobOptions(message, 86400))
+ * ```
+ */
+export function jobOptions(message: Pick<TaskMessage, 'attempts' | 'backoff' | 'priority'>, expires: number) {
+  return {
+    attempts: message.attempts,
+    ...(message.backoff ? { backoff: { type: message.backoff.type, delay: Math.round(message.backoff.delay * 1000) } } : {}),
+    ...(message.priority !== null ? { priority: message.priority } : {}),
+    removeOnComplete: { age: expires },
+    removeOnFail: { age: expires },
+  }
+}
+
+/**
+ * Tasks on Redis through BullMQ.
+ *
+ * @example
+ * ```ts
+ * const backend = await createRedisBackend(state, 'redis://127.0.0.1:6379')
+ * await backend.enqueue(message)
+ * ```
+ */
+export class RedisBackend implements TaskBackend {
+  readonly kind = 'redis' as const
+  readonly #queues = new Map<string, Queue>()
+  readonly #events = new Map<string, QueueEvents>()
+
+  constructor(
+    private readonly modules: RedisModules,
+    private readonly state: TasksState,
+    /** The producer connection: no offline queue, so commands fail at once while Redis is down. */
+    readonly connection: Redis,
+    readonly url: string,
+  ) {}
+
+  get #prefix(): string {
+    return this.state.app.config.TASKS_PREFIX
+  }
+
+  /** The BullMQ queue of a name (made once). @example backend.queue('default').getJobCounts() */
+  queue(name: string): Queue {
+    let queue = this.#queues.get(name)
+    if (!queue) {
+      queue = new this.modules.bullmq.Queue(name, { connection: this.connection, prefix: this.#prefix })
+      queue.on('error', (err) => this.state.app.logger.warn({ err, queue: name }, `Task queue ${name}: ${err.message}`))
+      this.#queues.set(name, queue)
+    }
+    return queue
+  }
+
+  #eventsOf(name: string): QueueEvents {
+    let events = this.#events.get(name)
+    if (!events) {
+      events = new this.modules.bullmq.QueueEvents(name, { connection: { url: this.url }, prefix: this.#prefix })
+      events.on('error', (err) => this.state.app.logger.warn({ err, queue: name }, `Task events ${name}: ${err.message}`))
+      this.#events.set(name, events)
+    }
+    return events
+  }
+
+  async enqueue(message: TaskMessage): Promise<void> {
+    const data: JobData = { args: message.args, chain: message.chain }
+    await this.queue(message.queue).add(message.task, data, {
+      jobId: message.id,
+      ...(message.delay > 0 ? { delay: message.delay } : {}),
+      ...jobOptions(message, this.state.app.config.TASKS_RESULT_EXPIRES),
+    })
+  }
+
+  async #find(id: string, queues: readonly string[]): Promise<{ job: Job; queue: string } | null> {
+    for (const name of queues) {
+      const job = await this.modules.bullmq.Job.fromId(this.queue(name), id)
+      if (job) return { job, queue: name }
+    }
+    return null
+  }
+
+  async status(id: string, queues: readonly string[]): Promise<TaskStatus> {
+    const found = await this.#find(id, queues)
+    if (!found) return 'PENDING'
+    const state = await found.job.getState()
+    switch (state) {
+      case 'active':
+        return 'STARTED'
+      case 'completed':
+        return 'SUCCESS'
+      case 'failed':
+        return 'FAILURE'
+      case 'delayed':
+        return found.job.attemptsMade > 0 ? 'RETRY' : 'PENDING'
+      default:
+        return found.job.attemptsMade > 0 ? 'RETRY' : 'PENDING'
+    }
+  }
+
+  async wait(id: string, queues: readonly string[], timeout: number | null): Promise<Outcome> {
+    const deadline = timeout === null ? null : Date.now() + timeout * 1000
+    let found = await this.#find(id, queues)
+    // A chain's later link exists only once the link before it finished: wait for it to appear.
+    for (let pause = 20; !found; pause = Math.min(500, pause * 2)) {
+      if (deadline !== null && Date.now() >= deadline) throw new ResultTimeoutError(id, (timeout ?? 0) * 1000)
+      await new Promise((r) => setTimeout(r, deadline === null ? pause : Math.max(0, Math.min(pause, deadline - Date.now()))))
+      found = await this.#find(id, queues)
+    }
+    const ttl = deadline === null ? undefined : Math.max(1, deadline - Date.now())
+    try {
+      const result = await found.job.waitUntilFinished(this.#eventsOf(found.queue), ttl)
+      return { status: 'SUCCESS', result: result ?? null }
+    } catch (err) {
+      const job = await this.modules.bullmq.Job.fromId(this.queue(found.queue), id)
+      const state = job ? await job.getState() : 'unknown'
+      if (job && state === 'failed') return { status: 'FAILURE', error: storedError(job.failedReason, job.stacktrace) }
+      if (job && state === 'completed') return { status: 'SUCCESS', result: job.returnvalue ?? null }
+      if (/timed out/i.test((err as Error).message)) throw new ResultTimeoutError(id, (timeout ?? 0) * 1000)
+      throw err
+    }
+  }
+
+  async stats(queues: readonly string[]): Promise<QueueStats[]> {
+    return Promise.all(
+      queues.map(async (queue) => {
+        const c = await this.queue(queue).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed')
+        return {
+          queue,
+          waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+          active: c.active ?? 0,
+          delayed: c.delayed ?? 0,
+          completed: c.completed ?? 0,
+          failed: c.failed ?? 0,
+        }
+      }),
+    )
+  }
+
+  async purge(queues: readonly string[]): Promise<number> {
+    let removed = 0
+    for (const name of queues) {
+      const queue = this.queue(name)
+      const c = await queue.getJobCounts('waiting', 'prioritized', 'delayed')
+      removed += (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0)
+      await queue.drain(true)
+    }
+    return removed
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#events.values()].map((e) => e.close()))
+    await Promise.allSettled([...this.#queues.values()].map((q) => q.close()))
+    this.#events.clear()
+    this.#queues.clear()
+    this.connection.disconnect()
+  }
+}
+
+/**
+ * Connects to Redis (within `TASKS_ENQUEUE_TIMEOUT`) and makes the backend.
+ *
+ * @example
+ * ```ts
+ * const backend = await createRedisBackend(state, app.config.TASKS_BROKER_URL!)
+ * ```
+ */
+export async function createRedisBackend(state: TasksState, url: string): Promise<RedisBackend> {
+  const modules = await loadBullMQ()
+  const connection = new modules.Redis(url, {
+    enableOfflineQueue: false,
+    lazyConnect: true,
+    connectTimeout: state.app.config.TASKS_ENQUEUE_TIMEOUT * 1000,
+    // Reconnect for ever (Redis may come back), but never queue commands meanwhile.
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  })
+  connection.on('error', () => {
+    // Reported where a command fails; without a listener ioredis prints every retry.
+  })
+  try {
+    await connection.connect()
+  } catch (err) {
+    connection.disconnect()
+    throw err
+  }
+  return new RedisBackend(modules, state, connection, url)
+}
