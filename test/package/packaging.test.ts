@@ -129,7 +129,7 @@ describe('installed in a fresh project', { timeout: 120_000 }, () => {
   })
 
   it('runs a vitest file that uses app.testClient()', async () => {
-    const result = await run('npx', ['--no', '--', 'vitest', 'run', 'app.test.ts'], { cwd: project.dir, timeoutMs: 120_000 })
+    const result = await run('npx', ['--no', '--', 'vitest', 'run', 'app.spec.ts'], { cwd: project.dir, timeoutMs: 120_000 })
     expect(result.code, result.stdout + result.stderr).toBe(0)
     expect(result.stdout).toMatch(/Tests\s+3 passed/)
   }, 150_000)
