@@ -82,6 +82,8 @@ export class ThrowawayRedis {
   }
 
   async start(): Promise<void> {
+    if (this.#proc !== null && this.#proc.exitCode === null && this.#proc.signalCode === null) return
+    if (await redisUp(this.url)) throw new Error(`Port ${this.port} already has a Redis (left over from an earlier run?): stop it first`)
     const proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
     this.#proc = proc
     for (let i = 0; i < 100; i++) {
@@ -91,6 +93,16 @@ export class ThrowawayRedis {
     throw new Error(`redis-server did not start on port ${this.port}`)
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open but nothing answers, like a network partition. */
+  pause(): void {
+    this.#proc?.kill('SIGSTOP')
+  }
+
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void {
+    this.#proc?.kill('SIGCONT')
+  }
+
   /** Kills the server (SIGKILL: an outage, not a shutdown) and waits until it is gone. */
   async kill(): Promise<void> {
     const proc = this.#proc
@@ -98,6 +110,7 @@ export class ThrowawayRedis {
     if (proc === null || proc.exitCode !== null) return
     const gone = new Promise((r) => proc.once('exit', r))
     proc.kill('SIGKILL')
+    proc.kill('SIGCONT')
     await gone
   }
 }
