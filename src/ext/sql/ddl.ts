@@ -8,7 +8,7 @@ import type { DataSource, QueryRunner, TableColumnOptions } from 'typeorm'
 import type { Dialect } from './entity.ts'
 import { columnOptions } from './entity.ts'
 import { loadTypeOrm } from './engine.ts'
-import type { ColumnState, ForeignKeyState, IndexState, TableState } from './state.ts'
+import type { ColumnState, ForeignKeyState, IndexState, TableState, UniqueState } from './state.ts'
 
 type Internals = {
   ConnectionMetadataBuilder: new (ds: DataSource) => { buildEntityMetadatas(e: unknown[]): Promise<Array<{ columns: unknown[] }>> }
@@ -55,12 +55,15 @@ export class SchemaEditor {
 
   /** Creates a table with its indexes (and foreign keys unless `withForeignKeys` is false). @example await editor.createTable(state.tables.user) */
   async createTable(table: TableState, withForeignKeys = true): Promise<void> {
-    const { Table, TableForeignKey, TableIndex } = await loadTypeOrm()
+    const { Table, TableForeignKey, TableIndex, TableUnique } = await loadTypeOrm()
+    // MySQL has no unique constraints apart from unique indexes (TypeORM models them so too)
+    const uniqueIndexes = this.dialect === 'mysql' ? table.uniques.map((u) => ({ ...u, unique: true })) : []
     await this.runner.createTable(
       new Table({
         name: table.name,
         columns: await this.#columns(table.name, table.columns),
-        indices: table.indexes.map((i) => new TableIndex(indexOptions(i))),
+        indices: [...table.indexes, ...uniqueIndexes].map((i) => new TableIndex(indexOptions(i))),
+        uniques: this.dialect === 'mysql' ? [] : table.uniques.map((u) => new TableUnique({ name: u.name, columnNames: [...u.columns] })),
         foreignKeys: withForeignKeys ? table.foreignKeys.map((fk) => new TableForeignKey(foreignKeyOptions(fk))) : [],
       }),
       false,
@@ -114,6 +117,19 @@ export class SchemaEditor {
     await this.runner.dropIndex(table, name)
   }
 
+  /** Adds a unique constraint (a unique index on MySQL). @example await editor.createUnique('user', { name: 'uq_user_email', columns: ['email'] }) */
+  async createUnique(table: string, unique: UniqueState): Promise<void> {
+    if (this.dialect === 'mysql') return this.createIndex(table, { ...unique, unique: true })
+    const { TableUnique } = await loadTypeOrm()
+    await this.runner.createUniqueConstraint(table, new TableUnique({ name: unique.name, columnNames: [...unique.columns] }))
+  }
+
+  /** Drops a unique constraint. @example await editor.dropUnique('user', 'uq_user_email') */
+  async dropUnique(table: string, name: string): Promise<void> {
+    if (this.dialect === 'mysql') return this.dropIndex(table, name)
+    await this.runner.dropUniqueConstraint(table, name)
+  }
+
   /** Adds a foreign key. @example await editor.createForeignKey('post', fk) */
   async createForeignKey(table: string, fk: ForeignKeyState): Promise<void> {
     const { TableForeignKey } = await loadTypeOrm()
@@ -141,8 +157,9 @@ function foreignKeyOptions(fk: ForeignKeyState): { name: string; columnNames: st
     columnNames: [...fk.columns],
     referencedTableName: fk.table,
     referencedColumnNames: [...fk.referencedColumns],
-    ...(fk.onDelete && { onDelete: fk.onDelete }),
-    ...(fk.onUpdate && { onUpdate: fk.onUpdate }),
+    // spelled out: MySQL's default is RESTRICT, which TypeORM would report as a change
+    onDelete: fk.onDelete ?? 'NO ACTION',
+    onUpdate: fk.onUpdate ?? 'NO ACTION',
   }
 }
 

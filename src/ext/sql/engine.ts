@@ -9,8 +9,35 @@ import type { DataSource, QueryRunner } from 'typeorm'
 import { entitySchemas, type Dialect } from './entity.ts'
 import { DatabaseUnavailable, ONLY_FOREIGN_KEY, translateError, type ConstraintLookup } from './errors.ts'
 import type { Model } from './model.ts'
-import { schemaState, type SchemaState } from './state.ts'
+import { constraintName, schemaState, type SchemaState } from './state.ts'
 import type { ParsedUrl } from './url.ts'
+
+type NamingBase = TypeOrm['DefaultNamingStrategy']
+const tableOf = (t: { name: string } | string): string => (typeof t === 'string' ? t : t.name).split('.').pop()!
+
+/**
+ * TypeORM's naming with Phial's readable names for the keys TypeORM names
+ * itself (join tables, one-to-one keys): `ix_<table>_<columns>`,
+ * `uq_<table>_<columns>`, `fk_<table>_<columns>_<referenced table>`, the
+ * same names `schemaState` gives, so TypeORM's diff and migrations agree.
+ */
+function phialNamingStrategy(Base: NamingBase): InstanceType<NamingBase> {
+  class PhialNamingStrategy extends Base {
+    override indexName(table: { name: string } | string, columns: string[]): string {
+      return constraintName('ix', tableOf(table), columns)
+    }
+    override uniqueConstraintName(table: { name: string } | string, columns: string[]): string {
+      return constraintName('uq', tableOf(table), columns)
+    }
+    override relationConstraintName(table: { name: string } | string, columns: string[]): string {
+      return constraintName('uq', tableOf(table), columns)
+    }
+    override foreignKeyName(table: { name: string } | string, columns: string[], referenced?: string): string {
+      return constraintName('fk', tableOf(table), columns, referenced === undefined ? undefined : tableOf(referenced))
+    }
+  }
+  return new PhialNamingStrategy()
+}
 
 type TypeOrm = typeof import('typeorm')
 let typeorm: Promise<TypeOrm> | undefined
@@ -102,7 +129,7 @@ export class Engine {
     this.state = schemaState(models)
     const names = new Map<string, { table: string; columns: readonly string[] }>()
     for (const table of Object.values(this.state.tables)) {
-      for (const i of table.indexes) names.set(i.name, { table: table.name, columns: i.columns })
+      for (const i of [...table.indexes, ...table.uniques]) names.set(i.name, { table: table.name, columns: i.columns })
       for (const fk of table.foreignKeys) names.set(fk.name, { table: table.name, columns: fk.columns })
       if (table.foreignKeys.length === 1) names.set(`${ONLY_FOREIGN_KEY}${table.name}`, { table: table.name, columns: table.foreignKeys[0]!.columns })
     }
@@ -119,17 +146,31 @@ export class Engine {
    * ```
    */
   static async open(bind: string, url: ParsedUrl, models: readonly Model[], poolTimeoutMs: number, logger?: unknown): Promise<Engine> {
-    const { DataSource, EntitySchema } = await loadTypeOrm()
+    const { DataSource, EntitySchema, DefaultNamingStrategy } = await loadTypeOrm()
     const database = url.options.database
     if (url.dialect === 'sqlite' && typeof database === 'string' && database !== ':memory:') await mkdir(dirname(database), { recursive: true })
-    const dataSource = new DataSource({
-      ...url.options,
-      entities: entitySchemas(models, url.dialect, EntitySchema),
-      synchronize: false,
-      ...(logger !== undefined && { logger, logging: true }),
-    } as never)
+    const connect = async (type: unknown): Promise<DataSource> => {
+      const dataSource = new DataSource({
+        ...url.options,
+        type,
+        entities: entitySchemas(models, url.dialect, EntitySchema),
+        synchronize: false,
+        namingStrategy: phialNamingStrategy(DefaultNamingStrategy),
+        ...(logger !== undefined && { logger, logging: true }),
+      } as never)
+      return dataSource.initialize()
+    }
+    let dataSource: DataSource
     try {
-      await dataSource.initialize()
+      dataSource = await connect(url.options.type)
+      // A mysql:// URL may reach MariaDB, whose schema TypeORM reads correctly only as 'mariadb'
+      if (url.options.type === 'mysql') {
+        const [row] = (await dataSource.query('SELECT VERSION() AS v')) as Array<{ v: string }>
+        if (/mariadb/i.test(row?.v ?? '')) {
+          await dataSource.destroy()
+          dataSource = await connect('mariadb')
+        }
+      }
     } catch (err) {
       const translated = translateError(err, () => undefined)
       if (translated instanceof DatabaseUnavailable) {

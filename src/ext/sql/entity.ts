@@ -78,12 +78,10 @@ export function entitySchemas(models: readonly Model[], dialect: Dialect, Schema
         const join = joinTableOf(model, property, models)
         relations[property] = {
           ...base,
-          // Phial creates the join table (createAll, migrations); TypeORM only queries it.
           joinTable: {
             name: join.name,
             joinColumn: { name: join.ownerColumn, referencedColumnName: model.primaryKey },
             inverseJoinColumn: { name: join.targetColumn, referencedColumnName: target.primaryKey },
-            synchronize: false,
           },
         }
       } else {
@@ -104,6 +102,11 @@ export function entitySchemas(models: readonly Model[], dialect: Dialect, Schema
           ...(fk.onUpdate && { onUpdate: fk.onUpdate }),
         }
       })
+    const oneToOneColumns = new Set(
+      Object.values(model.relations)
+        .filter((r) => r.kind === 'one-to-one' && r.column !== undefined)
+        .map((r) => columnName(r.column!, model.columns[r.column!]!)),
+    )
     const options: EntitySchemaOptions<unknown> = {
       name: model.name,
       tableName: model.tableName,
@@ -114,6 +117,10 @@ export function entitySchemas(models: readonly Model[], dialect: Dialect, Schema
         columns: index.columns.map((c) => propertyOf.get(c) ?? c),
         ...(index.unique && { unique: true }),
       })),
+      // a one-to-one's unique key TypeORM adds by itself
+      uniques: table.uniques
+        .filter((u) => !oneToOneColumns.has(u.columns.join()))
+        .map((u) => ({ name: u.name, columns: u.columns.map((c) => propertyOf.get(c) ?? c) })),
       foreignKeys: foreignKeys as EntitySchemaOptions<unknown>['foreignKeys'],
     }
     return new Schema(options)

@@ -130,6 +130,10 @@ export function translateError(err: unknown, lookup: ConstraintLookup, query = '
   if (err instanceof IntegrityError || err instanceof DatabaseUnavailable) return err
   const d = driverErrorOf(err)
   if (d === null) return err
+  // TypeORM releases a PostgreSQL query runner whose connection died, and says so on the next query
+  if ((err as Error).name === 'QueryRunnerAlreadyReleasedError') {
+    return new DatabaseUnavailable('The connection to the database was lost.', { cause: err })
+  }
   const integrity = (kind: IntegrityKind, constraint: string | null, table: string | null, columns: readonly string[]): IntegrityError => {
     const known = constraint === null ? undefined : lookup(constraint)
     const cols = columns.length > 0 ? columns : (known?.columns ?? [])

@@ -49,7 +49,7 @@ export {
 export { IntegrityError, DatabaseUnavailable, translateError, isConnectionError, type IntegrityKind, type ConstraintLookup } from './errors.ts'
 export { Engine, ConnectionLock, loadTypeOrm, type QueryListener } from './engine.ts'
 export { SchemaEditor, creationOrder } from './ddl.ts'
-export { schemaState, constraintName, type SchemaState, type TableState, type ColumnState, type IndexState, type ForeignKeyState } from './state.ts'
+export { schemaState, constraintName, type SchemaState, type TableState, type ColumnState, type IndexState, type UniqueState, type ForeignKeyState } from './state.ts'
 export { entitySchemas, columnOptions, type Dialect } from './entity.ts'
 export { parseDatabaseUrl, hidePassword, type EngineOptions, type ParsedUrl } from './url.ts'
 export { bindParameters, type SqlParameters } from './params.ts'

@@ -98,7 +98,7 @@ export class Session {
    */
   runner(): Promise<QueryRunner> {
     if (this.#closed) return Promise.reject(new Error('This database session is closed (its request or app context has ended).'))
-    if (this.#runner !== null && this.#runner.isTransactionActive) return Promise.resolve(this.#runner)
+    if (this.#runner !== null && this.#runner.isTransactionActive && !this.#runner.isReleased) return Promise.resolve(this.#runner)
     this.#opening ??= this.#begin().finally(() => (this.#opening = null))
     return this.#opening
   }
@@ -121,6 +121,7 @@ export class Session {
       engine.listener = this.#listener
     }
     try {
+      if (this.#runner?.isReleased === true && engine.lock === null) this.#runner = null // its connection was lost
       if (this.#runner === null) {
         const runner = engine.dataSource.createQueryRunner()
         this.#runner = engine.lock === null ? engine.instrument(runner, () => this.#listener) : runner

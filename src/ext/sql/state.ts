@@ -42,11 +42,18 @@ export interface ForeignKeyState {
   readonly onUpdate?: ReferentialAction
 }
 
+/** A unique constraint (a column's `unique: true`, a one-to-one's key). @example const u: UniqueState = { name: 'uq_user_username', columns: ['username'] } */
+export interface UniqueState {
+  readonly name: string
+  readonly columns: readonly string[]
+}
+
 /** A table. @example state.tables.user.columns.username.kind // 'string' */
 export interface TableState {
   readonly name: string
   readonly columns: Readonly<Record<string, ColumnState>>
   readonly indexes: readonly IndexState[]
+  readonly uniques: readonly UniqueState[]
   readonly foreignKeys: readonly ForeignKeyState[]
 }
 
@@ -121,6 +128,7 @@ export function schemaState(models: readonly Model[]): SchemaState {
     const table = model.tableName
     const columns: Record<string, ColumnState> = {}
     const indexes: IndexState[] = []
+    const uniques: UniqueState[] = []
     const foreignKeys: ForeignKeyState[] = []
     const dbName = (property: string): string => {
       const spec = model.columns[property]
@@ -131,7 +139,7 @@ export function schemaState(models: readonly Model[]): SchemaState {
       const name = columnName(property, spec)
       const { name: _n, unique, index, references, ...state } = spec as ColumnSpec
       columns[name] = state
-      if (unique) indexes.push({ name: constraintName('uq', table, [name]), columns: [name], unique: true })
+      if (unique) uniques.push({ name: constraintName('uq', table, [name]), columns: [name] })
       else if (index) indexes.push({ name: constraintName('ix', table, [name]), columns: [name] })
       if (references) {
         const refColumns = [references.column ?? 'id']
@@ -161,11 +169,11 @@ export function schemaState(models: readonly Model[]): SchemaState {
         referencedColumns: [dbPrimaryKey(target)],
         ...(relation.onDelete && { onDelete: relation.onDelete }),
       })
-      if (relation.kind === 'one-to-one' && !indexes.some((i) => i.unique && i.columns.length === 1 && i.columns[0] === local)) {
-        indexes.push({ name: constraintName('uq', table, [local]), columns: [local], unique: true })
+      if (relation.kind === 'one-to-one' && !uniques.some((u) => u.columns.length === 1 && u.columns[0] === local)) {
+        uniques.push({ name: constraintName('uq', table, [local]), columns: [local] })
       }
     }
-    add({ name: table, columns, indexes, foreignKeys })
+    add({ name: table, columns, indexes, uniques, foreignKeys })
   }
   for (const model of models) {
     for (const [property, relation] of Object.entries(model.relations)) {
@@ -177,10 +185,15 @@ export function schemaState(models: readonly Model[]): SchemaState {
           [join.ownerColumn]: referencingColumn(model, { primary: true }),
           [join.targetColumn]: referencingColumn(join.target, { primary: true }),
         },
-        indexes: [{ name: constraintName('ix', join.name, [join.targetColumn]), columns: [join.targetColumn] }],
+        // the indexes and keys TypeORM gives a join table (named by PhialNamingStrategy)
+        indexes: [
+          { name: constraintName('ix', join.name, [join.ownerColumn]), columns: [join.ownerColumn] },
+          { name: constraintName('ix', join.name, [join.targetColumn]), columns: [join.targetColumn] },
+        ],
+        uniques: [],
         foreignKeys: [
-          { name: constraintName('fk', join.name, [join.ownerColumn], model.tableName), columns: [join.ownerColumn], table: model.tableName, referencedColumns: [dbPrimaryKey(model)], onDelete: 'CASCADE' },
-          { name: constraintName('fk', join.name, [join.targetColumn], join.target.tableName), columns: [join.targetColumn], table: join.target.tableName, referencedColumns: [dbPrimaryKey(join.target)], onDelete: 'CASCADE' },
+          { name: constraintName('fk', join.name, [join.ownerColumn], model.tableName), columns: [join.ownerColumn], table: model.tableName, referencedColumns: [dbPrimaryKey(model)], onDelete: 'CASCADE', onUpdate: 'CASCADE' },
+          { name: constraintName('fk', join.name, [join.targetColumn], join.target.tableName), columns: [join.targetColumn], table: join.target.tableName, referencedColumns: [dbPrimaryKey(join.target)], onDelete: 'CASCADE', onUpdate: 'CASCADE' },
         ],
       })
     }

@@ -37,7 +37,8 @@ export const Profile = defineModel('Profile', {
   id: column.id(),
   bio: column.text({ nullable: true }),
   settings: column.json<{ theme: string }>({ nullable: true }),
-  score: column.float({ default: sql('0') }),
+  score: column.float({ default: 0 }),
+  joined: column.datetime({ default: sql('CURRENT_TIMESTAMP') }),
   userId: column.integer({ name: 'user_id' }),
 }, { relations: { user: oneToOne('User', { column: 'userId', inverse: 'profile', onDelete: 'CASCADE' }) } })
 
