@@ -1,5 +1,10 @@
 /**
- * Phial: Flask for TypeScript. The public face of the core — re-exports only.
+ * Phial: Flask for TypeScript. The public face of the core — re-exports
+ * only: Flask's names, the Werkzeug pieces a Flask app uses (Request,
+ * Response, HTTP exceptions, routing, data structures), and the types views,
+ * hooks and extensions are written against. The itsdangerous classes live at
+ * `phial/signing`; the insides (dispatch, adapters, registries) are not
+ * exported.
  *
  * @example
  * ```ts
@@ -7,14 +12,22 @@
  * const app = new Phial(import.meta.url)
  * app.get('/', function index() { return `Hello from ${urlFor('index')}` })
  * ```
+ *
+ * @module
  */
+
+// the application and blueprints
 export { Phial, type PhialOptions } from './app.ts'
+export type { AppCore, CurrentApp } from './core/app-core.ts'
 export { Blueprint, BlueprintSetupState, type BlueprintOptions, type RegisterOptions } from './core/blueprint.ts'
-export { Scaffold, type ScaffoldOptions } from './core/scaffold.ts'
+export type { ScaffoldOptions } from './core/scaffold.ts'
+export type * from './core/types.ts'
+
+// the context and its globals
 export {
   Context,
   ContextError,
-  contextStorage,
+  afterThisRequest,
   currentApp,
   currentContext,
   g,
@@ -25,31 +38,12 @@ export {
   type AppGlobals,
 } from './core/context.ts'
 export { urlFor, type UrlForOptions } from './core/url-for.ts'
-export {
-  renderTemplate,
-  renderTemplateString,
-  streamTemplate,
-  streamTemplateString,
-  TemplateEnvironment,
-  getTemplateEnvironment,
-  selectAutoescape,
-  AUTOESCAPE_EXTENSIONS,
-  TemplateError,
-  TemplateSyntaxError,
-  TemplateNotFound,
-  TemplateRegistry,
-  markSafe,
-  htmlSafeJson,
-  type TemplateInfo,
-  type TemplateLocation,
-  type TemplateFilter,
-  type TemplateTest,
-  type SafeString,
-} from './templating/index.ts'
-export { abort, afterThisRequest, flash, getFlashedMessages, type FlashOptions } from './sessions/flash.ts'
+
+// requests, responses and errors
+export { abort } from './http/abort.ts'
 export { jsonify, makeResponse } from './dispatch/make-response.ts'
 export { redirect, RequestRedirect } from './http/redirect.ts'
-export { Request, type RequestInit } from './http/request.ts'
+export { Request, type RequestConfig, type RequestInit } from './http/request.ts'
 export { RequestHeaders } from './http/request-headers.ts'
 export type { AcceptHeaders } from './http/request-accept.ts'
 export { Response, FileBody, type ResponseBody, type ResponseInit } from './http/response.ts'
@@ -59,6 +53,35 @@ export { MultiDict, ImmutableMultiDict } from './http/multidict.ts'
 export { FileStorage } from './http/file-storage.ts'
 export { Accept, MIMEAccept, LanguageAccept, CharsetAccept, parseAccept } from './http/accept.ts'
 export * from './http/exceptions.ts'
+export * from './routing/index.ts'
+
+// templates
+export {
+  renderTemplate,
+  renderTemplateString,
+  streamTemplate,
+  streamTemplateString,
+  getTemplateEnvironment,
+  TemplateError,
+  TemplateSyntaxError,
+  TemplateNotFound,
+  markSafe,
+  htmlSafeJson,
+  type TemplateEnvironment,
+  type TemplateInfo,
+  type TemplateLocation,
+  type TemplateFilter,
+  type TemplateTest,
+  type SafeString,
+} from './templating/index.ts'
+
+// sessions and flashing
+export { Session, NullSession, type SessionData } from './core/session.ts'
+export { SessionInterface } from './core/session-interface.ts'
+export { SecureCookieSessionInterface } from './sessions/cookie-session.ts'
+export { flash, getFlashedMessages, type FlashOptions } from './sessions/flash.ts'
+
+// config, signals, security, static files
 export {
   Config,
   DEFAULT_CONFIG,
@@ -69,40 +92,16 @@ export {
   type FromPrefixedEnvOptions,
   type FromEnvVarOptions,
   type GetNamespaceOptions,
-} from './config/config.ts'
+} from './config/index.ts'
 export * from './signals.ts'
 export { secureFilename, generatePasswordHash, checkPasswordHash, type PasswordHashOptions } from './security.ts'
-export {
-  BadData,
-  BadPayload,
-  BadSignature,
-  BadTimeSignature,
-  SignatureExpired,
-  Serializer,
-  Signer,
-  TimedSerializer,
-  TimestampSigner,
-  URLSafeSerializer,
-  URLSafeTimedSerializer,
-  type SecretKey,
-  type SignerOptions,
-  type UnsignOptions,
-  type PayloadSerializer,
-  type SerializerOptions,
-  type LoadsOptions,
-  type TimedLoadsOptions,
-} from './sessions/signing.ts'
-export { Session, NullSession, type SessionData } from './core/session.ts'
-export { SessionInterface } from './core/session-interface.ts'
-export { SecureCookieSessionInterface } from './sessions/cookie-session.ts'
-export * from './routing/index.ts'
 export { sendFile, sendFromDirectory, safeJoin, type SendFileOptions, type SendFileSource, type MaxAge } from './static/index.ts'
+
+// serving, the CLI and testing
 export { toNodeHandler } from './server/node.ts'
-export { createLogger, wantsPrettyLogs, accessLogStart, logAccess, echoRequestId, LOGGING_DEFAULTS } from './logging.ts'
-export { serve, applyTimeouts, closeGracefully, type ServeOptions, type RunningServer } from './server/serve.ts'
-export { handleFetch } from './server/fetch.ts'
-export { AppCli, CommandGroup, CliError, type CliCommand } from './core/commands.ts'
-export { CliRunner, testCliRunner, type InvokeOptions } from './cli/runner.ts'
+export type { ServeOptions, RunningServer } from './server/serve.ts'
+export { CliError, type AppCli, type CommandGroup, type CliCommand } from './core/commands.ts'
 export type { ArgumentSpec, OptionSpec, CommandSpec, GroupSpec, CommandAction, ArgumentsOf, OptionsOf, CliResult } from './core/command-types.ts'
-export { TestClient, TestResponse, type TestFile, type TestRequestInit } from './testing/client.ts'
-export type * from './core/types.ts'
+export type { CliRunner, InvokeOptions } from './cli/runner.ts'
+export type { TestClient, TestResponse } from './testing/client.ts'
+export type { TestFile, TestRequestInit } from './testing/request.ts'

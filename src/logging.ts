@@ -1,18 +1,17 @@
 /**
- * The app's logger (pino) and the per-request lines: readable output in
- * development, JSON lines otherwise; one access line per request and the
- * `X-Request-ID` echo, both skipped cheaply when nobody needs them.
+ * The app's logger (pino, as Flask's logging.py sits below its app): readable
+ * output in development, JSON lines otherwise. It reads only the config, so
+ * the app core creates it on first use; the per-request access line lives
+ * with the servers (server/access-log.ts).
+ *
+ * @module
  */
 import { createRequire } from 'node:module'
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino'
 import type { PrettyOptions } from 'pino-pretty'
-import type { Phial } from './app.ts'
-import type { Config } from './config/config.ts'
-import { assertHeader } from './http/headers.ts'
-import type { Request } from './http/request.ts'
-import type { Response } from './http/response.ts'
+import type { Config } from './config/index.ts'
 
-declare module './config/config.ts' {
+declare module './config/keys.ts' {
   interface ConfigValues {
     /**
      * `'pretty'` or `'json'`; `null` decides from the environment (the
@@ -67,7 +66,7 @@ export function applyLoggingDefaults(config: Config): void {
  * ```
  */
 export function wantsPrettyLogs(
-  app: Phial,
+  app: LoggerSource,
   env: Record<string, string | undefined> = process.env,
   stdoutIsTTY: boolean = process.stdout.isTTY === true,
 ): boolean {
@@ -75,6 +74,13 @@ export function wantsPrettyLogs(
   if (format === 'json') return false
   const development = app.debug || env.NODE_ENV !== 'production'
   return development && (stdoutIsTTY || format === 'pretty')
+}
+
+/** What the logger is made from: an app's name, config and debug flag. */
+export interface LoggerSource {
+  readonly name: string
+  readonly config: Config
+  readonly debug: boolean
 }
 
 const require = createRequire(import.meta.url)
@@ -96,7 +102,7 @@ function prettyStream(colorize: boolean): DestinationStream {
  * app.logger.info({ userId: 1 }, 'logged in')
  * ```
  */
-export function createLogger(app: Phial): Logger {
+export function createLogger(app: LoggerSource): Logger {
   const options = {
     name: app.name,
     level: String(app.config.LOG_LEVEL ?? 'info'),
@@ -104,95 +110,4 @@ export function createLogger(app: Phial): Logger {
   }
   if (wantsPrettyLogs(app)) return pino(options, prettyStream(process.stdout.isTTY === true))
   return pino(options)
-}
-
-/**
- * When access logging is on (`ACCESS_LOG` and the logger at `info` or
- * lower), the start time of a request for {@link logAccess}; else -1. Server
- * adapters call it once per request, first thing.
- *
- * @example
- * ```ts
- * const start = accessLogStart(app)
- * // … handle and write the response …
- * if (start >= 0) logAccess(app, request, res.statusCode, start)
- * ```
- */
-export function accessLogStart(app: Phial): number {
-  return app.config.ACCESS_LOG !== false && app.logger.isLevelEnabled('info') ? performance.now() : -1
-}
-
-/**
- * Logs the access line of a request at `info`: `method`, `path` (without
- * the query string), `status`, `durationMs`, `requestId`, `remoteAddr`.
- *
- * @example
- * ```ts
- * logAccess(app, request, 200, start)
- * // {"level":30,"method":"GET","path":"/","status":200,"durationMs":0.412,"requestId":"…","remoteAddr":"127.0.0.1","msg":"GET / 200 0.412ms"}
- * ```
- */
-export function logAccess(app: Phial, request: Request, status: number, start: number): void {
-  const durationMs = Math.round((performance.now() - start) * 1000) / 1000
-  const method = request.method
-  const path = request.path
-  app.logger.info(
-    { method, path, status, durationMs, requestId: request.id, remoteAddr: request.remoteAddr },
-    `${method} ${path} ${status} ${durationMs}ms`,
-  )
-}
-
-let headerName = ''
-let headerKey = ''
-
-/**
- * Sets the `REQUEST_ID_HEADER` response header (default `X-Request-ID`) to
- * the request's id; does nothing when the setting is null or empty.
- *
- * @example
- * ```ts
- * echoRequestId(app, ctx.request, response)
- * response.headers.get('x-request-id') // the id the access and error lines carry
- * ```
- */
-export function echoRequestId(app: Phial, request: Request, response: Response): void {
-  const name = app.config.REQUEST_ID_HEADER
-  if (!name) return
-  if (name !== headerName) {
-    assertHeader(name, '')
-    headerKey = name.toLowerCase()
-    headerName = name
-  }
-  // the id is a UUID or matched a strict pattern: safe as a header value
-  response.headers.raw[headerKey] = request.id
-}
-
-/** What {@link withAccessLog} needs of a test client. */
-interface OpenClient<R> {
-  open(path: string, init?: object): Promise<R>
-}
-
-/**
- * Makes an in-process test client log an access line per call (and echo
- * nothing: it has no socket). `app.testClient({ accessLog: true })` uses it;
- * the duration is that of the whole call, redirects followed included.
- *
- * @example
- * ```ts
- * const client = withAccessLog(app, new TestClient(app))
- * await client.get('/') // logs "GET / 200 …ms"
- * ```
- */
-export function withAccessLog<R extends { status: number; request: Request; history: R[] }, C extends OpenClient<R>>(
-  app: Phial,
-  client: C,
-): C {
-  const open = client.open.bind(client)
-  client.open = async (path: string, init?: object): Promise<R> => {
-    const start = accessLogStart(app)
-    const response = await open(path, init)
-    if (start >= 0) for (const r of [...response.history, response]) logAccess(app, r.request, r.status, start)
-    return response
-  }
-  return client
 }

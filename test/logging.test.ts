@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { pino, stdSerializers, type Logger } from 'pino'
-import { Phial, wantsPrettyLogs, type RunningServer } from '../src/index.ts'
+import { Phial, type RunningServer } from '../src/index.ts'
+import { wantsPrettyLogs } from '../src/logging.ts'
 
 type Line = Record<string, any>
 

@@ -3,7 +3,7 @@
  * app context, and runs a commander program to an exit code.
  */
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander'
-import type { Phial } from '../app.ts'
+import type { RunnableApp } from '../server/serve.ts'
 import { CliError, type CliCommand, type CommandGroup } from '../core/commands.ts'
 import type { ArgumentSpec, OptionSpec } from '../core/command-types.ts'
 
@@ -49,7 +49,7 @@ function toOption(spec: OptionSpec): Option {
  * await runCommand(app, app.cli.commands.get('init-db')!, {}, {})
  * ```
  */
-export async function runCommand(app: Phial, command: CliCommand, args: Record<string, unknown>, opts: Record<string, unknown>): Promise<void> {
+export async function runCommand(app: RunnableApp, command: CliCommand, args: Record<string, unknown>, opts: Record<string, unknown>): Promise<void> {
   const run = async (): Promise<void> => {
     await (command.action as (a: unknown, o: unknown) => unknown)(args, opts)
   }
@@ -57,7 +57,7 @@ export async function runCommand(app: Phial, command: CliCommand, args: Record<s
   else await app.appContext(run)
 }
 
-function addCommand(parent: Command, command: CliCommand, name: string, app: Phial): void {
+function addCommand(parent: Command, command: CliCommand, name: string, app: RunnableApp): void {
   const { spec } = command
   const sub = parent.command(name, { hidden: spec.hidden === true })
   if (spec.description) sub.description(spec.description)
@@ -88,7 +88,7 @@ function addCommand(parent: Command, command: CliCommand, name: string, app: Phi
 export function attachGroup(
   parent: Command,
   group: CommandGroup,
-  app: Phial,
+  app: RunnableApp,
   reserved: ReadonlySet<string> = new Set(),
   warn: (message: string) => void = (m) => process.stderr.write(`Warning: ${m}\n`),
 ): void {

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { register as registerHooks } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { Phial } from '../app.ts'
+import type { RunnableApp } from '../server/serve.ts'
 import { CliError } from '../core/commands.ts'
 
 /**
@@ -140,10 +140,10 @@ export function locateAppFile(spec: string | undefined, cwd: string = process.cw
  * isPhialApp(new Phial(import.meta.url)) // true
  * ```
  */
-export function isPhialApp(value: unknown): value is Phial {
+export function isPhialApp(value: unknown): value is RunnableApp {
   if (typeof value !== 'object' || value === null) return false
   const v = value as Record<string, unknown>
-  return typeof v.appContext === 'function' && typeof v.handle === 'function' && typeof v.urlMap === 'object' && typeof v.config === 'object'
+  return typeof v.appContext === 'function' && typeof v.run === 'function' && typeof v.urlMap === 'object' && typeof v.config === 'object'
 }
 
 const TSX_FLAG = Symbol.for('phial.tsx-registered')
@@ -192,7 +192,7 @@ function shown(file: string, cwd: string): string {
   return rel.startsWith('..') || isAbsolute(rel) ? file : rel
 }
 
-async function callFactory(fn: (...args: unknown[]) => unknown, label: string, args: unknown[], where: string): Promise<Phial> {
+async function callFactory(fn: (...args: unknown[]) => unknown, label: string, args: unknown[], where: string): Promise<RunnableApp> {
   let result: unknown
   try {
     result = await fn(...args)
@@ -216,7 +216,7 @@ async function callFactory(fn: (...args: unknown[]) => unknown, label: string, a
  * const app = await findApp(await import('./app.ts'), { path: 'app.ts', name: null, args: null }, 'app.ts')
  * ```
  */
-export async function findApp(module: Record<string, unknown>, spec: AppSpec, where: string = spec.path): Promise<Phial> {
+export async function findApp(module: Record<string, unknown>, spec: AppSpec, where: string = spec.path): Promise<RunnableApp> {
   if (spec.name !== null) {
     if (!(spec.name in module)) throw new NoAppError(`Failed to find attribute '${spec.name}' in '${where}'.`)
     const value = module[spec.name]
@@ -227,9 +227,9 @@ export async function findApp(module: Record<string, unknown>, spec: AppSpec, wh
     if (typeof value === 'function') return callFactory(value as (...a: unknown[]) => unknown, spec.name, spec.args ?? [], where)
     throw new NoAppError(`'${spec.name}' in '${where}' is neither a Phial application nor a factory function.`)
   }
-  for (const name of ['app', 'application', 'default']) if (isPhialApp(module[name])) return module[name] as Phial
+  for (const name of ['app', 'application', 'default']) if (isPhialApp(module[name])) return module[name] as RunnableApp
   const apps = Object.entries(module).filter(([, v]) => isPhialApp(v))
-  if (apps.length === 1) return apps[0][1] as Phial
+  if (apps.length === 1) return apps[0][1] as RunnableApp
   if (apps.length > 1) {
     throw new NoAppError(
       `Detected multiple Phial applications in '${where}' (${apps.map(([n]) => `'${n}'`).join(', ')}). ` +
@@ -254,7 +254,7 @@ export async function findApp(module: Record<string, unknown>, spec: AppSpec, wh
  * const { app, file } = await loadApp(process.env.PHIAL_APP)
  * ```
  */
-export async function loadApp(spec: string | undefined, cwd: string = process.cwd()): Promise<{ app: Phial; file: string }> {
+export async function loadApp(spec: string | undefined, cwd: string = process.cwd()): Promise<{ app: RunnableApp; file: string }> {
   const { file, spec: parsed } = locateAppFile(spec, cwd)
   const where = shown(file, cwd)
   if (/\.[cm]?tsx?$/.test(file)) await ensureTypeScript()
@@ -262,7 +262,7 @@ export async function loadApp(spec: string | undefined, cwd: string = process.cw
   try {
     module = (await import(pathToFileURL(file).href)) as Record<string, unknown>
   } catch (err) {
-    const hint = isEsmScope(file) ? '' : `\n\nHint: Phial apps are ES modules: add "type": "module" to the package.json beside '${where}' (or name it .mts / .mjs).`
+    const hint = isEsmScope(file) ? '' : `\n\nHint: RunnableApp apps are ES modules: add "type": "module" to the package.json beside '${where}' (or name it .mts / .mjs).`
     const error = new NoAppError(`While importing '${where}', an error was raised:\n\n${(err as Error)?.stack ?? String(err)}${hint}`, 1)
     throw Object.assign(error, { cause: err })
   }

@@ -4,7 +4,7 @@
  * cluster worker started by `phial serve` runs the worker instead.
  */
 import cluster from 'node:cluster'
-import type { Phial } from '../app.ts'
+import type { RunnableApp } from '../server/serve.ts'
 import { runWorker } from '../server/production/worker.ts'
 import { WORKER_CONFIG_ENV, type WorkerConfig } from '../server/production/config.ts'
 import { CliError } from '../core/commands.ts'
@@ -58,7 +58,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   const info = new ScriptInfo({ appSpec: globals.app ?? process.env.PHIAL_APP, envFile: globals.envFile, cwd, binPath: options.binPath, baseEnv })
 
   // The app's own commands are needed for anything that is not a built-in.
-  let app: Phial | null = null
+  let app: RunnableApp | null = null
   let appError: Error | null = null
   const command = globals.command
   const helpOnly = HELP.has(command) || argv.includes('--help') || argv.includes('--version')

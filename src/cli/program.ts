@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module'
 import { Command } from 'commander'
-import type { Phial } from '../app.ts'
+import type { RunnableApp } from '../server/serve.ts'
 import { attachGroup } from './bridge.ts'
 import { registerRoutesCommand } from './commands/routes.ts'
 import { registerRunCommand } from './commands/run.ts'
@@ -34,7 +34,7 @@ export interface ProgramOptions {
   /** How the built-ins find the app. */
   info?: ScriptInfo
   /** The loaded app, whose commands are added. */
-  app?: Phial | null
+  app?: RunnableApp | null
   /** Why the app could not be loaded (shown under the help). */
   appError?: Error | null
   /** The test runner's program: only `routes` among the built-ins. */

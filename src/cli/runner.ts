@@ -3,7 +3,7 @@
  * what they print (Flask's `FlaskCliRunner`).
  */
 import { format } from 'node:util'
-import type { Phial } from '../app.ts'
+import type { RunnableApp } from '../server/serve.ts'
 import type { CliResult } from '../core/command-types.ts'
 
 /**
@@ -37,7 +37,7 @@ type Write = typeof process.stdout.write
  * ```
  */
 export class CliRunner {
-  constructor(readonly app: Phial) {}
+  constructor(readonly app: RunnableApp) {}
 
   /**
    * Runs `phial <args>` against the app and returns the exit code and output.
@@ -105,6 +105,6 @@ export class CliRunner {
  * const { exitCode, output } = await testCliRunner(app).invoke(['seed', 'users', '--count', '3'])
  * ```
  */
-export function testCliRunner(app: Phial): CliRunner {
+export function testCliRunner(app: RunnableApp): CliRunner {
   return new CliRunner(app)
 }

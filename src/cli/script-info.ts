@@ -3,7 +3,7 @@
  * the app, the global options to pass to child processes, and the `phial`
  * script itself (for the reloader and the cluster workers).
  */
-import type { Phial } from '../app.ts'
+import type { RunnableApp } from '../server/serve.ts'
 import { loadApp } from './discovery.ts'
 
 /**
@@ -24,7 +24,7 @@ export interface ScriptInfoOptions {
   /** The path of bin/phial.mjs (to start child processes). */
   binPath?: string
   /** An app that is already loaded (the test runner). */
-  app?: Phial
+  app?: RunnableApp
   /** The environment before the env files were loaded (child processes re-read them). */
   baseEnv?: NodeJS.ProcessEnv
 }
@@ -44,7 +44,7 @@ export class ScriptInfo {
   readonly cwd: string
   readonly binPath: string | undefined
   readonly baseEnv: NodeJS.ProcessEnv
-  #app: Promise<Phial> | null
+  #app: Promise<RunnableApp> | null
 
   constructor(options: ScriptInfoOptions = {}) {
     this.appSpec = options.appSpec
@@ -56,7 +56,7 @@ export class ScriptInfo {
   }
 
   /** Imports the app (once) and returns it; throws `NoAppError` when it cannot. @example const app = await info.loadApp() */
-  loadApp(): Promise<Phial> {
+  loadApp(): Promise<RunnableApp> {
     return (this.#app ??= loadApp(this.appSpec, this.cwd).then((r) => r.app))
   }
 

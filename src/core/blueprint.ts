@@ -2,7 +2,7 @@
  * Blueprints: groups of routes, hooks and handlers recorded now and applied
  * to an app when registered (Flask's deferred `record()`).
  */
-import type { Phial } from '../app.ts'
+import type { AppCore } from './app-core.ts'
 import { Scaffold, type ScaffoldOptions, type Scope, type ScopedLists } from './scaffold.ts'
 import type {
   AfterRequestHook,
@@ -14,6 +14,7 @@ import type {
   TeardownHook,
   UrlDefaultsFunction,
   UrlValuePreprocessor,
+  AnyView,
   View,
 } from './types.ts'
 import { endpointFromView } from '../routing/endpoint.ts'
@@ -73,7 +74,7 @@ export class BlueprintSetupState {
 
   constructor(
     readonly blueprint: Blueprint,
-    readonly app: Phial,
+    readonly app: AppCore,
     readonly options: RegisterOptions,
     readonly firstRegistration: boolean,
   ) {
@@ -89,7 +90,7 @@ export class BlueprintSetupState {
   }
 
   /** Registers a rule on the app with the blueprint's prefix, name and defaults. */
-  addUrlRule(rule: string, endpoint: string | null, view: View<never> | null, options: RouteOptions = {}): void {
+  addUrlRule(rule: string, endpoint: string | null, view: AnyView | null, options: RouteOptions = {}): void {
     let full = rule
     if (this.urlPrefix !== null) {
       full = rule ? `${this.urlPrefix.replace(/\/+$/, '')}/${rule.replace(/^\/+/, '')}` : this.urlPrefix
@@ -186,7 +187,7 @@ export class Blueprint extends Scaffold {
     this.children.push([blueprint, options])
   }
 
-  addUrlRule(rule: string, endpoint: string | null, view: View<never> | null, options: RouteOptions = {}): void {
+  addUrlRule(rule: string, endpoint: string | null, view: AnyView | null, options: RouteOptions = {}): void {
     this.checkSetup('addUrlRule')
     if (endpoint?.includes('.')) throw new Error(`'endpoint' may not contain a dot '.' character (got '${endpoint}').`)
     if (view && view.name.includes('.')) throw new Error(`'view' name may not contain a dot '.' character.`)
@@ -274,7 +275,7 @@ export class Blueprint extends Scaffold {
    * Applies the blueprint to an app. Called by `app.register(bp)`; use that.
    * @internal
    */
-  registerOn(app: Phial, options: RegisterOptions): void {
+  registerOn(app: AppCore, options: RegisterOptions): void {
     const namePrefix = options.namePrefix ?? ''
     const selfName = options.name ?? this.name
     if (selfName.includes('.')) throw new Error(`'name' may not contain a dot '.' character (got '${selfName}').`)
@@ -297,7 +298,7 @@ export class Blueprint extends Scaffold {
     }
     this.#mergeInto(app, name)
     for (const fn of this.deferredFunctions) fn(state)
-    app.blueprintRegistered(this, name)
+    for (const hook of app.blueprintHooks) hook(this, name)
 
     for (const [child, childOptions] of this.children) {
       const own = childOptions.urlPrefix !== undefined ? childOptions.urlPrefix : child.urlPrefix
@@ -310,7 +311,7 @@ export class Blueprint extends Scaffold {
     }
   }
 
-  #mergeInto(app: Phial, name: string): void {
+  #mergeInto(app: AppCore, name: string): void {
     const scoped = (scope: Scope): string => (scope === null ? name : `${name}.${scope}`)
     const merge = <T>(from: ScopedLists<T>, to: ScopedLists<T>): void => {
       for (const [scope, list] of from) {

@@ -4,11 +4,11 @@
  * resolve anywhere below a view, a hook or a command.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { Phial } from '../app.ts'
 import type { Request } from '../http/request.ts'
-import type { Response } from '../http/response.ts'
+import type { CurrentApp } from './app-core.ts'
+import type { RouteEntry } from './route-entry.ts'
 import type { Session } from './session.ts'
-import type { RouteEntry } from '../dispatch/route-table.ts'
+import type { AfterRequestHook } from './types.ts'
 
 /**
  * The `g` object: storage for the duration of one context. Type your own
@@ -61,22 +61,32 @@ class Globals {
  * ```
  */
 export class Context {
-  readonly app: Phial
+  /** The app (a `Phial`: see {@link CurrentApp}). */
+  readonly app: CurrentApp
   readonly g: AppGlobals & AppGlobalsMethods
-  /** The session once opened (see {@link Context.session}). */
-  sessionData: Session | null = null
-  /** Functions registered with `afterThisRequest`. */
-  afterThisRequest: Array<(response: Response) => Response | void | Promise<Response | void>> | null = null
-  /** The hook chains of the matched rule, set by dispatch. */
+  /** The session once opened (see {@link Context.session}); null until then. */
+  openedSession: Session | null = null
+  /** Functions registered with {@link afterThisRequest}, in call order (Flask's `_after_request_functions`). */
+  afterThisRequestFuncs: AfterRequestHook[] | null = null
+  /** The hook chains of the matched rule, set by dispatch before anything else runs. */
   routeEntry: RouteEntry | null = null
   /** The unhandled error of this context, passed to teardown hooks. */
   error: unknown = null
   readonly #request: Request | null
 
-  constructor(app: Phial, request: Request | null) {
+  constructor(app: CurrentApp, request: Request | null) {
     this.app = app
     this.#request = request
     this.g = new Globals() as unknown as AppGlobals & AppGlobalsMethods
+  }
+
+  /** @deprecated The former name of {@link openedSession}; kept while extensions move over. */
+  get sessionData(): Session | null {
+    return this.openedSession
+  }
+
+  set sessionData(value: Session | null) {
+    this.openedSession = value
   }
 
   /** True when this context has a request (false inside `appContext`). */
@@ -89,7 +99,7 @@ export class Context {
     if (this.#request === null) {
       throw new ContextError(
         'Working outside of request context: this code needs an active HTTP request. ' +
-          'Use it inside a view or a hook, or fake one in tests with app.testRequestContext(path, init, fn).',
+          'Use it inside a view or a hook, or fake one in tests with app.testRequestContext(path, fn).',
       )
     }
     return this.#request
@@ -97,14 +107,14 @@ export class Context {
 
   /** The session, opened on first use through `app.sessionInterface`. */
   get session(): Session {
-    if (this.sessionData === null) {
+    if (this.openedSession === null) {
       const opened = this.app.sessionInterface.openSession(this.app, this.request)
       if (opened instanceof Promise) {
         throw new ContextError('This session interface opens sessions asynchronously: set its `lazy` property to false so the app opens the session before the request.')
       }
-      this.sessionData = opened
+      this.openedSession = opened
     }
-    return this.sessionData
+    return this.openedSession
   }
 }
 
@@ -236,7 +246,7 @@ export const g: AppGlobals & AppGlobalsMethods = proxyOf(() => currentContext().
  * currentApp.logger.info('hello from %s', currentApp.name)
  * ```
  */
-export const currentApp: Phial = proxyOf(() => currentContext().app, 'currentApp')
+export const currentApp: CurrentApp = proxyOf(() => currentContext().app, 'currentApp')
 
 /**
  * The current session (Flask's `session`): map-like, signed cookie by default.
@@ -248,3 +258,23 @@ export const currentApp: Phial = proxyOf(() => currentContext().app, 'currentApp
  * ```
  */
 export const session: Session = proxyOf(() => currentContext().session, 'session')
+
+/**
+ * Registers a function to change this request's response (Flask's
+ * `after_this_request`). It is called as `afterRequest` hooks are, with
+ * the response and the context, before them, and may return a new Response.
+ *
+ * @example
+ * ```ts
+ * app.get('/', function index() {
+ *   afterThisRequest((res) => { res.setCookie('visited', '1') })
+ *   return 'Hello'
+ * })
+ * ```
+ */
+export function afterThisRequest<F extends AfterRequestHook>(fn: F): F {
+  const ctx = currentContext()
+  ;(ctx.afterThisRequestFuncs ??= []).push(fn)
+  return fn
+}
+

@@ -18,6 +18,7 @@ import type {
   TeardownHook,
   UrlDefaultsFunction,
   UrlValuePreprocessor,
+  AnyView,
   View,
 } from './types.ts'
 import { TemplateRegistry, type TemplateFilter, type TemplateTest } from './template-registry.ts'
@@ -132,7 +133,7 @@ export abstract class Scaffold {
   protected abstract checkSetup(method: string): void
 
   /** Registers a rule; see {@link route}. */
-  abstract addUrlRule(rule: string, endpoint: string | null, view: View<never> | null, options?: RouteOptions): void
+  abstract addUrlRule(rule: string, endpoint: string | null, view: AnyView | null, options?: RouteOptions): void
 
   /** Absolute path of the static folder, or null. */
   get staticFolder(): string | null {
@@ -188,7 +189,7 @@ export abstract class Scaffold {
     const [options, view] =
       typeof optionsOrView === 'function' ? [{}, optionsOrView] : [optionsOrView, maybeView]
     if (typeof view !== 'function') throw new TypeError(`route('${rule}'): the last argument must be the view function`)
-    this.addUrlRule(rule, options.endpoint ?? null, view as View<never>, options)
+    this.addUrlRule(rule, options.endpoint ?? null, view as AnyView, options)
     return view
   }
 

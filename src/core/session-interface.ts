@@ -3,7 +3,7 @@
  * `SessionInterface`). The signed cookie is the default; a server-side store
  * (Redis, SQL) implements the same three methods.
  */
-import type { Phial } from '../app.ts'
+import type { AppCore } from './app-core.ts'
 import type { Request } from '../http/request.ts'
 import type { Response } from '../http/response.ts'
 import type { CookieOptions } from '../http/cookies.ts'
@@ -34,13 +34,13 @@ export abstract class SessionInterface {
   lazy = true
 
   /** Loads the session of a request; never throws for a bad client value (return a new session). */
-  abstract openSession(app: Phial, request: Request): Session | Promise<Session>
+  abstract openSession(app: AppCore, request: Request): Session | Promise<Session>
 
   /** Persists the session and sets or deletes the cookie on the response. */
-  abstract saveSession(app: Phial, session: Session, response: Response): void | Promise<void>
+  abstract saveSession(app: AppCore, session: Session, response: Response): void | Promise<void>
 
   /** The session to use when the store cannot give one (no secret key). */
-  makeNullSession(_app: Phial): Session {
+  makeNullSession(_app: AppCore): Session {
     return new NullSession()
   }
 
@@ -50,12 +50,12 @@ export abstract class SessionInterface {
   }
 
   /** `SESSION_COOKIE_NAME`. */
-  cookieName(app: Phial): string {
+  cookieName(app: AppCore): string {
     return app.config.SESSION_COOKIE_NAME
   }
 
   /** The attributes of the session cookie, from the `SESSION_COOKIE_*` settings. */
-  cookieOptions(app: Phial): CookieOptions {
+  cookieOptions(app: AppCore): CookieOptions {
     const c = app.config
     return {
       domain: c.SESSION_COOKIE_DOMAIN ?? undefined,
@@ -68,13 +68,13 @@ export abstract class SessionInterface {
   }
 
   /** When the cookie of a permanent session expires; `undefined` for a browser-session cookie. */
-  expirationTime(app: Phial, session: Session): Date | undefined {
+  expirationTime(app: AppCore, session: Session): Date | undefined {
     if (!session.permanent) return undefined
     return new Date(Date.now() + app.config.PERMANENT_SESSION_LIFETIME * 1000)
   }
 
   /** Whether to send the cookie: on a change, or every request for a permanent session with `SESSION_REFRESH_EACH_REQUEST`. */
-  shouldSetCookie(app: Phial, session: Session): boolean {
+  shouldSetCookie(app: AppCore, session: Session): boolean {
     return session.modified || (session.permanent && app.config.SESSION_REFRESH_EACH_REQUEST)
   }
 }

@@ -63,6 +63,9 @@ export type ViewReturn =
  */
 export type View<A = Record<string, unknown>> = (args: A, ctx: Context) => ViewReturn | Promise<ViewReturn>
 
+/** A view of any arguments, as the registries store them (`View<never>` accepts every `View<A>`). */
+export type AnyView = View<never>
+
 /**
  * A `beforeRequest` hook: return a value to answer the request without the view.
  *

@@ -2,9 +2,9 @@
  * URL building (Flask's `url_for`): blueprint-relative endpoints, URL
  * defaults, the app's mount point, external URLs and anchors.
  */
-import type { Phial } from '../app.ts'
+import type { AppCore } from './app-core.ts'
 import { currentContext, type Context } from './context.ts'
-import { blueprintChain } from '../http/request.ts'
+import { blueprintChain } from '../routing/endpoint.ts'
 
 /**
  * The underscore options of `urlFor`, also accepted among the values as in Flask.
@@ -47,7 +47,7 @@ export function urlFor(endpoint: string, values: Record<string, unknown> = {}, o
 }
 
 /** Runs the app's and the endpoint's blueprints' `urlDefaults` functions on `values`. */
-export function injectUrlDefaults(app: Phial, endpoint: string, values: Record<string, unknown>): void {
+export function injectUrlDefaults(app: AppCore, endpoint: string, values: Record<string, unknown>): void {
   const run = (scope: string | null): void => {
     const fns = app.urlDefaultFunctions.get(scope)
     if (fns) for (const fn of fns) fn(endpoint, values)
@@ -62,7 +62,7 @@ export function injectUrlDefaults(app: Phial, endpoint: string, values: Record<s
  * @internal
  */
 export function buildUrl(
-  app: Phial,
+  app: AppCore,
   ctx: Context | null,
   endpoint: string,
   rawValues: Record<string, unknown>,

@@ -1,12 +1,25 @@
 /**
- * Error handler lookup in Flask's order: by status code, then by code-less
- * handlers; within each, blueprint scopes innermost first, then the app; and
- * within a scope, along the error's class chain.
+ * Errors raised while handling a request, in Flask's order:
+ * `handleUserException` gives an error to its registered handler (HTTP
+ * errors without one render themselves); `handleException` is the last
+ * resort for the rest (log, debug page, propagate, or the 500 handler).
+ *
+ * Handlers are looked up by status code, then among code-less handlers;
+ * within each, blueprint scopes innermost first, then the app; and within a
+ * scope, along the error's class chain.
+ *
+ * @module
  */
-import type { Phial } from '../app.ts'
-import { HTTPException } from '../http/exceptions.ts'
+import type { AppCore } from '../core/app-core.ts'
+import type { Context } from '../core/context.ts'
 import type { Scope } from '../core/scaffold.ts'
 import type { ErrorClass, ErrorHandler } from '../core/types.ts'
+import { HTTPException, InternalServerError } from '../http/exceptions.ts'
+import { RequestRedirect } from '../http/redirect.ts'
+import type { Response } from '../http/response.ts'
+import { gotRequestException } from '../signals.ts'
+import { renderDebugPage } from './debug-page.ts'
+import { finalizeRequest } from './finalize.ts'
 
 function classChain(err: unknown): ErrorClass[] {
   const chain: ErrorClass[] = []
@@ -27,7 +40,7 @@ function classChain(err: unknown): ErrorClass[] {
  * findErrorHandler(app, new NotFound(), ['admin', null])
  * ```
  */
-export function findErrorHandler(app: Phial, err: unknown, scopes: readonly Scope[]): ErrorHandler<never> | null {
+export function findErrorHandler(app: AppCore, err: unknown, scopes: readonly Scope[]): ErrorHandler<never> | null {
   const spec = app.errorHandlerSpec
   if (spec.size === 0) return null
   const code = err instanceof HTTPException ? err.code : null
@@ -45,4 +58,55 @@ export function findErrorHandler(app: Phial, err: unknown, scopes: readonly Scop
     }
   }
   return null
+}
+
+/**
+ * HTTP errors go to their handler or render themselves (a redirect always
+ * does); other errors go to a handler or on to {@link handleException}.
+ */
+export async function handleUserException(ctx: Context, err: unknown): Promise<unknown> {
+  const app = ctx.app
+  const scopes = ctx.routeEntry!.errorScopes
+  if (err instanceof HTTPException && !app.config.TRAP_HTTP_EXCEPTIONS) {
+    if (err instanceof RequestRedirect) return err
+    const handler = findErrorHandler(app, err, scopes)
+    if (handler === null) return err
+    return handler(err as never, ctx)
+  }
+  const handler = findErrorHandler(app, err, scopes)
+  if (handler === null) throw err
+  return handler(err as never, ctx)
+}
+
+/**
+ * The last resort: log, then the debug page, a propagated error
+ * (`PROPAGATE_EXCEPTIONS`, or `TESTING` without `DEBUG`), or the 500 handler.
+ */
+export async function handleException(ctx: Context, err: unknown): Promise<Response> {
+  const app = ctx.app
+  ctx.error = err
+  if (gotRequestException.receiversCount > 0) gotRequestException.send(app, { exception: err })
+  const config = app.config
+  const propagate = config.PROPAGATE_EXCEPTIONS ?? (config.TESTING || config.DEBUG)
+  const request = ctx.request
+  if (propagate && !config.DEBUG) throw err
+  app.logger.error({ err, requestId: request.id }, `Exception on ${request.path} [${request.method}]`)
+  if (propagate) return renderDebugPage(err, ctx)
+  const serverError = new InternalServerError(undefined, { originalError: err })
+  let rv: unknown = serverError
+  const handler = findErrorHandler(app, serverError, ctx.routeEntry!.errorScopes)
+  if (handler !== null) {
+    try {
+      rv = await handler(serverError as never, ctx)
+    } catch (handlerError) {
+      app.logger.error({ err: handlerError, requestId: request.id }, 'The 500 error handler failed')
+      rv = serverError
+    }
+  }
+  try {
+    return await finalizeRequest(ctx, rv, true)
+  } catch (finalError) {
+    app.logger.error({ err: finalError, requestId: request.id }, 'The 500 error handler returned an invalid response')
+    return finalizeRequest(ctx, serverError, true)
+  }
 }

@@ -1,35 +1,15 @@
 /**
  * Per-rule hook chains, computed once when the app starts serving (Fastify's
  * model): each list is in call order, or null when empty, so a request does
- * no lookups by blueprint name.
+ * no lookups by blueprint name. Compiling marks the end of setup.
+ *
+ * @module
  */
-import type { Phial } from '../app.ts'
-import { blueprintChain } from '../http/request.ts'
+import type { AppCore } from '../core/app-core.ts'
+import type { RouteEntry, RouteTable } from '../core/route-entry.ts'
+import { blueprintChain } from '../routing/endpoint.ts'
 import type { Rule } from '../routing/index.ts'
 import type { Scope, ScopedLists } from '../core/scaffold.ts'
-import type { AfterRequestHook, BeforeRequestHook, TeardownHook, UrlValuePreprocessor, View } from '../core/types.ts'
-
-/** Everything dispatch needs about one rule (or about unmatched requests). */
-export interface RouteEntry {
-  readonly endpoint: string | null
-  readonly view: View<never> | null
-  /** Blueprint names, innermost first. */
-  readonly blueprints: readonly string[]
-  /** Scopes for error handler lookup: blueprints innermost first, then the app. */
-  readonly errorScopes: readonly Scope[]
-  readonly preprocessors: readonly UrlValuePreprocessor[] | null
-  readonly before: readonly BeforeRequestHook[] | null
-  readonly after: readonly AfterRequestHook[] | null
-  readonly teardown: readonly TeardownHook[] | null
-  readonly streamBody: boolean
-  readonly provideAutomaticOptions: boolean
-}
-
-/** The compiled table. */
-export interface RouteTable {
-  readonly byRule: Map<Rule, RouteEntry>
-  readonly noRoute: RouteEntry
-}
 
 /** App first, then blueprints from the outermost in (hooks that run before the view). */
 function outerFirst<T>(lists: ScopedLists<T>, blueprints: readonly string[]): T[] | null {
@@ -53,10 +33,10 @@ function innerFirstReversed<T>(lists: ScopedLists<T>, blueprints: readonly strin
   return out.length ? out : null
 }
 
-function entryFor(app: Phial, endpoint: string | null, rule: Rule | null): RouteEntry {
+function entryFor(app: AppCore, endpoint: string | null, rule: Rule | null): RouteEntry {
   const dot = endpoint === null ? -1 : endpoint.lastIndexOf('.')
   const blueprints = dot === -1 ? [] : blueprintChain(endpoint!.slice(0, dot))
-  const meta = rule ? app.ruleMeta.get(rule) : undefined
+  const meta = rule ? app.ruleSettings.get(rule) : undefined
   return {
     endpoint,
     view: endpoint === null ? null : (app.viewFunctions[endpoint] ?? null),
@@ -80,8 +60,21 @@ function entryFor(app: Phial, endpoint: string | null, rule: Rule | null): Route
  * table.noRoute.before // the app-level beforeRequest hooks, or null
  * ```
  */
-export function compileRouteTable(app: Phial): RouteTable {
+export function compileRouteTable(app: AppCore): RouteTable {
   const byRule = new Map<Rule, RouteEntry>()
   for (const rule of app.urlMap.rules()) byRule.set(rule, entryFor(app, rule.endpoint, rule))
   return { byRule, noRoute: entryFor(app, null, null) }
+}
+
+/**
+ * The app's compiled table, compiled on first use: from then on the app's
+ * setup methods throw (Flask's `_got_first_request`).
+ *
+ * @example
+ * ```ts
+ * routeTableOf(app).noRoute.before // the app-level beforeRequest hooks, or null
+ * ```
+ */
+export function routeTableOf(app: AppCore): RouteTable {
+  return app.routeTable ?? (app.routeTable = compileRouteTable(app))
 }

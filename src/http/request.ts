@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
-import type { Phial } from '../app.ts'
+import type { CoreConfigValues } from '../config/keys.ts'
+import { blueprintChain } from '../routing/endpoint.ts'
 import type { Rule } from '../routing/index.ts'
 import { parseCookies } from './cookies.ts'
 import { BadRequest, RequestEntityTooLarge, UnsupportedMediaType } from './exceptions.ts'
@@ -14,6 +15,7 @@ import { ImmutableMultiDict, MultiDict } from './multidict.ts'
 import { parseContentType, parseJson, parseUrlencoded, readBody } from './body.ts'
 import { parseMultipart } from './multipart.ts'
 import type { FileStorage } from './file-storage.ts'
+import { isTrustedHost } from './host.ts'
 import { decodePath } from './url.ts'
 import { RequestHeaders } from './request-headers.ts'
 import { parseAcceptHeaders, type AcceptHeaders } from './request-accept.ts'
@@ -23,7 +25,7 @@ import { parseAcceptHeaders, type AcceptHeaders } from './request-accept.ts'
  *
  * @example
  * ```ts
- * new Request(app, { method: 'GET', url: '/search?q=x', headers: { host: 'localhost' } })
+ * new Request(app.config, { method: 'GET', url: '/search?q=x', headers: { host: 'localhost' } })
  * ```
  */
 export interface RequestInit {
@@ -42,6 +44,15 @@ export interface RequestInit {
   /** The Node request, when there is one. */
   raw?: IncomingMessage | null
 }
+
+/**
+ * The settings a Request reads (Werkzeug's Request reads the same from
+ * `current_app.config`): pass the app's config, or any object with these keys.
+ */
+export type RequestConfig = Pick<
+  CoreConfigValues,
+  'TRUST_PROXY' | 'SERVER_NAME' | 'TRUSTED_HOSTS' | 'APPLICATION_ROOT' | 'MAX_CONTENT_LENGTH' | 'MAX_FORM_MEMORY_SIZE' | 'MAX_FORM_PARTS'
+>
 
 const EMPTY_ARGS = new ImmutableMultiDict<string>()
 const EMPTY_FILES = new ImmutableMultiDict<FileStorage>()
@@ -62,7 +73,6 @@ const REQUEST_ID = /^[\w.\-:@]{1,200}$/
  * ```
  */
 export class Request {
-  readonly app: Phial
   /** The method, upper-case (`GET`). */
   readonly method: string
   /** The path, percent-decoded (`/café`). */
@@ -81,6 +91,7 @@ export class Request {
   routingException: Error | null = null
 
   readonly #init: RequestInit
+  readonly #config: RequestConfig
   #headers: RequestHeaders | null = null
   #args: ImmutableMultiDict<string> | null = null
   #cookies: Record<string, string> | null = null
@@ -93,8 +104,8 @@ export class Request {
   #accept: AcceptHeaders | null = null
   #id: string | null = null
 
-  constructor(app: Phial, init: RequestInit) {
-    this.app = app
+  constructor(config: RequestConfig, init: RequestInit) {
+    this.#config = config
     this.#init = init
     this.method = init.method.toUpperCase()
     this.raw = init.raw ?? null
@@ -212,7 +223,7 @@ export class Request {
   // ------------------------------------------------------------- where from
 
   #trustedHops(): number {
-    const trust = this.app.config.TRUST_PROXY
+    const trust = this.#config.TRUST_PROXY
     return trust === true ? 1 : typeof trust === 'number' ? trust : 0
   }
 
@@ -257,15 +268,15 @@ export class Request {
    * (a host that is not trusted is a 400).
    */
   get host(): string {
-    const host = this.#forwarded('x-forwarded-host') ?? this.#init.headers.host ?? this.app.config.SERVER_NAME ?? 'localhost'
-    const trusted = this.app.config.TRUSTED_HOSTS
+    const host = this.#forwarded('x-forwarded-host') ?? this.#init.headers.host ?? this.#config.SERVER_NAME ?? 'localhost'
+    const trusted = this.#config.TRUSTED_HOSTS
     if (trusted && !isTrustedHost(host, trusted)) throw new BadRequest(`Host "${host}" is not trusted.`)
     return host
   }
 
   /** The mount point of the app (`X-Forwarded-Prefix` behind a trusted proxy, else `APPLICATION_ROOT`), without a trailing slash. */
   get rootPath(): string {
-    const prefix = this.#forwarded('x-forwarded-prefix') ?? this.app.config.APPLICATION_ROOT ?? '/'
+    const prefix = this.#forwarded('x-forwarded-prefix') ?? this.#config.APPLICATION_ROOT ?? '/'
     return prefix === '/' ? '' : prefix.replace(/\/+$/, '')
   }
 
@@ -333,7 +344,7 @@ export class Request {
     this.#bodyLoaded = true
     const source = this.#init.body ?? null
     if (source === null || !this.hasBody) return
-    const config = this.app.config
+    const config = this.#config
     if (this.mimetype === 'multipart/form-data') {
       const parsed = await parseMultipart(source, this.contentType ?? '', {
         maxFormMemorySize: config.MAX_FORM_MEMORY_SIZE,
@@ -427,11 +438,11 @@ export class Request {
       const data = this.#data
       if (data !== null && data.length > 0 && this.mimetype === 'application/x-www-form-urlencoded') {
         // Werkzeug bounds an urlencoded body by max_form_memory_size as a whole
-        const limit = this.app.config.MAX_FORM_MEMORY_SIZE
+        const limit = this.#config.MAX_FORM_MEMORY_SIZE
         if (limit != null && data.length > limit) {
           throw new RequestEntityTooLarge(`The form data is larger than the limit of ${limit} bytes (MAX_FORM_MEMORY_SIZE).`)
         }
-        this.#form = parseUrlencoded(data, { maxParts: this.app.config.MAX_FORM_PARTS })
+        this.#form = parseUrlencoded(data, { maxParts: this.#config.MAX_FORM_PARTS })
       } else this.#form = EMPTY_ARGS
     }
     return this.#form
@@ -488,39 +499,3 @@ export class Request {
     return (this.#contentType ??= parseContentType(this.#init.headers['content-type']))
   }
 }
-
-/** The blueprint names of a blueprint's chain, innermost first. */
-export function blueprintChain(blueprint: string | null): string[] {
-  if (blueprint === null) return []
-  const chain = [blueprint]
-  let name = blueprint
-  let dot = name.lastIndexOf('.')
-  while (dot !== -1) {
-    name = name.slice(0, dot)
-    chain.push(name)
-    dot = name.lastIndexOf('.')
-  }
-  return chain
-}
-
-/** Werkzeug's `host_is_trusted`: `.example.com` also matches subdomains; the port is ignored. */
-export function isTrustedHost(host: string, trusted: readonly string[]): boolean {
-  const name = stripPort(host).toLowerCase()
-  for (const entry of trusted) {
-    let ref = stripPort(entry).toLowerCase()
-    const suffix = ref.startsWith('.')
-    if (suffix) ref = ref.slice(1)
-    if (name === ref || (suffix && name.endsWith('.' + ref))) return true
-  }
-  return false
-}
-
-function stripPort(host: string): string {
-  if (host.startsWith('[')) {
-    const end = host.indexOf(']')
-    return end === -1 ? host : host.slice(0, end + 1)
-  }
-  const colon = host.lastIndexOf(':')
-  return colon === -1 ? host : host.slice(0, colon)
-}
-

@@ -64,9 +64,6 @@ export interface ResponseInit {
   contentType?: string
 }
 
-/** The mimetype of a response that sets none (Flask's default). */
-export const DEFAULT_MIMETYPE = 'text/html'
-
 /** Adds `; charset=utf-8` to text types, as Werkzeug's `get_content_type` does. */
 export function contentTypeFor(mimetype: string): string {
   if (mimetype.includes(';')) return mimetype

@@ -1,5 +1,8 @@
 /**
- * Endpoint names from view functions.
+ * Endpoint names: the name of a view function, and the blueprint chain a
+ * dotted endpoint belongs to.
+ *
+ * @module
  */
 
 /**
@@ -20,4 +23,18 @@ export function endpointFromView(view: { name: string }, rule: string): string {
     )
   }
   return name
+}
+
+/** The blueprint names of a blueprint's chain, innermost first. */
+export function blueprintChain(blueprint: string | null): string[] {
+  if (blueprint === null) return []
+  const chain = [blueprint]
+  let name = blueprint
+  let dot = name.lastIndexOf('.')
+  while (dot !== -1) {
+    name = name.slice(0, dot)
+    chain.push(name)
+    dot = name.lastIndexOf('.')
+  }
+  return chain
 }

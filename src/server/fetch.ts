@@ -1,29 +1,19 @@
 /**
  * The fetch adapter: `app.fetch(Request) → Response`, for any host that
  * speaks WHATWG fetch (Bun, Deno, workers) and for tests.
+ *
+ * @module
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
-import type { Phial } from '../app.ts'
-import { Context, contextStorage } from '../core/context.ts'
-import { needsTeardown } from '../dispatch/pipeline.ts'
-import { Request } from '../http/request.ts'
+import type { AppCore } from '../core/app-core.ts'
+import { contextStorage, type Context } from '../core/context.ts'
+import { createRequestContext, finishRequest, runRequest, type Responder } from '../dispatch/run.ts'
 import type { Response } from '../http/response.ts'
-import { accessLogStart, echoRequestId, logAccess } from '../logging.ts'
-import { bodyStream, isBodiless } from './node.ts'
+import { bodyStream, discardBody, isBodiless, isStreamedBody } from '../http/response-body.ts'
+import { accessLogStart, echoRequestId, logAccess } from './access-log.ts'
 
 type WebBody = ConstructorParameters<typeof globalThis.Response>[0]
-
-/** True for bodies the host reads after `app.fetch` returns (streams, iterables, files). */
-function isStreamed(body: Response['body']): boolean {
-  return body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)
-}
-
-/** Drops a streamed body that will not be sent (HEAD, 204, 304). */
-function discard(body: Response['body']): void {
-  if (body instanceof Readable) body.destroy()
-  else if (body instanceof ReadableStream) void body.cancel().catch(() => {})
-}
 
 /**
  * A WHATWG byte stream over a streamed body. Each chunk is pulled inside the
@@ -65,8 +55,40 @@ function byteStream(body: NonNullable<Response['body']>, ctx: Context, done: () 
   })
 }
 
+/** Turns the app's Response into a WHATWG one (inside the request's context). */
+async function send(ctx: Context, response: Response, start: number): Promise<globalThis.Response> {
+  const request = ctx.request
+  echoRequestId(ctx.app, request, response)
+  const finish = async (): Promise<void> => {
+    response.close()
+    await finishRequest(ctx)
+  }
+  const body = response.body
+  const sendsBody = request.method !== 'HEAD' && !isBodiless(response.status)
+  // a streamed body is read by the host after this returns: teardown waits for it
+  const streamed = sendsBody && isStreamedBody(body)
+  if (!sendsBody) discardBody(body)
+  const out = new globalThis.Response(
+    !sendsBody || body === null ? null : streamed ? byteStream(body, ctx, finish) : (body as WebBody),
+    { status: response.status, headers: [...response.headers.entries()] },
+  )
+  // the host sends the body after this returns: the line times the handling
+  if (start >= 0) logAccess(ctx.app, request, out.status, start)
+  if (!streamed) await finish()
+  return out
+}
+
+/** A propagated error (PROPAGATE_EXCEPTIONS): the host sees it, after teardown. */
+async function fail(ctx: Context, err: unknown): Promise<globalThis.Response> {
+  await finishRequest(ctx, err)
+  throw err
+}
+
+const FETCH_RESPONDER: Responder<number, undefined, Promise<globalThis.Response>> = { send, fail }
+
 /**
- * Handles a WHATWG Request with the app and returns a WHATWG Response.
+ * Handles a WHATWG Request with the app and returns a WHATWG Response
+ * (`app.fetch` calls it).
  *
  * @example
  * ```ts
@@ -74,7 +96,7 @@ function byteStream(body: NonNullable<Response['body']>, ctx: Context, done: () 
  * await res.text()
  * ```
  */
-export async function handleFetch(app: Phial, webRequest: globalThis.Request, info: { remoteAddr?: string } = {}): Promise<globalThis.Response> {
+export async function handleFetch(app: AppCore, webRequest: globalThis.Request, info: { remoteAddr?: string } = {}): Promise<globalThis.Response> {
   const start = accessLogStart(app)
   const url = new URL(webRequest.url)
   const headers: IncomingHttpHeaders = {}
@@ -82,7 +104,10 @@ export async function handleFetch(app: Phial, webRequest: globalThis.Request, in
     headers[name] = value
   })
   headers.host ??= url.host
-  const request = new Request(app, {
+  if (webRequest.body && headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) {
+    headers['transfer-encoding'] = 'chunked'
+  }
+  const ctx = createRequestContext(app, {
     method: webRequest.method,
     url: url.pathname + url.search,
     headers,
@@ -90,35 +115,5 @@ export async function handleFetch(app: Phial, webRequest: globalThis.Request, in
     secure: url.protocol === 'https:',
     body: webRequest.body ? Readable.fromWeb(webRequest.body as import('node:stream/web').ReadableStream) : null,
   })
-  if (webRequest.body && headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) {
-    headers['transfer-encoding'] = 'chunked'
-  }
-  const ctx = new Context(app, request)
-  let response: Response
-  try {
-    response = await contextStorage.run(ctx, () => app.handle(ctx))
-  } catch (err) {
-    // a propagated error (PROPAGATE_EXCEPTIONS): the host sees it, after teardown
-    ctx.error = err
-    await contextStorage.run(ctx, () => app.finishRequest(ctx))
-    throw err
-  }
-  echoRequestId(app, request, response)
-  const finish = async (): Promise<void> => {
-    response.close()
-    if (needsTeardown(app, ctx)) await contextStorage.run(ctx, () => app.finishRequest(ctx))
-  }
-  const body = response.body
-  const sendsBody = request.method !== 'HEAD' && !isBodiless(response.status)
-  const streamed = sendsBody && isStreamed(body)
-  if (!sendsBody) discard(body)
-  const out = new globalThis.Response(
-    !sendsBody || body === null ? null : streamed ? byteStream(body, ctx, finish) : (body as WebBody),
-    { status: response.status, headers: [...response.headers.entries()] },
-  )
-  // the host sends the body after this returns: the line times the handling
-  if (start >= 0) logAccess(app, request, out.status, start)
-  // a streamed body runs the teardown once it has been read (or cancelled)
-  if (!streamed) await finish()
-  return out
+  return runRequest(ctx, FETCH_RESPONDER, start, undefined)
 }

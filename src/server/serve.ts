@@ -4,8 +4,17 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Phial } from '../app.ts'
+import type { AppCore } from '../core/app-core.ts'
 import { toNodeHandler } from './node.ts'
+
+/**
+ * An app the CLI and the production workers can serve: the app core plus
+ * its own `run` (they call the app's method, not {@link serve}, so that an
+ * app importing another copy of Phial is served by its own copy).
+ */
+export interface RunnableApp extends AppCore {
+  run(options?: ServeOptions & { debug?: boolean }): Promise<RunningServer>
+}
 
 /**
  * Options of `app.run()` and {@link serve}.
@@ -111,7 +120,7 @@ export function closeGracefully(server: Server, timeout = 10_000): Promise<void>
  * await running.close()
  * ```
  */
-export async function serve(app: Phial, options: ServeOptions = {}): Promise<RunningServer> {
+export async function serve(app: AppCore, options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1'
   // Node checks headersTimeout/requestTimeout only every connectionsCheckingInterval (30 s by default)
   const checkEvery = Math.min(1000, Math.max(50, Math.floor((options.headersTimeout ?? SERVER_TIMEOUTS.headersTimeout) / 2)))

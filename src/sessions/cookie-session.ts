@@ -2,7 +2,7 @@
  * The default session store: the whole session in a signed cookie
  * (Flask's `SecureCookieSessionInterface`).
  */
-import type { Phial } from '../app.ts'
+import type { AppCore } from '../core/app-core.ts'
 import type { Request } from '../http/request.ts'
 import type { Response } from '../http/response.ts'
 import { Session } from '../core/session.ts'
@@ -44,7 +44,7 @@ export class SecureCookieSessionInterface extends SessionInterface {
   }
 
   /** The serializer for the app's current keys, or null without `SECRET_KEY`. */
-  getSigningSerializer(app: Phial): URLSafeTimedSerializer<Record<string, unknown>> | null {
+  getSigningSerializer(app: AppCore): URLSafeTimedSerializer<Record<string, unknown>> | null {
     const key = app.config.SECRET_KEY
     if (!key) return null
     const fallbacks = app.config.SECRET_KEY_FALLBACKS
@@ -59,7 +59,7 @@ export class SecureCookieSessionInterface extends SessionInterface {
     return serializer
   }
 
-  openSession(app: Phial, request: Request): Session {
+  openSession(app: AppCore, request: Request): Session {
     const serializer = this.getSigningSerializer(app)
     if (serializer === null) return this.makeNullSession(app)
     const value = request.cookies[this.cookieName(app)]
@@ -80,7 +80,7 @@ export class SecureCookieSessionInterface extends SessionInterface {
     }
   }
 
-  saveSession(app: Phial, session: Session, response: Response): void {
+  saveSession(app: AppCore, session: Session, response: Response): void {
     const name = this.cookieName(app)
     const options = this.cookieOptions(app)
     if (session.accessed) addVary(response, 'Cookie')

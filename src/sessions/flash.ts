@@ -1,51 +1,11 @@
 /**
- * Flask's helper functions: `abort`, `afterThisRequest`, `flash` and
- * `getFlashedMessages` (`urlFor`, `redirect`, `jsonify` and `makeResponse`
- * live beside the code they wrap).
+ * Message flashing (Flask's `flash` and `get_flashed_messages`): messages
+ * stored in the session for the next page.
+ *
+ * @module
  */
 import { currentContext } from '../core/context.ts'
-import { HTTPException, httpException } from '../http/exceptions.ts'
-import { Response } from '../http/response.ts'
 import { messageFlashed } from '../signals.ts'
-import type { AfterRequestHook } from '../core/types.ts'
-
-/**
- * Stops the request with an HTTP error (rendered as an HTML page, or JSON
- * for a JSON client, unless an error handler answers), or with a response.
- *
- * @example
- * ```ts
- * const post = posts.get(id) ?? abort(404)
- * if (post.authorId !== g.user.id) abort(403, 'Not your post.')
- * abort(new Response('Teapot', { status: 418 }))
- * ```
- */
-export function abort(codeOrResponse: number | Response, description?: string): never {
-  if (codeOrResponse instanceof Response) {
-    const err = new HTTPException(description, { response: codeOrResponse })
-    err.code = codeOrResponse.status
-    throw err
-  }
-  throw httpException(codeOrResponse, description)
-}
-
-/**
- * Registers a function to change this request's response (Flask's
- * `after_this_request`).
- *
- * @example
- * ```ts
- * app.get('/', function index() {
- *   afterThisRequest((res) => { res.setCookie('visited', '1') })
- *   return 'Hello'
- * })
- * ```
- */
-export function afterThisRequest<F extends AfterRequestHook>(fn: F): F {
-  const ctx = currentContext()
-  ;(ctx.afterThisRequest ??= []).push(fn as unknown as (r: Response) => Response | void)
-  return fn
-}
 
 const FLASHES = '_flashes'
 

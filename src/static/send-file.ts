@@ -10,6 +10,7 @@ import { lookup } from 'mime-types'
 import { contextStorage, type Context } from '../core/context.ts'
 import { PreconditionFailed, RequestedRangeNotSatisfiable } from '../http/exceptions.ts'
 import { FileBody, Response, contentTypeFor } from '../http/response.ts'
+import { discardBody } from '../http/response-body.ts'
 import { evaluateConditional } from './conditional.ts'
 import { contentDisposition } from './content-disposition.ts'
 import { bytesEtag, fileEtag, quoteEtag } from './etag.ts'
@@ -181,10 +182,10 @@ export async function sendFile(source: SendFileSource, options: SendFileOptions 
     const outcome = evaluateConditional(ctx.request, { etag, lastModified, size })
     switch (outcome.kind) {
       case 'not-modified':
-        if (stream !== null) discard(stream)
+        if (stream !== null) discardBody(stream)
         return notModified(response)
       case 'precondition-failed':
-        if (stream !== null) discard(stream)
+        if (stream !== null) discardBody(stream)
         throw new PreconditionFailed()
       case 'unsatisfiable':
         throw new RequestedRangeNotSatisfiable(undefined, { length: size })
@@ -211,7 +212,3 @@ function defaultMaxAge(ctx: Context | undefined): number | null {
   return typeof value === 'number' ? value : null
 }
 
-function discard(stream: Readable | ReadableStream<Uint8Array>): void {
-  if ('destroy' in stream) stream.destroy()
-  else void stream.cancel().catch(() => {})
-}

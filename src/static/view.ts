@@ -4,7 +4,7 @@
 import type { Scaffold } from '../core/scaffold.ts'
 import { NotFound } from '../http/exceptions.ts'
 import { sendFromDirectory } from './send-from-directory.ts'
-import type { View } from '../core/types.ts'
+import type { AnyView } from '../core/types.ts'
 
 /**
  * The static-file view of a scaffold (Flask's `send_static_file`): serves
@@ -18,11 +18,11 @@ import type { View } from '../core/types.ts'
  * app.addUrlRule('/assets/<path:filename>', 'assets', makeStaticView(app))
  * ```
  */
-export function makeStaticView(scaffold: Scaffold): View<never> {
+export function makeStaticView(scaffold: Scaffold): AnyView {
   const view = function sendStaticFile({ filename }: { filename: string }) {
     const folder = scaffold.staticFolder
     if (folder === null) throw new NotFound()
     return sendFromDirectory(folder, filename)
   }
-  return view as View<never>
+  return view as AnyView
 }

@@ -34,7 +34,7 @@ export function templateContext(ctx: Context, extra?: Vars): Vars | Promise<Vars
   const vars: Vars = {
     g: ctx.g,
     request,
-    session: request === undefined ? undefined : (ctx.sessionData ?? sessionProxy),
+    session: request === undefined ? undefined : (ctx.openedSession ?? sessionProxy),
   }
   const processors = ctx.app.templateContextProcessors
   if (processors.size === 0) return extra === undefined ? vars : Object.assign(vars, extra)

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Phial } from '../app.ts'
+import type { AppCore } from '../core/app-core.ts'
 import { compileTemplate } from './compiler.ts'
 import { TemplateNotFound, type TemplateInfo } from './errors.ts'
 import { installFilters } from './filters.ts'
@@ -66,7 +66,7 @@ const isNotFound = (err: unknown): boolean => err instanceof Error && err.messag
  */
 export class TemplateEnvironment extends nunjucks.Environment {
   /** The app this environment renders for. */
-  readonly app: Phial
+  readonly app: AppCore
   /** The loader: the app's template folder, then each blueprint's. */
   readonly loader: TemplateLoader
   /** This environment with `autoescape` on. */
@@ -82,7 +82,7 @@ export class TemplateEnvironment extends nunjucks.Environment {
   /** Versions of the app's filter, test and global registries last copied in. */
   readonly syncedVersions = { filters: -1, tests: -1, globals: -1 }
 
-  constructor(app: Phial) {
+  constructor(app: AppCore) {
     let self: TemplateEnvironment | null = null
     const loader = new TemplateLoader(app, (source, info) => self!.compile(source, info))
     super([loader], { autoescape: false, dev: true, throwOnUndefined: false, trimBlocks: false, lstripBlocks: false })
@@ -247,7 +247,7 @@ export class TemplateEnvironment extends nunjucks.Environment {
   }
 }
 
-const environments = new WeakMap<Phial, TemplateEnvironment>()
+const environments = new WeakMap<AppCore, TemplateEnvironment>()
 
 /**
  * The app's template environment, created on first use and kept up to date
@@ -258,7 +258,7 @@ const environments = new WeakMap<Phial, TemplateEnvironment>()
  * getTemplateEnvironment(app).addExtension('MyTag', new MyTagExtension())
  * ```
  */
-export function getTemplateEnvironment(app: Phial): TemplateEnvironment {
+export function getTemplateEnvironment(app: AppCore): TemplateEnvironment {
   let env = environments.get(app)
   if (env === undefined) {
     env = new TemplateEnvironment(app)

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Phial } from '../app.ts'
+import type { AppCore } from '../core/app-core.ts'
 import { g, request, session } from '../core/context.ts'
 import { getFlashedMessages } from '../sessions/flash.ts'
 import { urlFor } from '../core/url-for.ts'
@@ -73,7 +73,7 @@ export function dict(...args: unknown[]): Record<string, unknown> {
  * installGlobals(env, app)
  * ```
  */
-export function installGlobals(env: NunjucksEnvironment, app: Phial): void {
+export function installGlobals(env: NunjucksEnvironment, app: AppCore): void {
   env.addGlobal('url_for', url_for)
   env.addGlobal('get_flashed_messages', get_flashed_messages)
   env.addGlobal('config', app.config)

@@ -8,7 +8,7 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { Phial } from '../app.ts'
+import type { AppCore } from '../core/app-core.ts'
 import type { TemplateInfo } from './errors.ts'
 import type { LoaderSource, NunjucksLoader, NunjucksTemplate, TemplateProps } from './nunjucks.ts'
 
@@ -59,11 +59,11 @@ export function templatePathSegments(name: string): string[] | null {
 export class TemplateLoader implements NunjucksLoader {
   /** Compiled templates by name (managed by Nunjucks' environment). */
   cache: Record<string, NunjucksTemplate | null | undefined> = {}
-  readonly #app: Phial
+  readonly #app: AppCore
   readonly #compile: CompileFunction
   readonly #loaded = new Map<string, Loaded>()
 
-  constructor(app: Phial, compile: CompileFunction) {
+  constructor(app: AppCore, compile: CompileFunction) {
     this.#app = app
     this.#compile = compile
   }

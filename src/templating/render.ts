@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Phial } from '../app.ts'
+import type { AppCore } from '../core/app-core.ts'
 import { contextStorage, currentContext, type Context } from '../core/context.ts'
 import { beforeRenderTemplate, templateRendered } from '../signals.ts'
 import { templateContext } from './context.ts'
@@ -28,7 +28,7 @@ export const STRING_TEMPLATE_NAME = '<template string>'
 /** Size of the chunks `streamTemplate` yields. */
 const CHUNK_SIZE = 16 * 1024
 
-function renderWith(app: Phial, template: NunjucksTemplate, name: string, vars: Vars): string {
+function renderWith(app: AppCore, template: NunjucksTemplate, name: string, vars: Vars): string {
   if (beforeRenderTemplate.receiversCount > 0) beforeRenderTemplate.send(app, { template: name, context: vars })
   let html: string
   try {

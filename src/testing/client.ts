@@ -1,65 +1,20 @@
 /**
  * The test client (Werkzeug's): requests dispatched in-process, no socket,
  * with a cookie jar and redirect following.
+ *
+ * @module
  */
-import { randomBytes } from 'node:crypto'
-import type { IncomingHttpHeaders } from 'node:http'
-import { Readable } from 'node:stream'
-import type { Phial } from '../app.ts'
-import { Context, contextStorage } from '../core/context.ts'
-import { Request } from '../http/request.ts'
-import { HeaderMap } from '../http/headers.ts'
-import { FileBody, Response } from '../http/response.ts'
-import { encodeQuery } from '../routing/index.ts'
-import { bodyStream, isBodiless } from '../server/node.ts'
+import type { AppCore } from '../core/app-core.ts'
+import { contextStorage, type Context } from '../core/context.ts'
 import type { Session } from '../core/session.ts'
+import { finishRequest, runRequest, type Responder } from '../dispatch/run.ts'
+import type { HeaderMap } from '../http/headers.ts'
+import type { Request } from '../http/request.ts'
+import { Response } from '../http/response.ts'
+import { bodyStream, discardBody, isBodiless } from '../http/response-body.ts'
+import { testRequestContextFor, type TestRequestInit } from './request.ts'
 
-/**
- * A file to upload with the test client.
- *
- * @example
- * ```ts
- * const photo: TestFile = { content: 'fake png bytes', filename: 'beach.png', contentType: 'image/png' }
- * await client.post('/upload', { files: { photo } })
- * ```
- */
-export interface TestFile {
-  content: string | Uint8Array
-  filename?: string
-  contentType?: string
-}
-
-/**
- * Options of a test request.
- *
- * @example
- * ```ts
- * await client.open('/search', { method: 'GET', query: { q: 'phial' }, headers: { Accept: 'application/json' } })
- * await client.post('/login', { form: { username: 'ada' }, followRedirects: true, scheme: 'https' })
- * ```
- */
-export interface TestRequestInit {
-  method?: string
-  /** Query values, added to those in the path. */
-  query?: Record<string, unknown>
-  headers?: Record<string, string | string[]>
-  /** A JSON body. */
-  json?: unknown
-  /** Form fields (urlencoded, or multipart when `files` is given). */
-  form?: Record<string, string | number | Array<string | number>>
-  /** Files by field name (multipart). */
-  files?: Record<string, TestFile | TestFile[]>
-  /** A raw body. */
-  data?: string | Uint8Array
-  /** The Content-Type of `data`. */
-  contentType?: string
-  /** Follow redirects (max 20). */
-  followRedirects?: boolean
-  /** The client address (default 127.0.0.1). */
-  remoteAddr?: string
-  /** `http` or `https` (default http). */
-  scheme?: 'http' | 'https'
-}
+export type { TestFile, TestRequestInit } from './request.ts'
 
 /**
  * A response as the test client saw it, body read.
@@ -121,82 +76,10 @@ interface JarCookie {
   expires: number | null
 }
 
-function encodeMultipart(form: TestRequestInit['form'], files: NonNullable<TestRequestInit['files']>): { body: Buffer; contentType: string } {
-  const boundary = `----phialtest${randomBytes(12).toString('hex')}`
-  const chunks: Buffer[] = []
-  const quote = (s: string): string => s.replace(/"/g, '%22').replace(/\r|\n/g, ' ')
-  for (const [name, value] of Object.entries(form ?? {})) {
-    for (const item of Array.isArray(value) ? value : [value]) {
-      chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${item}\r\n`))
-    }
-  }
-  for (const [name, value] of Object.entries(files)) {
-    for (const file of Array.isArray(value) ? value : [value]) {
-      const filename = file.filename ?? 'file'
-      chunks.push(
-        Buffer.from(
-          `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"; filename="${quote(filename)}"\r\n` +
-            `Content-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`,
-        ),
-        Buffer.from(file.content),
-        Buffer.from('\r\n'),
-      )
-    }
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`))
-  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` }
-}
-
-/**
- * Builds a {@link Request} from a path and test options, as the test client
- * and `app.testRequestContext` do.
- *
- * @example
- * ```ts
- * const req = buildTestRequest(app, '/search?q=x', { method: 'POST', json: { a: 1 } })
- * ```
- */
-export function buildTestRequest(app: Phial, path: string, init: TestRequestInit = {}, cookieHeader?: string): Request {
-  const headers: IncomingHttpHeaders = { host: 'localhost', 'user-agent': 'Phial-TestClient' }
-  for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v as string
-  let body: Buffer | null = null
-  if (init.json !== undefined) {
-    body = Buffer.from(JSON.stringify(init.json))
-    headers['content-type'] ??= 'application/json'
-  } else if (init.files !== undefined) {
-    const encoded = encodeMultipart(init.form, init.files)
-    body = encoded.body
-    headers['content-type'] ??= encoded.contentType
-  } else if (init.form !== undefined) {
-    body = Buffer.from(encodeQuery(init.form))
-    headers['content-type'] ??= 'application/x-www-form-urlencoded'
-  } else if (init.data !== undefined) {
-    body = Buffer.from(init.data)
-    if (init.contentType) headers['content-type'] ??= init.contentType
-  }
-  if (body !== null) headers['content-length'] = String(body.length)
-  if (cookieHeader) headers.cookie = headers.cookie ? `${headers.cookie}; ${cookieHeader}` : cookieHeader
-  let url = path.startsWith('/') ? path : `/${path}`
-  if (init.query) {
-    const qs = encodeQuery(init.query)
-    if (qs) url += (url.includes('?') ? '&' : '?') + qs
-  }
-  return new Request(app, {
-    method: (init.method ?? 'GET').toUpperCase(),
-    url,
-    headers,
-    remoteAddr: init.remoteAddr ?? '127.0.0.1',
-    secure: init.scheme === 'https',
-    body,
-  })
-}
-
 async function readAll(response: Response, head: boolean): Promise<Buffer> {
   const body = response.body
   if (head || body === null || isBodiless(response.status)) {
-    if (body !== null && typeof body === 'object' && !(body instanceof Uint8Array) && !(body instanceof FileBody)) {
-      if (body instanceof Readable) body.destroy()
-    }
+    discardBody(body)
     return Buffer.alloc(0)
   }
   if (typeof body === 'string') return Buffer.from(body)
@@ -218,10 +101,10 @@ async function readAll(response: Response, head: boolean): Promise<Buffer> {
  * ```
  */
 export class TestClient {
-  readonly app: Phial
+  readonly app: AppCore
   readonly #jar = new Map<string, JarCookie>()
 
-  constructor(app: Phial) {
+  constructor(app: AppCore) {
     this.app = app
   }
 
@@ -316,8 +199,8 @@ export class TestClient {
    */
   async sessionTransaction(fn: (session: Session) => unknown, path = '/'): Promise<void> {
     const app = this.app
-    const request = buildTestRequest(app, path, {}, this.#cookieHeader(path))
-    const ctx = new Context(app, request)
+    const ctx = testRequestContextFor(app, path, {}, this.#cookieHeader(path))
+    const request = ctx.request
     await contextStorage.run(ctx, async () => {
       const iface = app.sessionInterface
       const session = await iface.openSession(app, request)
@@ -369,29 +252,31 @@ export class TestClient {
   }
 
   async #once(path: string, init: TestRequestInit): Promise<TestResponse> {
-    const app = this.app
     const pathOnly = path.split('?')[0]!
-    const request = buildTestRequest(app, path, init, this.#cookieHeader(pathOnly))
-    const ctx = new Context(app, request)
-    const head = request.method === 'HEAD'
-    const { response, data } = await contextStorage.run(ctx, async () => {
-      let response: Response
-      try {
-        response = await app.handle(ctx)
-      } catch (err) {
-        // a propagated error (TESTING): teardown still runs, with the error, before the test sees it
-        ctx.error = err
-        await app.finishRequest(ctx)
-        throw err
-      }
-      try {
-        return { response, data: await readAll(response, head) }
-      } finally {
-        response.close()
-        await app.finishRequest(ctx)
-      }
-    })
+    const ctx = testRequestContextFor(this.app, path, init, this.#cookieHeader(pathOnly))
+    const { response, data } = await runRequest(ctx, TEST_RESPONDER, undefined, undefined)
     this.#store(response.headers.getSetCookie())
-    return new TestResponse(response, data, request)
+    return new TestResponse(response, data, ctx.request)
   }
+}
+
+/** Reads the whole body, then tears down (inside the request's context). */
+async function readAndFinish(ctx: Context, response: Response): Promise<{ response: Response; data: Buffer }> {
+  try {
+    return { response, data: await readAll(response, ctx.request.method === 'HEAD') }
+  } finally {
+    response.close()
+    await finishRequest(ctx)
+  }
+}
+
+/** A propagated error (TESTING): teardown still runs, with the error, before the test sees it. */
+async function failAfterTeardown(ctx: Context, err: unknown): Promise<never> {
+  await finishRequest(ctx, err)
+  throw err
+}
+
+const TEST_RESPONDER: Responder<undefined, undefined, Promise<{ response: Response; data: Buffer }>> = {
+  send: readAndFinish,
+  fail: failAfterTeardown,
 }

@@ -4,7 +4,8 @@
  */
 import { tmpdir } from 'node:os'
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { CliError, Phial, currentApp, g, testCliRunner } from '../../src/index.ts'
+import { CliError, Phial, currentApp, g } from '../../src/index.ts'
+import { testCliRunner } from '../../src/cli/runner.ts'
 import { scanGlobalOptions } from '../../src/cli/argv.ts'
 import { findApp, locateAppFile, parseAppSpec } from '../../src/cli/discovery.ts'
 import * as emptyModule from '../fixtures/cli_app/empty.ts'

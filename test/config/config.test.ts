@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Config, DEFAULT_CONFIG, type ConfigValues } from '../../src/config/config.ts'
+import { Config, DEFAULT_CONFIG, type ConfigValues } from '../../src/config/index.ts'
 
 let root: string
 

@@ -5,7 +5,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { applyTimeouts, request, session, toNodeHandler } from '../../src/index.ts'
+import { request, session, toNodeHandler } from '../../src/index.ts'
+import { applyTimeouts } from '../../src/server/serve.ts'
 import { makeApp, rawRequest, rawStatus, sleep, withServer } from '../core/helpers.ts'
 
 describe('app.run', () => {

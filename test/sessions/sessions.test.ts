@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   SecureCookieSessionInterface,
-  URLSafeTimedSerializer,
   flash,
   getFlashedMessages,
   messageFlashed,
@@ -14,6 +13,7 @@ import {
   request,
   session,
 } from '../../src/index.ts'
+import { URLSafeTimedSerializer } from 'phial/signing'
 import { makeApp, recordLogs, withServer } from '../core/helpers.ts'
 
 afterEach(() => {

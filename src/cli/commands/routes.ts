@@ -2,7 +2,7 @@
  * `phial routes`: every rule with its endpoint and methods, as a table.
  */
 import { Option, type Command } from 'commander'
-import type { Phial } from '../../app.ts'
+import type { RunnableApp } from '../../server/serve.ts'
 import type { ScriptInfo } from '../script-info.ts'
 
 /**
@@ -44,7 +44,7 @@ const HIDDEN = new Set(['HEAD', 'OPTIONS'])
  * // static    GET      /static/<path:filename>
  * ```
  */
-export function formatRoutes(app: Phial, options: FormatRoutesOptions = {}): string {
+export function formatRoutes(app: RunnableApp, options: FormatRoutesOptions = {}): string {
   const rules = [...app.urlMap.rules()]
   if (rules.length === 0) return 'No routes were registered.'
   const rows = rules.map((rule) => {

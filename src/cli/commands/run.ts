@@ -4,7 +4,7 @@
  */
 import { dirname, delimiter, relative } from 'node:path'
 import { Option, type Command } from 'commander'
-import type { Phial } from '../../app.ts'
+import type { RunnableApp } from '../../server/serve.ts'
 import { CliError } from '../../core/commands.ts'
 import { locateAppFile } from '../discovery.ts'
 import { assertPortFree, envFlag, freePort, intOption } from '../options.ts'
@@ -56,7 +56,7 @@ function waitForStop(): Promise<void> {
  * await serveDevelopment(app, { host: '127.0.0.1', port: 5000, debug: true })
  * ```
  */
-export async function serveDevelopment(app: Phial, options: { host: string; port: number; debug?: boolean }): Promise<void> {
+export async function serveDevelopment(app: RunnableApp, options: { host: string; port: number; debug?: boolean }): Promise<void> {
   if (options.debug !== undefined) app.debug = options.debug
   say(`Serving Phial app '${app.name}'`)
   say(`Debug mode: ${app.debug ? 'on' : 'off'}`)

@@ -5,7 +5,7 @@
 import { AsyncResource } from 'node:async_hooks'
 import repl, { type REPLEval } from 'node:repl'
 import type { Command } from 'commander'
-import type { Phial } from '../../app.ts'
+import type { RunnableApp } from '../../server/serve.ts'
 import type { Context } from '../../core/context.ts'
 import type { ScriptInfo } from '../script-info.ts'
 
@@ -34,7 +34,7 @@ export interface ShellOptions {
  * shellContext(app, ctx) // { app, g, db }
  * ```
  */
-export function shellContext(app: Phial, ctx: Context): Record<string, unknown> {
+export function shellContext(app: RunnableApp, ctx: Context): Record<string, unknown> {
   const names: Record<string, unknown> = { app, g: ctx.g }
   for (const processor of app.shellContextProcessors) Object.assign(names, processor())
   return names
@@ -50,7 +50,7 @@ export function shellContext(app: Phial, ctx: Context): Record<string, unknown> 
  * await startShell(app)
  * ```
  */
-export function startShell(app: Phial, options: ShellOptions = {}): Promise<void> {
+export function startShell(app: RunnableApp, options: ShellOptions = {}): Promise<void> {
   return app.appContext(
     (ctx) =>
       new Promise<void>((resolve) => {

@@ -1,9 +1,9 @@
 /**
  * The `WTF_CSRF_*` settings: their types on `app.config` and their defaults.
  */
-import type { Config } from '../../config/config.ts'
+import type { Config } from 'phial'
 
-declare module '../../config/config.ts' {
+declare module 'phial' {
   interface ConfigValues {
     /** Check CSRF tokens at all; turn off in tests. Default `true`. */
     WTF_CSRF_ENABLED: boolean

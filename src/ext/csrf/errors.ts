@@ -1,7 +1,7 @@
 /**
  * The error a failed CSRF check raises.
  */
-import { BadRequest } from '../../http/exceptions.ts'
+import { BadRequest } from 'phial'
 
 /**
  * A failed CSRF check: a 400 whose description says what was wrong (Flask-WTF's

@@ -2,10 +2,7 @@
  * `CSRFProtect` (Flask-WTF's): checks a CSRF token on every unsafe request
  * before the view runs, with exemptions for views and blueprints.
  */
-import type { Phial } from '../../app.ts'
-import { Blueprint } from '../../core/blueprint.ts'
-import { currentContext, type Context } from '../../core/context.ts'
-import type { Request } from '../../http/request.ts'
+import { Blueprint, currentContext, type Context, type Phial, type Request } from 'phial'
 import { applyCsrfDefaults } from './config.ts'
 import { CSRFError } from './errors.ts'
 import { checkReferrer } from './referrer.ts'

@@ -2,7 +2,7 @@
  * The HTTPS referrer check of CSRF protection: a cross-site request over
  * HTTPS must not pass just because it carried a token leaked elsewhere.
  */
-import type { Request } from '../../http/request.ts'
+import type { Request } from 'phial'
 import { CSRFError } from './errors.ts'
 
 function origin(url: string): string | null {

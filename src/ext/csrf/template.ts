@@ -1,7 +1,7 @@
 /**
  * `csrf_token()` in templates, registered with the app's template globals.
  */
-import type { Phial } from '../../app.ts'
+import type { Phial } from 'phial'
 import { generateCsrf } from './token.ts'
 
 /**

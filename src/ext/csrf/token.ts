@@ -4,9 +4,8 @@
  * `URLSafeTimedSerializer` (salt `wtf-csrf-token`).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import type { Phial } from '../../app.ts'
-import { currentContext, type Context } from '../../core/context.ts'
-import { BadData, SignatureExpired, URLSafeTimedSerializer } from '../../sessions/signing.ts'
+import { currentContext, type Context, type Phial } from 'phial'
+import { BadData, SignatureExpired, URLSafeTimedSerializer } from 'phial/signing'
 import { CSRFError } from './errors.ts'
 import './config.ts'
 

@@ -3,7 +3,7 @@
  * shares, drains on the master's word (or SIGTERM/SIGINT, or when the
  * master is gone), and asks to be replaced after `--max-requests`.
  */
-import type { Phial } from '../../app.ts'
+import type { RunnableApp as Phial } from '../serve.ts'
 import { isMessage, type ClusterMessage, type WorkerConfig } from './config.ts'
 import { ConnectionTracker } from './tracker.ts'
 

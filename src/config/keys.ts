@@ -1,0 +1,144 @@
+/**
+ * The configuration keys Phial knows, their types (`CoreConfigValues`, and
+ * `ConfigValues` that apps and extensions extend by declaration merging) and
+ * their defaults (Flask's `default_config`).
+ *
+ * @module
+ */
+/**
+ * The built-in configuration keys and their types (Flask's, plus Phial's
+ * `LOG_LEVEL` and `TRUST_PROXY`). See docs/config.md for what each one does.
+ *
+ * @example
+ * ```ts
+ * const testing: Partial<CoreConfigValues> = { TESTING: true, SECRET_KEY: 'test' }
+ * ```
+ */
+export interface CoreConfigValues {
+  /** Debug mode: detailed error pages, template reloading. Never in production. Default `false`. */
+  DEBUG: boolean
+  /** Testing mode: errors propagate to the test client instead of becoming 500 pages. Default `false`. */
+  TESTING: boolean
+  /** Re-throw unhandled errors instead of answering 500; `null` means "when DEBUG or TESTING". Default `null`. */
+  PROPAGATE_EXCEPTIONS: boolean | null
+  /** Key that signs session cookies and tokens; sessions need it. Default `null`. */
+  SECRET_KEY: string | null
+  /** Old secret keys still accepted for verifying (oldest first) while rotating. Default `null`. */
+  SECRET_KEY_FALLBACKS: string[] | null
+  /** Lifetime of a permanent session, in seconds. Default 31 days (`2678400`). */
+  PERMANENT_SESSION_LIFETIME: number
+  /** Host (and port) the app is served on, for URL building outside requests (and the host of a request without `Host`). Default `null`. */
+  SERVER_NAME: string | null
+  /** Path the app is mounted under, for URL building outside requests and the session cookie path. Default `'/'`. */
+  APPLICATION_ROOT: string
+  /** Name of the session cookie. Default `'session'`. */
+  SESSION_COOKIE_NAME: string
+  /** Domain attribute of the session cookie; `null` leaves it off (host-only). Default `null`. */
+  SESSION_COOKIE_DOMAIN: string | null
+  /** Path attribute of the session cookie; `null` uses `APPLICATION_ROOT`. Default `null`. */
+  SESSION_COOKIE_PATH: string | null
+  /** `HttpOnly` on the session cookie (not readable from JavaScript). Default `true`. */
+  SESSION_COOKIE_HTTPONLY: boolean
+  /** `Secure` on the session cookie (sent over HTTPS only). Default `false`; turn on in production. */
+  SESSION_COOKIE_SECURE: boolean
+  /** `Partitioned` on the session cookie (CHIPS; implies Secure). Default `false`. */
+  SESSION_COOKIE_PARTITIONED: boolean
+  /** `SameSite` on the session cookie. Default `null` (attribute not sent). */
+  SESSION_COOKIE_SAMESITE: 'Strict' | 'Lax' | 'None' | null
+  /** Re-send a permanent session cookie on every request, sliding its expiry. Default `true`. */
+  SESSION_REFRESH_EACH_REQUEST: boolean
+  /** Largest request body in bytes (413 above it); `null` for no limit. Phial default 16 MiB (Flask: `None`). */
+  MAX_CONTENT_LENGTH: number | null
+  /** Largest non-file form field in bytes (413 above it). Default `500000`. */
+  MAX_FORM_MEMORY_SIZE: number | null
+  /** Most fields plus files in a multipart form (413 above it). Default `1000`. */
+  MAX_FORM_PARTS: number | null
+  /** `Cache-Control: max-age` (seconds) for `sendFile` and static files; `null` sends conditional responses only. Default `null`. */
+  SEND_FILE_MAX_AGE_DEFAULT: number | null
+  /** Raise bad-request errors (e.g. a missing form key) instead of answering 400; `null` means "in DEBUG". Default `null`. */
+  TRAP_BAD_REQUEST_ERRORS: boolean | null
+  /** Raise HTTP exceptions instead of rendering their error pages (debugging). Default `false`. */
+  TRAP_HTTP_EXCEPTIONS: boolean
+  /** Log where a template was looked for, to debug template lookup. Default `false`. */
+  EXPLAIN_TEMPLATE_LOADING: boolean
+  /** Scheme of external URLs built outside a request. Default `'http'`. */
+  PREFERRED_URL_SCHEME: string
+  /** Reload changed templates; `null` means "in DEBUG". Default `null`. */
+  TEMPLATES_AUTO_RELOAD: boolean | null
+  /** Warn when a `Set-Cookie` header is larger than this many bytes; `0` disables. Default `4093`. */
+  MAX_COOKIE_SIZE: number
+  /** Answer OPTIONS automatically for every route. Default `true`. */
+  PROVIDE_AUTOMATIC_OPTIONS: boolean
+  /** Host names accepted in the `Host` header (`'.example.com'` matches subdomains); `null` accepts any. Default `null`. */
+  TRUSTED_HOSTS: string[] | null
+  /** Minimum level of `app.logger` (`'trace'`…`'fatal'`, `'silent'`). Default `'info'`. Phial only. */
+  LOG_LEVEL: string
+  /**
+   * How many reverse proxies in front of the app to trust for
+   * `X-Forwarded-For/-Proto/-Host/-Port/-Prefix` (Werkzeug's ProxyFix):
+   * `0` or `false` trusts none, `true` trusts every hop. Default `0`. Phial only.
+   */
+  TRUST_PROXY: number | boolean
+}
+
+/**
+ * The configuration keys `app.config` is typed with. Add your own by
+ * declaration merging:
+ *
+ * @example
+ * ```ts
+ * declare module 'phial' {
+ *   interface ConfigValues {
+ *     DATABASE_URL: string
+ *     MAIL_SENDER: string
+ *   }
+ * }
+ * app.config.DATABASE_URL // string
+ * ```
+ */
+export interface ConfigValues extends CoreConfigValues {}
+
+const coreDefaults = {
+  DEBUG: false,
+  TESTING: false,
+  PROPAGATE_EXCEPTIONS: null,
+  SECRET_KEY: null,
+  SECRET_KEY_FALLBACKS: null,
+  PERMANENT_SESSION_LIFETIME: 31 * 24 * 60 * 60,
+  SERVER_NAME: null,
+  APPLICATION_ROOT: '/',
+  SESSION_COOKIE_NAME: 'session',
+  SESSION_COOKIE_DOMAIN: null,
+  SESSION_COOKIE_PATH: null,
+  SESSION_COOKIE_HTTPONLY: true,
+  SESSION_COOKIE_SECURE: false,
+  SESSION_COOKIE_PARTITIONED: false,
+  SESSION_COOKIE_SAMESITE: null,
+  SESSION_REFRESH_EACH_REQUEST: true,
+  MAX_CONTENT_LENGTH: 16 * 1024 * 1024,
+  MAX_FORM_MEMORY_SIZE: 500_000,
+  MAX_FORM_PARTS: 1000,
+  SEND_FILE_MAX_AGE_DEFAULT: null,
+  TRAP_BAD_REQUEST_ERRORS: null,
+  TRAP_HTTP_EXCEPTIONS: false,
+  EXPLAIN_TEMPLATE_LOADING: false,
+  PREFERRED_URL_SCHEME: 'http',
+  TEMPLATES_AUTO_RELOAD: null,
+  MAX_COOKIE_SIZE: 4093,
+  PROVIDE_AUTOMATIC_OPTIONS: true,
+  TRUSTED_HOSTS: null,
+  LOG_LEVEL: 'info',
+  TRUST_PROXY: 0,
+} satisfies CoreConfigValues
+
+/**
+ * The values every {@link Config} starts with (frozen). Keys added to
+ * {@link ConfigValues} by declaration merging have no default here.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_CONFIG.MAX_CONTENT_LENGTH // 16777216
+ * DEFAULT_CONFIG.SESSION_COOKIE_NAME // 'session'
+ * ```
+ */
+export const DEFAULT_CONFIG: Readonly<ConfigValues> = Object.freeze(coreDefaults) as Readonly<ConfigValues>

@@ -1,0 +1,265 @@
+/**
+ * `AppCore`: the application without its edges (Flask's sans-IO `App` under
+ * `Flask`). It holds what the lower layers need — name, root path, config,
+ * URL map, registries, the setup guard, the session interface, the logger,
+ * extensions and the command registry — and does no IO. `Phial` (app.ts)
+ * extends it with serving, the test helpers and the CLI runner; every file
+ * below app.ts names this type, never `Phial`.
+ */
+import { resolve } from 'node:path'
+import type { Logger } from 'pino'
+import { Config, DEFAULT_CONFIG } from '../config/index.ts'
+import { applyLoggingDefaults, createLogger } from '../logging.ts'
+import { endpointFromView } from '../routing/endpoint.ts'
+import { Rule, UrlMap } from '../routing/index.ts'
+import type { Blueprint, RegisterOptions } from './blueprint.ts'
+import { AppCli } from './commands.ts'
+import { contextStorage, type Context } from './context.ts'
+import type { RouteTable } from './route-entry.ts'
+import { Scaffold, type ScaffoldOptions } from './scaffold.ts'
+import type { SessionInterface } from './session-interface.ts'
+import type { AnyView, RouteOptions, ShellContextProcessor, TeardownHook } from './types.ts'
+import { buildUrl, type UrlForOptions } from './url-for.ts'
+
+/**
+ * Options of the `Phial` constructor.
+ *
+ * @example
+ * ```ts
+ * const app = new Phial(import.meta.url, { name: 'api', staticFolder: null, templateFolder: 'views' })
+ * ```
+ */
+export interface PhialOptions extends ScaffoldOptions {
+  /** The app's name (default: the file name of `importName`, e.g. `app`). */
+  name?: string
+  /** The instance folder (default `<rootPath>/instance`). */
+  instancePath?: string
+  /** Resolve `config.fromFile` paths against the instance folder. */
+  instanceRelativeConfig?: boolean
+}
+
+/** The options of a rule that dispatch needs besides the rule itself. */
+export interface RuleSettings {
+  /** The view reads `request.stream`: the body is not read before it. */
+  streamBody: boolean
+  /** OPTIONS is answered automatically. */
+  provideAutomaticOptions: boolean
+}
+
+/**
+ * The type of `ctx.app` and `currentApp`. Here it is only {@link AppCore};
+ * app.ts widens it to `Phial` by declaration merging (every app is a Phial at
+ * run time), so that code below app.ts needs no import of it while users and
+ * extensions still see the whole app.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface CurrentApp extends AppCore {}
+
+/** `app` from `/srv/app.ts` or `file:///srv/app.ts`. */
+function nameFrom(importName: string): string {
+  const base = importName.replace(/[?#].*$/, '').split(/[\\/]/).pop() ?? 'app'
+  return base.replace(/\.[cm]?[jt]sx?$/, '') || 'app'
+}
+
+/**
+ * The sans-IO application: registries, config and setup. Extensions and the
+ * lower layers take this type (`ctx.app`, `currentApp`, `initApp(app)`);
+ * create apps with `new Phial(import.meta.url)`.
+ */
+export abstract class AppCore extends Scaffold {
+  /** The configuration (Flask's keys and yours). */
+  readonly config: Config
+  /** The URL rules; register custom converters on `urlMap.converters`. */
+  readonly urlMap = new UrlMap()
+  /** Views by endpoint. */
+  readonly viewFunctions: Record<string, AnyView> = Object.create(null)
+  /** Registered blueprints by their dotted name. */
+  readonly blueprints = new Map<string, Blueprint>()
+  /** State of extensions, by extension name. */
+  readonly extensions: Record<string, unknown> = Object.create(null)
+  /** `teardownAppContext` hooks. */
+  readonly teardownAppcontextFuncs: TeardownHook[] = []
+  /** `shellContextProcessor` functions. */
+  readonly shellContextProcessors: ShellContextProcessor[] = []
+  /** The session store (`Phial` sets a signed cookie). */
+  abstract sessionInterface: SessionInterface
+  /** The instance folder (`instance/` beside the app unless configured). */
+  readonly instancePath: string
+  /** Settings of each rule, by rule. @internal */
+  readonly ruleSettings = new Map<Rule, RuleSettings>()
+  /** Functions run when a blueprint is registered (extensions hook in here). */
+  readonly blueprintHooks: Array<(bp: Blueprint, name: string) => void> = []
+  /** Custom commands of `phial` (and those of registered blueprints). */
+  readonly cli = new AppCli()
+  /**
+   * The per-rule hook chains, compiled by dispatch on the first request
+   * (dispatch/route-table.ts); setup methods throw once it is set.
+   * @internal
+   */
+  routeTable: RouteTable | null = null
+
+  #logger: Logger | null = null
+
+  constructor(importName: string, options: PhialOptions = {}) {
+    super(options.name ?? nameFrom(importName), importName, {
+      staticFolder: options.staticFolder === undefined ? 'static' : options.staticFolder,
+      staticUrlPath: options.staticUrlPath,
+      templateFolder: options.templateFolder === undefined ? 'templates' : options.templateFolder,
+      rootPath: options.rootPath,
+    })
+    this.instancePath = options.instancePath ?? resolve(this.rootPath, 'instance')
+    this.config = new Config(options.instanceRelativeConfig ? this.instancePath : this.rootPath, DEFAULT_CONFIG)
+    applyLoggingDefaults(this.config)
+    this.blueprintHooks.push((bp, name) => this.cli.addBlueprint(bp, name))
+  }
+
+  /**
+   * Runs `fn` inside an application context: `currentApp` and `g` work;
+   * teardown hooks run after (when its promise settles).
+   *
+   * @example
+   * ```ts
+   * await app.appContext(async () => { await initDb() })
+   * ```
+   */
+  abstract appContext<T>(fn: (ctx: Context) => T): T
+
+  /** The view that serves a scaffold's static folder (the IO layer makes it, as Flask's `send_static_file`). @internal */
+  abstract makeStaticView(scaffold: Scaffold): AnyView
+
+  // ----------------------------------------------------------------- config
+
+  /** `config.DEBUG`: debug mode (traceback page, template reloading). */
+  get debug(): boolean {
+    return this.config.DEBUG === true
+  }
+
+  set debug(value: boolean) {
+    this.config.DEBUG = value
+  }
+
+  /** `config.TESTING`. */
+  get testing(): boolean {
+    return this.config.TESTING === true
+  }
+
+  set testing(value: boolean) {
+    this.config.TESTING = value
+  }
+
+  /** The app's pino logger (created on first use from `LOG_LEVEL` and `LOG_FORMAT`; see logging.ts). */
+  get logger(): Logger {
+    return (this.#logger ??= createLogger(this))
+  }
+
+  set logger(logger: Logger) {
+    this.#logger = logger
+  }
+
+  /** True once the app has handled a request; setup methods then throw. */
+  get gotFirstRequest(): boolean {
+    return this.routeTable !== null
+  }
+
+  protected checkSetup(method: string): void {
+    if (this.routeTable !== null) {
+      throw new Error(
+        `The setup method '${method}' can no longer be called on the application. ` +
+          'It has already handled its first request, any changes will not be applied consistently. ' +
+          'Make sure all imports, decorators, functions, etc. needed to set up the application are done before running it.',
+      )
+    }
+  }
+
+  // ----------------------------------------------------------------- routes
+
+  /**
+   * Registers a rule. `route`, `get`, `post`, … call this.
+   *
+   * @example
+   * ```ts
+   * app.addUrlRule('/', 'index', () => 'Hello')
+   * ```
+   */
+  addUrlRule(rule: string, endpoint: string | null, view: AnyView | null, options: RouteOptions = {}): void {
+    this.checkSetup('addUrlRule')
+    const name = endpoint ?? options.endpoint ?? (view ? endpointFromView(view, rule) : null)
+    if (name === null) throw new Error(`Rule '${rule}' needs an endpoint or a view function.`)
+    const methods = new Set((options.methods ?? ['GET']).map((m) => m.toUpperCase()))
+    const automatic = (options.provideAutomaticOptions ?? this.config.PROVIDE_AUTOMATIC_OPTIONS) && !methods.has('OPTIONS')
+    if (automatic) methods.add('OPTIONS')
+    if (view !== null) {
+      const existing = this.viewFunctions[name]
+      if (existing !== undefined && existing !== view) {
+        throw new Error(`View function mapping is overwriting an existing endpoint function: ${name}`)
+      }
+    }
+    const r = new Rule(rule, {
+      endpoint: name,
+      methods,
+      strictSlashes: options.strictSlashes,
+      defaults: options.defaults,
+      redirectTo: options.redirectTo,
+    })
+    this.urlMap.add(r)
+    // only once the map took the rule: a rule it refuses leaves no view behind
+    if (view !== null) this.viewFunctions[name] = view
+    this.ruleSettings.set(r, { streamBody: options.streamBody === true, provideAutomaticOptions: automatic })
+  }
+
+  /**
+   * Registers a blueprint (possibly again under another `name`).
+   *
+   * @example
+   * ```ts
+   * app.register(auth)                                  // endpoints auth.*
+   * app.register(auth, { name: 'admin_auth', urlPrefix: '/admin/auth' })
+   * ```
+   */
+  register(blueprint: Blueprint, options: RegisterOptions = {}): void {
+    this.checkSetup('register')
+    blueprint.registerOn(this, options)
+  }
+
+  /**
+   * Runs after every context ends (request or `appContext`), with the
+   * unhandled error or null. The place to close per-request resources.
+   *
+   * @example
+   * ```ts
+   * app.teardownAppContext(() => { g.pop<Db>('db')?.close() })
+   * ```
+   */
+  teardownAppContext<F extends TeardownHook>(fn: F): F {
+    this.checkSetup('teardownAppContext')
+    this.teardownAppcontextFuncs.push(fn)
+    return fn
+  }
+
+  /**
+   * Adds names to the `phial shell` REPL.
+   *
+   * @example
+   * ```ts
+   * app.shellContextProcessor(() => ({ db, User }))
+   * ```
+   */
+  shellContextProcessor<F extends ShellContextProcessor>(fn: F): F {
+    this.checkSetup('shellContextProcessor')
+    this.shellContextProcessors.push(fn)
+    return fn
+  }
+
+  /**
+   * Builds a URL for an endpoint (see `urlFor`) for this app.
+   *
+   * @example
+   * ```ts
+   * app.appContext(() => app.urlFor('user', { id: 1 }))
+   * ```
+   */
+  urlFor(endpoint: string, values: Record<string, unknown> = {}, options: UrlForOptions = {}): string {
+    const ctx = contextStorage.getStore()
+    return buildUrl(this, ctx?.app === (this as AppCore) ? ctx : null, endpoint, values, options)
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The per-request lines of the servers: one access line per request and the
+ * `X-Request-ID` echo, both skipped cheaply when nobody needs them.
+ *
+ * @module
+ */
+import type { AppCore } from '../core/app-core.ts'
+import { assertHeader } from '../http/headers.ts'
+import type { Request } from '../http/request.ts'
+import type { Response } from '../http/response.ts'
+
+/**
+ * When access logging is on (`ACCESS_LOG` and the logger at `info` or
+ * lower), the start time of a request for {@link logAccess}; else -1. Server
+ * adapters call it once per request, first thing.
+ *
+ * @example
+ * ```ts
+ * const start = accessLogStart(app)
+ * // … handle and write the response …
+ * if (start >= 0) logAccess(app, request, res.statusCode, start)
+ * ```
+ */
+export function accessLogStart(app: AppCore): number {
+  return app.config.ACCESS_LOG !== false && app.logger.isLevelEnabled('info') ? performance.now() : -1
+}
+
+/**
+ * Logs the access line of a request at `info`: `method`, `path` (without
+ * the query string), `status`, `durationMs`, `requestId`, `remoteAddr`.
+ *
+ * @example
+ * ```ts
+ * logAccess(app, request, 200, start)
+ * // {"level":30,"method":"GET","path":"/","status":200,"durationMs":0.412,"requestId":"…","remoteAddr":"127.0.0.1","msg":"GET / 200 0.412ms"}
+ * ```
+ */
+export function logAccess(app: AppCore, request: Request, status: number, start: number): void {
+  const durationMs = Math.round((performance.now() - start) * 1000) / 1000
+  const method = request.method
+  const path = request.path
+  app.logger.info(
+    { method, path, status, durationMs, requestId: request.id, remoteAddr: request.remoteAddr },
+    `${method} ${path} ${status} ${durationMs}ms`,
+  )
+}
+
+let headerName = ''
+let headerKey = ''
+
+/**
+ * Sets the `REQUEST_ID_HEADER` response header (default `X-Request-ID`) to
+ * the request's id; does nothing when the setting is null or empty.
+ *
+ * @example
+ * ```ts
+ * echoRequestId(app, ctx.request, response)
+ * response.headers.get('x-request-id') // the id the access and error lines carry
+ * ```
+ */
+export function echoRequestId(app: AppCore, request: Request, response: Response): void {
+  const name = app.config.REQUEST_ID_HEADER
+  if (!name) return
+  if (name !== headerName) {
+    assertHeader(name, '')
+    headerKey = name.toLowerCase()
+    headerName = name
+  }
+  // the id is a UUID or matched a strict pattern: safe as a header value
+  response.headers.raw[headerKey] = request.id
+}
+
+/** What {@link withAccessLog} needs of a test client. */
+interface OpenClient<R> {
+  open(path: string, init?: object): Promise<R>
+}
+
+/**
+ * Makes an in-process test client log an access line per call (and echo
+ * nothing: it has no socket). `app.testClient({ accessLog: true })` uses it;
+ * the duration is that of the whole call, redirects followed included.
+ *
+ * @example
+ * ```ts
+ * const client = withAccessLog(app, new TestClient(app))
+ * await client.get('/') // logs "GET / 200 …ms"
+ * ```
+ */
+export function withAccessLog<R extends { status: number; request: Request; history: R[] }, C extends OpenClient<R>>(
+  app: AppCore,
+  client: C,
+): C {
+  const open = client.open.bind(client)
+  client.open = async (path: string, init?: object): Promise<R> => {
+    const start = accessLogStart(app)
+    const response = await open(path, init)
+    if (start >= 0) for (const r of [...response.history, response]) logAccess(app, r.request, r.status, start)
+    return response
+  }
+  return client
+}
