@@ -22,7 +22,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { cpus, totalmem, release } from 'node:os'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { resolve, join } from 'node:path'
 import { makeFixtures } from './lib/fixtures.ts'
 import { autocannon, wrk, wrkScript, type LoadGenerator, type LoadResult, type LoadSpec } from './lib/load.ts'
@@ -95,7 +95,7 @@ if (loadChoice === 'wrk') {
   load = wrk(wrkPath, (v.stdout + v.stderr).match(/wrk (\S+)/)?.[1] ?? '?', TMP)
 } else {
   if (!wrkPath) say('wrk is not installed: using autocannon, which is slower and may be the bottleneck. Install wrk with:  apt-get install -y wrk')
-  load = autocannon((JSON.parse(readFileSync('node_modules/autocannon/package.json', 'utf8')) as { version: string }).version)
+  load = autocannon((JSON.parse(readFileSync('bench/node_modules/autocannon/package.json', 'utf8')) as { version: string }).version)
 }
 
 let allFrameworks = frameworks()
@@ -110,6 +110,13 @@ const fws = wantedFw.length ? allFrameworks.filter((f) => wantedFw.includes(f.id
 // ------------------------------------------------------------------ build
 
 mkdirSync(TMP, { recursive: true })
+// The peers live in bench/package.json (`npm run bench` installs them), apart from the root install.
+// Their folder has its own package.json, so the servers reach 'phial' through a link to the root.
+if (!existsSync('bench/node_modules/fastify')) {
+  say('The peer frameworks are not installed: run `npm run bench`, or `npm ci --prefix bench` first.')
+  process.exit(1)
+}
+if (!existsSync('bench/node_modules/phial')) symlinkSync('../..', 'bench/node_modules/phial', 'dir')
 if (!argv.includes('--no-build')) {
   say('Building Phial (tsc -p tsconfig.build.json --noCheck) and the servers (tsc -p bench/tsconfig.servers.json --noCheck)…')
   for (const project of ['tsconfig.build.json', 'bench/tsconfig.servers.json']) {

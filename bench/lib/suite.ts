@@ -59,7 +59,7 @@ export interface Scenario {
 
 function pkgVersion(name: string): string {
   try {
-    return (JSON.parse(readFileSync(join('node_modules', name, 'package.json'), 'utf8')) as { version: string }).version
+    return (JSON.parse(readFileSync(join('bench', 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version
   } catch {
     return '?'
   }
