@@ -155,7 +155,7 @@ describe('CACHE_TYPE null', () => {
 describe('configuration', () => {
   it('refuses an unknown CACHE_TYPE with the valid names', () => {
     const app = new Phial(import.meta.url)
-    app.config.fromMapping({ CACHE_TYPE: 'mongodb' })
+    app.config.fromMapping({ CACHE_TYPE: 'mongodb' as never }) // what an untyped config file could hold
     expect(() => new Cache(app)).toThrow(/Unknown CACHE_TYPE "mongodb".*'simple'.*'redis'.*'memcached'/)
   })
 

@@ -237,7 +237,7 @@ describe('SessionStore configuration', () => {
 
   it('an unknown SESSION_TYPE, or cache without a Cache, is a clear error', () => {
     const app = new Phial(import.meta.url)
-    app.config.fromMapping({ SESSION_TYPE: 'filesystem' })
+    app.config.fromMapping({ SESSION_TYPE: 'filesystem' as never }) // what an untyped config file could hold
     expect(() => new SessionStore(app)).toThrow(/Unknown SESSION_TYPE "filesystem"/)
     app.config.fromMapping({ SESSION_TYPE: 'cache' })
     expect(() => new SessionStore(app)).toThrow(/needs a Cache/)
