@@ -12,7 +12,18 @@ if (!existsSync(database)) {
   await initDb(database)
   app.logger.info(`Initialized the database at ${database}`)
 }
-const server = await app.run({ host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 5000) })
+const host = process.env.HOST ?? '127.0.0.1'
+const port = Number(process.env.PORT ?? 5000)
+let server
+try {
+  server = await app.run({ host, port })
+} catch (err) {
+  const e = err as NodeJS.ErrnoException
+  if (e.syscall !== 'listen') throw err
+  // the same one line as `phial run`, instead of a stack trace (PORT=8000 npm start picks another port)
+  process.stderr.write(`Error: Could not listen on ${host}:${port}: ${e.code === 'EADDRINUSE' ? 'the address is already in use' : e.message}.\n`)
+  process.exit(1)
+}
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void server.close().then(() => process.exit(0))
