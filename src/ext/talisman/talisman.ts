@@ -117,7 +117,7 @@ export class Talisman {
         current.config.SESSION_COOKIE_SECURE = true
       }
       const request = ctx.request
-      if (current.debug || request.isSecure || !this.#headerSet(state, current, request).forceHttps) return undefined
+      if (current.debug || !this.#headerSet(state, current, request).forceHttps || request.isSecure) return undefined
       const safe = request.method === 'GET' || request.method === 'HEAD'
       // 307/308 keep the method and body of a POST; 301/302 would turn it into a GET
       const code = resolved.forceHttpsPermanent ? (safe ? 301 : 308) : safe ? 302 : 307

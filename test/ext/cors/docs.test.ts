@@ -1,0 +1,3 @@
+import { runDocsPage } from './run-docs.ts'
+
+runDocsPage('cors.md', 8)
