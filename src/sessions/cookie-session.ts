@@ -7,7 +7,7 @@ import type { Request } from '../http/request.ts'
 import type { Response } from '../http/response.ts'
 import { Session } from '../core/session.ts'
 import { SessionInterface } from '../core/session-interface.ts'
-import { BadSignature, SignatureExpired, URLSafeTimedSerializer } from './signing.ts'
+import { BadSignature, SignatureExpired, URLSafeTimedSerializer } from '../signing/index.ts'
 
 /** Adds a token to the `Vary` header once. */
 export function addVary(response: Response, token: string): void {

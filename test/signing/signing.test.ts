@@ -13,7 +13,7 @@ import {
   TimestampSigner,
   URLSafeSerializer,
   URLSafeTimedSerializer,
-} from '../../src/sessions/signing.ts'
+} from 'phial/signing'
 
 /** Seconds since the epoch used by the Python fixtures. */
 const TS = 1_700_000_000

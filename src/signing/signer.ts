@@ -1,0 +1,211 @@
+/**
+ * `Signer` (itsdangerous' `signer`): `value.signature` with an HMAC over a
+ * derived key; key rotation with a list of secrets; constant-time checks.
+ *
+ * @module
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { type SecretKey, toBytes, toText, BASE64URL, BASE64_ALPHABET } from './encoding.ts'
+import { BadSignature } from './errors.ts'
+
+/**
+ * Options of {@link Signer} and {@link TimestampSigner}.
+ *
+ * @example
+ * ```ts
+ * // What Flask's cookie session uses (with Phial's SHA-256 digest):
+ * const options: SignerOptions = { salt: 'cookie-session', keyDerivation: 'hmac', digestMethod: 'sha256' }
+ * ```
+ */
+export interface SignerOptions {
+  /**
+   * Namespaces signatures: a token signed with one salt does not verify with
+   * another, so use a different salt per purpose (`'email-confirm'`,
+   * `'password-reset'`). Default `'itsdangerous.Signer'`. Not secret.
+   */
+  salt?: string
+  /** Separator between value and signature; no base64url character. Default `'.'`. */
+  sep?: string
+  /**
+   * How the signing key is derived from the secret and salt (itsdangerous'
+   * names): `'django-concat'` (default): `digest(salt + 'signer' + secret)`;
+   * `'concat'`: `digest(salt + secret)`; `'hmac'`: `HMAC(secret, salt)`;
+   * `'none'`: the secret itself.
+   */
+  keyDerivation?: 'concat' | 'django-concat' | 'hmac' | 'none'
+  /** HMAC digest. Default `'sha256'` (itsdangerous' default is `'sha1'`). */
+  digestMethod?: 'sha1' | 'sha256' | 'sha512'
+}
+
+const KEY_DERIVATIONS = new Set(['concat', 'django-concat', 'hmac', 'none'])
+const DIGESTS = new Set(['sha1', 'sha256', 'sha512'])
+
+/**
+ * Signs strings and verifies signed strings: `value.signature`.
+ *
+ * Give it one secret key, or a list of keys from oldest to newest for key
+ * rotation: it signs with the last (newest) key and accepts a signature made
+ * with any of them. Signatures are compared in constant time.
+ *
+ * @example
+ * ```ts
+ * const signer = new Signer('secret-key', { salt: 'unsubscribe' })
+ * const signed = signer.sign('user-42')      // 'user-42.Zx9...'
+ * signer.unsign(signed)                      // 'user-42'
+ * signer.unsign('user-43.Zx9...')            // throws BadSignature
+ * ```
+ */
+export class Signer {
+  /** The secret keys as bytes, oldest to newest; the last one signs. */
+  readonly secretKeys: readonly Buffer[]
+  /** The salt (see {@link SignerOptions.salt}). */
+  readonly salt: string
+  /** The separator between value and signature. */
+  readonly sep: string
+  /** The key derivation (see {@link SignerOptions.keyDerivation}). */
+  readonly keyDerivation: 'concat' | 'django-concat' | 'hmac' | 'none'
+  /** The HMAC digest. */
+  readonly digestMethod: 'sha1' | 'sha256' | 'sha512'
+  /** Derived keys, newest first (the verification order). */
+  readonly #derived: readonly Buffer[]
+
+  /**
+   * @param secretKey - a secret, or secrets from oldest to newest. Empty
+   *   secrets are refused.
+   *
+   * @example
+   * ```ts
+   * const signer = new Signer([process.env.OLD_SECRET!, process.env.SECRET!], { salt: 'invite' })
+   * ```
+   */
+  constructor(secretKey: SecretKey | readonly SecretKey[], options: SignerOptions = {}) {
+    const keys = typeof secretKey === 'string' || secretKey instanceof Uint8Array ? [secretKey] : [...secretKey]
+    if (keys.length === 0) throw new TypeError('Signer needs at least one secret key')
+    this.secretKeys = keys.map((k) => {
+      if (typeof k !== 'string' && !(k instanceof Uint8Array)) throw new TypeError('A secret key must be a string or bytes')
+      const bytes = Buffer.from(toBytes(k))
+      if (bytes.length === 0) throw new TypeError('A secret key must not be empty')
+      return bytes
+    })
+    this.salt = options.salt ?? 'itsdangerous.Signer'
+    this.sep = options.sep ?? '.'
+    if (this.sep === '' || BASE64_ALPHABET.test(this.sep))
+      throw new TypeError("The separator must not be empty or contain ASCII letters, digits, '-', '_' or '='")
+    this.keyDerivation = options.keyDerivation ?? 'django-concat'
+    if (!KEY_DERIVATIONS.has(this.keyDerivation)) throw new TypeError(`Unknown key derivation '${String(this.keyDerivation)}'`)
+    this.digestMethod = options.digestMethod ?? 'sha256'
+    if (!DIGESTS.has(this.digestMethod)) throw new TypeError(`Unsupported digest '${String(this.digestMethod)}'`)
+    this.#derived = this.secretKeys.map((k) => this.deriveKey(k)).reverse()
+  }
+
+  /**
+   * Derives the HMAC key from a secret (the newest one by default) and the
+   * salt, as configured by `keyDerivation`.
+   *
+   * @example
+   * ```ts
+   * new Signer('s', { keyDerivation: 'hmac' }).deriveKey().length // 32 (SHA-256)
+   * ```
+   */
+  deriveKey(secretKey?: SecretKey): Buffer {
+    const secret = secretKey === undefined ? this.secretKeys[this.secretKeys.length - 1] : toBytes(secretKey)
+    const salt = Buffer.from(this.salt, 'utf8')
+    switch (this.keyDerivation) {
+      case 'concat':
+        return createHash(this.digestMethod).update(salt).update(secret).digest()
+      case 'django-concat':
+        return createHash(this.digestMethod).update(salt).update('signer').update(secret).digest()
+      case 'hmac':
+        return createHmac(this.digestMethod, secret).update(salt).digest()
+      case 'none':
+        return Buffer.from(secret)
+    }
+  }
+
+  /**
+   * The base64url signature of `value` with the newest key.
+   *
+   * @example
+   * ```ts
+   * const sig = signer.getSignature('hello') // e.g. 'Zx9...'
+   * ```
+   */
+  getSignature(value: string | Uint8Array): string {
+    return this.#mac(this.#derived[0], value).toString('base64url')
+  }
+
+  /**
+   * Whether `signature` is a valid signature of `value` under any of the keys.
+   * Constant-time per key; only the canonical base64url form is accepted.
+   *
+   * @example
+   * ```ts
+   * signer.verifySignature('hello', signer.getSignature('hello')) // true
+   * ```
+   */
+  verifySignature(value: string | Uint8Array, signature: string): boolean {
+    if (typeof signature !== 'string' || !BASE64URL.test(signature)) return false
+    const given = Buffer.from(signature, 'latin1')
+    for (const key of this.#derived) {
+      const expected = Buffer.from(this.#mac(key, value).toString('base64url'), 'latin1')
+      if (expected.length === given.length && timingSafeEqual(expected, given)) return true
+    }
+    return false
+  }
+
+  /**
+   * Returns `value + sep + signature`. Bytes must be UTF-8 text.
+   *
+   * @example
+   * ```ts
+   * new Signer('secret').sign('hello') // 'hello.<signature>'
+   * ```
+   */
+  sign(value: string | Uint8Array): string {
+    const text = toText(value)
+    return `${text}${this.sep}${this.getSignature(text)}`
+  }
+
+  /**
+   * Verifies a signed string and returns the value.
+   *
+   * @throws {@link BadSignature} when the separator is missing or the
+   *   signature does not match (`err.payload` is the unverified value).
+   *
+   * @example
+   * ```ts
+   * const value = signer.unsign(request.args.get('token') ?? '')
+   * ```
+   */
+  unsign(signed: string): string {
+    if (typeof signed !== 'string') throw new BadSignature('A signed value must be a string')
+    const at = signed.lastIndexOf(this.sep)
+    if (at === -1) throw new BadSignature(`No '${this.sep}' found in value`)
+    const value = signed.slice(0, at)
+    const signature = signed.slice(at + this.sep.length)
+    if (this.verifySignature(value, signature)) return value
+    throw new BadSignature(`Signature '${signature}' does not match`, { payload: value })
+  }
+
+  /**
+   * Whether `signed` carries a valid signature; never throws.
+   *
+   * @example
+   * ```ts
+   * if (!signer.validate(cookie)) response.deleteCookie('prefs')
+   * ```
+   */
+  validate(signed: string): boolean {
+    try {
+      this.unsign(signed)
+      return true
+    } catch (err) {
+      if (err instanceof BadSignature) return false
+      throw err
+    }
+  }
+
+  #mac(key: Buffer, value: string | Uint8Array): Buffer {
+    return createHmac(this.digestMethod, key).update(typeof value === 'string' ? value : toBytes(value)).digest()
+  }
+}
