@@ -4,15 +4,16 @@
 import type { Config } from 'phial'
 
 /**
- * A cache backend name (Flask-Caching's `CACHE_TYPE` values; `memory` is an
- * alias of `simple`).
+ * A cache backend name. `memory` is an alias of `simple`; Flask-Caching 2's
+ * class names (`SimpleCache`, `RedisCache`, `MemcachedCache`, `NullCache`)
+ * are accepted too, so a ported config keeps working.
  *
  * @example
  * ```ts
  * const type: CacheType = process.env.REDIS_URL ? 'redis' : 'simple'
  * ```
  */
-export type CacheType = 'simple' | 'memory' | 'redis' | 'memcached' | 'null'
+export type CacheType = 'simple' | 'memory' | 'redis' | 'memcached' | 'null' | 'SimpleCache' | 'RedisCache' | 'MemcachedCache' | 'NullCache'
 
 /**
  * The `CACHE_*` keys {@link Cache} reads.

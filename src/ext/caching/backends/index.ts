@@ -25,10 +25,13 @@ export function createBackend(config: CacheConfigValues, onError?: (err: Error) 
   switch (type) {
     case 'simple':
     case 'memory':
+    case 'SimpleCache':
       return new MemoryBackend({ maxEntries: config.CACHE_THRESHOLD, maxSize: config.CACHE_MEMORY_MAX_SIZE })
     case 'null':
+    case 'NullCache':
       return new NullBackend()
     case 'redis':
+    case 'RedisCache':
       return new RedisBackend(config.CACHE_KEY_PREFIX, {
         url: config.CACHE_REDIS_URL,
         cluster: config.CACHE_REDIS_CLUSTER,
@@ -36,6 +39,7 @@ export function createBackend(config: CacheConfigValues, onError?: (err: Error) 
         onError,
       })
     case 'memcached':
+    case 'MemcachedCache':
       return new MemcachedBackend(config.CACHE_KEY_PREFIX, {
         servers: config.CACHE_MEMCACHED_SERVERS,
         username: config.CACHE_MEMCACHED_USERNAME,
