@@ -15,10 +15,17 @@ const docsDir = fileURLToPath(new URL('../../../docs/', import.meta.url))
 // inside the repository, so that 'phial' and 'phial/<ext>' resolve as in the tests
 const outDir = fileURLToPath(new URL('./', import.meta.url))
 const written: string[] = []
-afterAll(() => {
-  for (const file of written) rmSync(file, { force: true })
-})
 const redis = await service('Redis', redisUp(), REDIS_URL)
+afterAll(async () => {
+  for (const file of written) rmSync(file, { force: true })
+  if (!redis) return
+  // the examples' sessions (their prefixes start with docs-)
+  const { Redis } = await import('ioredis')
+  const client = new Redis(REDIS_URL)
+  const keys = await client.keys('docs-*')
+  if (keys.length > 0) await client.del(...keys)
+  client.disconnect()
+})
 
 function runnableBlocks(markdown: string): Array<{ line: number; code: string; needsRedis: boolean }> {
   const re = /^<!-- run( redis)? -->\n```ts\n([\s\S]*?)^```$/gm
