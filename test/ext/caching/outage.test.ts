@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Phial } from 'phial'
 import { Cache, CacheUnavailable } from 'phial/caching'
-import { ThrowawayRedis, redisServerInstalled, service, sleep } from './services.ts'
+import { ThrowawayMemcached, ThrowawayRedis, memcachedInstalled, redisServerInstalled, service, sleep } from './services.ts'
 
 const available = await service('redis-server (to start a throwaway Redis)', redisServerInstalled(), 'PATH')
 const redis = new ThrowawayRedis(Number(process.env.PHIAL_TEST_OUTAGE_REDIS_PORT ?? 6390))
@@ -126,6 +126,45 @@ describe.skipIf(!available)('Redis outage', () => {
       }
       expect(ok).toBe(true)
       console.log(`[measure] Redis cache, app started during the outage: served ${(performance.now() - back).toFixed(0)} ms after Redis answered PING`)
+    } finally {
+      await cache.close()
+    }
+  }, 30_000)
+})
+
+const memcachedAvailable = await service('memcached (to start a throwaway Memcached)', memcachedInstalled(), 'PATH')
+const memcached = new ThrowawayMemcached(Number(process.env.PHIAL_TEST_OUTAGE_MEMCACHED_PORT ?? 11290))
+
+describe.skipIf(!memcachedAvailable)('Memcached outage', () => {
+  afterAll(() => memcached.kill())
+
+  it('a call that needs Memcached is a 503 within a second, and works again when it returns', async () => {
+    await memcached.start()
+    const app = new Phial(import.meta.url)
+    app.config.fromMapping({ CACHE_TYPE: 'memcached', CACHE_MEMCACHED_SERVERS: [memcached.server], CACHE_KEY_PREFIX: 'outage:', LOG_LEVEL: 'silent' })
+    const cache = new Cache(app)
+    app.get('/count', async function count() {
+      return { count: await cache.inc('hits') }
+    })
+    const client = app.testClient()
+    try {
+      expect((await client.get('/count')).json).toEqual({ count: 1 })
+      await memcached.kill()
+      const started = performance.now()
+      const down = await client.get('/count')
+      const took = performance.now() - started
+      expect(down.status).toBe(503)
+      expect(took).toBeLessThan(2500)
+      await sleep(1000)
+      await memcached.start()
+      const back = performance.now()
+      let ok = false
+      while (!ok && performance.now() - back < 10_000) {
+        ok = (await client.get('/count')).status === 200
+        if (!ok) await sleep(20)
+      }
+      expect(ok).toBe(true)
+      console.log(`[measure] Memcached: 503 after ${took.toFixed(0)} ms; served again ${(performance.now() - back).toFixed(0)} ms after it answered`)
     } finally {
       await cache.close()
     }

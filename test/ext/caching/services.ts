@@ -123,3 +123,48 @@ export function redisServerInstalled(): Promise<boolean> {
     p.on('exit', (code) => resolve(code === 0))
   })
 }
+
+/** A throwaway memcached of this test file (never the shared one), to stop and restart. */
+export class ThrowawayMemcached {
+  readonly port: number
+  #proc: ChildProcess | null = null
+
+  constructor(port: number) {
+    this.port = port
+  }
+
+  get server(): string {
+    return `127.0.0.1:${this.port}`
+  }
+
+  async start(): Promise<void> {
+    if (this.#proc !== null && this.#proc.exitCode === null && this.#proc.signalCode === null) return
+    if (await memcachedUp(this.server)) throw new Error(`Port ${this.port} already has a Memcached (left over from an earlier run?): stop it first`)
+    // -u is required when running as root
+    const args = ['-l', '127.0.0.1', '-p', String(this.port), '-U', '0', '-m', '16', ...(process.getuid?.() === 0 ? ['-u', 'root'] : [])]
+    this.#proc = spawn('memcached', args, { stdio: 'ignore' })
+    for (let i = 0; i < 100; i++) {
+      if (await memcachedUp(this.server)) return
+      await sleep(50)
+    }
+    throw new Error(`memcached did not start on port ${this.port}`)
+  }
+
+  async kill(): Promise<void> {
+    const proc = this.#proc
+    this.#proc = null
+    if (proc === null || proc.exitCode !== null) return
+    const gone = new Promise((r) => proc.once('exit', r))
+    proc.kill('SIGKILL')
+    await gone
+  }
+}
+
+/** Whether the memcached binary can be started here. */
+export function memcachedInstalled(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const p = spawn('memcached', ['--version'], { stdio: 'ignore' })
+    p.on('error', () => resolve(false))
+    p.on('exit', (code) => resolve(code === 0))
+  })
+}

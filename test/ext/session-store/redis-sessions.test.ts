@@ -218,6 +218,20 @@ describe.skipIf(!available)('Redis sessions', () => {
     expect(seen.map((r) => r.text)).toEqual(visitors.map((_, i) => String(i)))
   })
 
+  it("the test client's sessionTransaction works with the Redis store", async () => {
+    const app = makeApp()
+    const client = app.testClient()
+    await client.sessionTransaction((s) => {
+      s.set('prepared', 'by the test')
+    })
+    expect((await client.get('/get/prepared')).text).toBe('by the test')
+    await client.sessionTransaction((s) => {
+      expect(s.get('prepared')).toBe('by the test')
+      ;(s as ServerSession).regenerate()
+    })
+    expect((await client.get('/get/prepared')).text).toBe('by the test')
+  })
+
   it('without SECRET_KEY, reading works and writing is a clear error', async () => {
     const app = makeApp({ SECRET_KEY: null, TESTING: true })
     const client = app.testClient()
