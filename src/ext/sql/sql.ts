@@ -76,11 +76,12 @@ export class SQL {
     const state: AppState = { db: this, engines: new Map() }
     app.extensions.sql = state
     this.#apps.add(app)
-    const closeSessions = async (_error: unknown, ctx: Context): Promise<void> => {
+    // synchronous when the context never used the database: no promise per request for nothing
+    const closeSessions = (_error: unknown, ctx: Context): Promise<unknown> | undefined => {
       const own = this.#contexts.get(ctx)
-      if (own === undefined) return
+      if (own === undefined) return undefined
       this.#contexts.delete(ctx)
-      await Promise.all([...own.sessions.values()].map((s) => s.close()))
+      return Promise.all([...own.sessions.values()].map((s) => s.close()))
     }
     Object.defineProperty(closeSessions, 'name', { value: 'closeDatabaseSessions' })
     app.teardownAppContext(closeSessions)
