@@ -7,7 +7,7 @@ import { LOGIN_SESSION_KEYS } from './config.ts'
 import { sessionIdentifier } from './protection.ts'
 import { decodeRememberCookie, durationSeconds } from './remember.ts'
 import { userLoggedIn, userLoggedOut, userLoginConfirmed } from './signals.ts'
-import { loginManagerOf, loginState } from './state.ts'
+import { isThenable, loadUser, loginManagerOf, loginState } from './state.ts'
 import { userAttribute, userIdOf, type AppUser } from './user.ts'
 
 /**
@@ -120,7 +120,14 @@ export function logoutUser(): true {
   const ctx = currentContext()
   const manager = loginManagerOf(ctx.app)
   const state = loginState(ctx)
-  const user = state.user ?? manager.makeAnonymousUser()
+  let user = state.user
+  if (user === null) {
+    // the hook loaded nobody yet (a hook before it logs out): load now if that needs no waiting
+    const loaded = state.pending ?? loadUser(ctx)
+    if (isThenable(loaded)) (loaded as Promise<object>).catch(() => {})
+    else user = loaded
+  }
+  user ??= manager.makeAnonymousUser()
   const session = ctx.session
   for (const key of ['_user_id', '_fresh', '_id', '_remember_seconds']) session.delete(key)
   if (ctx.request.cookies[ctx.app.config.REMEMBER_COOKIE_NAME] !== undefined) session.set('_remember', 'clear')

@@ -4,6 +4,7 @@
  * remember-me cookie after it, and give templates `current_user`.
  */
 import { hasRequestContext, type Context, type Phial, type Response } from 'phial'
+import type { TokenUserSource } from './load.ts'
 import type { LoginManager } from './manager.ts'
 import { clearRememberCookie, setRememberCookie } from './remember.ts'
 import { currentUser, isThenable, loadUser, loginState, openedSessionOf } from './state.ts'
@@ -18,8 +19,9 @@ function isStaticEndpoint(endpoint: string | null): boolean {
  * anonymous and nothing is loaded.
  */
 function mayHaveUser(ctx: Context, manager: LoginManager): boolean {
-  if (manager.requestCallbacks.length > 0 || ctx.app.extensions.jwt !== undefined) return true
-  if (openedSessionOf(ctx) !== null) return true
+  if (manager.requestCallbacks.length > 0 || openedSessionOf(ctx) !== null) return true
+  const tokens = ctx.app.extensions.jwt as TokenUserSource | undefined
+  if (tokens !== undefined && (tokens.hasCredentials === undefined || tokens.hasCredentials(ctx))) return true
   const cookies = ctx.request.cookies
   const app = ctx.app
   return cookies[app.sessionInterface.cookieName(app)] !== undefined || cookies[app.config.REMEMBER_COOKIE_NAME] !== undefined

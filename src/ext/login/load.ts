@@ -24,6 +24,8 @@ export type MaybeUser = object | null | undefined
  */
 export interface TokenUserSource {
   userFromRequest(ctx: Context): MaybeUser | Promise<MaybeUser>
+  /** Whether the request carries credentials for this source at all (cheap; skips loading when false). */
+  hasCredentials?(ctx: Context): boolean
 }
 
 function found(manager: LoginManager, ctx: Context, user: object, source: UserSource): object {

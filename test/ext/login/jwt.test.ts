@@ -14,6 +14,7 @@ import {
   loginRequired,
   setAccessCookies,
   unsetJwtCookies,
+  userAccessed,
 } from 'phial/login'
 
 const SECRET = 'jwt-tests-secret-that-is-long-enough'
@@ -196,6 +197,20 @@ describe('token auth', () => {
     const client = app.testClient()
     expect((await client.post('/api/logout', bearer(access_token))).status).toBe(200)
     await refused(client.get('/api/me', bearer(access_token)), 'Token has been revoked')
+  })
+
+  it('does no user work for a request without credentials', async () => {
+    const { app } = makeApi()
+    app.get('/public', function publicPage() {
+      return 'public'
+    })
+    let accessed = 0
+    const res = await userAccessed.connectedTo(() => accessed++, { sender: app }, () => app.testClient().get('/public'))
+    expect(res.text).toBe('public')
+    expect(accessed).toBe(0)
+    const { access_token } = await tokensFor(app)
+    await userAccessed.connectedTo(() => accessed++, { sender: app }, () => app.testClient().get('/public', bearer(access_token)))
+    expect(accessed).toBe(1) // a token is looked at before the view, so currentUser is ready
   })
 
   it('guards a blueprint-wide beforeRequest too', async () => {

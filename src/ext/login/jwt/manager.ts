@@ -156,6 +156,25 @@ export class JWTManager implements TokenUserSource {
   }
 
   /**
+   * Whether the request carries a token where `JWT_TOKEN_LOCATION` looks
+   * (the header or the access-token cookie), without checking it.
+   *
+   * @example
+   * ```ts
+   * if (jwt.hasCredentials(ctx)) await verifyJwtInRequest()
+   * ```
+   */
+  hasCredentials(ctx: Context): boolean {
+    const config = ctx.app.config
+    const request = ctx.request
+    const locations = config.JWT_TOKEN_LOCATION
+    return (
+      (locations.includes('headers') && request.headers.get(config.JWT_HEADER_NAME) !== null) ||
+      (locations.includes('cookies') && request.cookies[config.JWT_ACCESS_COOKIE_NAME] !== undefined)
+    )
+  }
+
+  /**
    * The user of a request's token for `currentUser`, or null when it has no
    * token or a refused one (`jwtRequired` reports why). Called by the
    * LoginManager after its request loaders.
@@ -166,13 +185,7 @@ export class JWTManager implements TokenUserSource {
    * ```
    */
   userFromRequest(ctx: Context): MaybeUser | Promise<MaybeUser> {
-    const config = ctx.app.config
-    const request = ctx.request
-    const locations = config.JWT_TOKEN_LOCATION
-    const hasToken =
-      (locations.includes('headers') && request.headers.get(config.JWT_HEADER_NAME) !== null) ||
-      (locations.includes('cookies') && request.cookies[config.JWT_ACCESS_COOKIE_NAME] !== undefined)
-    if (!hasToken) return null
+    if (!this.hasCredentials(ctx)) return null
     return checkRequestToken(this, ctx, { optional: true }).then(
       (state) => state?.user ?? null,
       (err: unknown) => {
