@@ -1,0 +1,3 @@
+import { runDocsPage } from '../cors/run-docs.ts'
+
+runDocsPage('security.md', 1)
