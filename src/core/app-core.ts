@@ -57,6 +57,9 @@ export interface CurrentApp extends AppCore {}
 
 /** `app` from `/srv/app.ts` or `file:///srv/app.ts`. */
 function nameFrom(importName: string): string {
+  if (typeof importName !== 'string') {
+    throw new TypeError(`new Phial(importName, options): the import name must be a string such as import.meta.url (got ${importName === null ? 'null' : typeof importName}).`)
+  }
   const base = importName.replace(/[?#].*$/, '').split(/[\\/]/).pop() ?? 'app'
   return base.replace(/\.[cm]?[jt]sx?$/, '') || 'app'
 }

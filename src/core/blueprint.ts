@@ -26,10 +26,16 @@ import { CommandGroup } from './commands.ts'
  *
  * @example
  * ```ts
- * const admin = new Blueprint('admin', import.meta.url, { urlPrefix: '/admin', templateFolder: 'templates', cliGroup: 'adm' })
+ * const admin = new Blueprint('admin', { importName: import.meta.url, urlPrefix: '/admin', templateFolder: 'templates', cliGroup: 'adm' })
  * ```
  */
 export interface BlueprintOptions extends ScaffoldOptions {
+  /**
+   * `import.meta.url` (or a file or folder): what `templateFolder` and
+   * `staticFolder` are relative to. Needed only with one of them (or give
+   * `rootPath`). Flask's positional form `new Blueprint(name, import.meta.url, options)` sets it too.
+   */
+  importName?: string
   /** Prefix of every rule (`/auth`). */
   urlPrefix?: string | null
   /** Default values for every rule's view arguments. */
@@ -108,6 +114,28 @@ export class BlueprintSetupState {
 
 type Deferred = (state: BlueprintSetupState) => void
 
+/** Sorts out the two constructor forms, with a clear error for a wrong type in either place. */
+function blueprintArguments(
+  name: string,
+  second: string | BlueprintOptions | undefined,
+  third: BlueprintOptions | undefined,
+): [string | null, BlueprintOptions] {
+  if (second === undefined || second === null) return [third?.importName ?? null, third ?? {}]
+  if (typeof second === 'string') {
+    if (third !== undefined && (typeof third !== 'object' || third === null)) {
+      throw new TypeError(`new Blueprint('${name}', importName, options): options must be an object (got ${typeof third}).`)
+    }
+    return [second, third ?? {}]
+  }
+  if (typeof second !== 'object') {
+    throw new TypeError(`new Blueprint('${name}', …): the second argument must be import.meta.url or an options object (got ${typeof second}).`)
+  }
+  if (third !== undefined) {
+    throw new TypeError(`new Blueprint('${name}', options, …): give the import name first (new Blueprint(name, import.meta.url, options)) or inside options.`)
+  }
+  return [second.importName ?? null, second]
+}
+
 /**
  * A set of routes, hooks, error handlers, templates and static files that an
  * app registers, possibly several times and nested in other blueprints.
@@ -131,9 +159,22 @@ export class Blueprint extends Scaffold {
   readonly children: Array<[Blueprint, RegisterOptions]> = []
   #registered = false
 
-  constructor(name: string, importName: string, options: BlueprintOptions = {}) {
+  /**
+   * A blueprint named `name` (the prefix of its endpoints). The import name
+   * is needed only for template or static folders.
+   *
+   * @example
+   * ```ts
+   * const api = new Blueprint('api', { urlPrefix: '/api' })
+   * const admin = new Blueprint('admin', import.meta.url, { templateFolder: 'templates' })   // Flask's form
+   * ```
+   */
+  constructor(name: string, options?: BlueprintOptions)
+  constructor(name: string, importName: string, options?: BlueprintOptions)
+  constructor(name: string, importNameOrOptions?: string | BlueprintOptions, maybeOptions?: BlueprintOptions) {
+    const [importName, options] = blueprintArguments(name, importNameOrOptions, maybeOptions)
     super(name, importName, options)
-    if (!name) throw new Error("A blueprint's name must not be empty.")
+    if (typeof name !== 'string' || !name) throw new Error("A blueprint's name must be a non-empty string.")
     if (name.includes('.')) throw new Error(`A blueprint's name ('${name}') must not contain a dot '.'.`)
     this.urlPrefix = options.urlPrefix ?? null
     this.urlDefaultValues = { ...options.urlDefaults }

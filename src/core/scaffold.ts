@@ -19,6 +19,7 @@ import type {
   UrlDefaultsFunction,
   UrlValuePreprocessor,
   AnyView,
+  MethodRoute,
   View,
 } from './types.ts'
 import { TemplateRegistry, type TemplateFilter, type TemplateTest } from './template-registry.ts'
@@ -48,19 +49,24 @@ export interface ScaffoldOptions {
   staticUrlPath?: string | null
   /** Folder of templates, relative to the root path; null for none. */
   templateFolder?: string | null
-  /** The folder the others are relative to (default: the folder of `importMeta`). */
+  /** The folder the others are relative to (default: the folder of the import name). */
   rootPath?: string
 }
 
 /** Turns `import.meta.url`, a file path or a folder into a root folder. */
 export function rootPathFrom(importName: string): string {
+  if (typeof importName !== 'string') {
+    throw new TypeError(
+      `The import name must be a string such as import.meta.url (got ${importName === null ? 'null' : typeof importName}).`,
+    )
+  }
   if (importName.startsWith('file:')) return dirname(fileURLToPath(importName))
   if (isAbsolute(importName)) return /\.[cm]?[jt]sx?$/.test(importName) ? dirname(importName) : importName
   return resolve(importName)
 }
 
 /** A `(code | class) → [class, code]` pair for registering error handlers. */
-export function errorKey(codeOrClass: number | ErrorClass): [ErrorClass, number | null] {
+export function errorHandlerKey(codeOrClass: number | ErrorClass): [ErrorClass, number | null] {
   if (typeof codeOrClass === 'number') {
     const cls = exceptionForCode(codeOrClass)
     if (!cls) {
@@ -93,10 +99,6 @@ function pushScoped<T>(map: ScopedLists<T>, scope: Scope, value: T): void {
 export abstract class Scaffold {
   /** The name: the app's name, or the blueprint's (prefix of its endpoints). */
   readonly name: string
-  /** The folder that `staticFolder` and `templateFolder` are relative to. */
-  readonly rootPath: string
-  staticFolderName: string | null
-  staticUrlPathOption: string | null
   /** The template folder, relative to `rootPath`, or null. */
   templateFolder: string | null
 
@@ -121,12 +123,34 @@ export abstract class Scaffold {
   /** Template globals registered with `templateGlobal`. */
   readonly templateGlobals = new TemplateRegistry<unknown>()
 
-  constructor(name: string, importName: string, options: ScaffoldOptions = {}) {
+  #rootPath: string | null
+  #staticFolder: string | null
+  #staticUrlPath: string | null
+
+  /** `importName` may be null for a blueprint without template or static folders. */
+  constructor(name: string, importName: string | null, options: ScaffoldOptions = {}) {
     this.name = name
-    this.rootPath = options.rootPath ?? rootPathFrom(importName)
-    this.staticFolderName = options.staticFolder ?? null
-    this.staticUrlPathOption = options.staticUrlPath ?? null
+    this.#rootPath = options.rootPath ?? (importName === null ? null : rootPathFrom(importName))
+    this.#staticFolder = options.staticFolder ?? null
+    this.#staticUrlPath = options.staticUrlPath ?? null
     this.templateFolder = options.templateFolder ?? null
+    if (this.#rootPath === null && (this.#staticFolder !== null || this.templateFolder !== null)) {
+      const which = this.#staticFolder !== null ? 'staticFolder' : 'templateFolder'
+      throw new Error(this.#noRoot(which))
+    }
+  }
+
+  #noRoot(what: string): string {
+    return (
+      `'${this.name}' has a ${what} but nothing to resolve it against: pass import.meta.url ` +
+      `(new Blueprint('${this.name}', import.meta.url, options)) or give options.rootPath.`
+    )
+  }
+
+  /** The folder that `staticFolder` and `templateFolder` are relative to (throws for a blueprint made without one). */
+  get rootPath(): string {
+    if (this.#rootPath === null) throw new Error(this.#noRoot('folder to resolve'))
+    return this.#rootPath
   }
 
   /** Throws when the object may no longer be changed (after the first request). */
@@ -137,28 +161,29 @@ export abstract class Scaffold {
 
   /** Absolute path of the static folder, or null. */
   get staticFolder(): string | null {
-    return this.staticFolderName === null ? null : resolve(this.rootPath, this.staticFolderName)
+    return this.#staticFolder === null ? null : resolve(this.rootPath, this.#staticFolder)
   }
 
   set staticFolder(value: string | null) {
-    this.staticFolderName = value
+    if (value !== null && this.#rootPath === null) throw new Error(this.#noRoot('staticFolder'))
+    this.#staticFolder = value
   }
 
   /** The URL path static files are served under, or null without a static folder. */
   get staticUrlPath(): string | null {
-    if (this.staticUrlPathOption !== null) return this.staticUrlPathOption.replace(/\/+$/, '')
-    if (this.staticFolderName === null) return null
-    const base = this.staticFolderName.replace(/\/+$/, '').split('/').pop()!
+    if (this.#staticUrlPath !== null) return this.#staticUrlPath.replace(/\/+$/, '')
+    if (this.#staticFolder === null) return null
+    const base = this.#staticFolder.replace(/\/+$/, '').split('/').pop()!
     return `/${base}`
   }
 
   set staticUrlPath(value: string | null) {
-    this.staticUrlPathOption = value
+    this.#staticUrlPath = value
   }
 
   /** True when a static folder is configured. */
   get hasStaticFolder(): boolean {
-    return this.staticFolderName !== null
+    return this.#staticFolder !== null
   }
 
   // ------------------------------------------------------------------ routes
@@ -194,77 +219,32 @@ export abstract class Scaffold {
   }
 
   /**
-   * `route` with `methods: ['GET']`.
+   * `route` with `methods: ['GET']` (and HEAD, and OPTIONS when automatic).
    *
    * @example
    * ```ts
    * app.get('/', function index() { return 'Hello' })
+   * app.get('/page/', { defaults: { n: 1 } }, function page({ n }) { return `page ${n}` })
    * ```
    */
-  get<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
-  get<R extends string, D extends object = {}>(
-    rule: R,
-    options: Omit<RouteOptions, 'methods'> & { defaults?: D },
-    view: View<RouteArgs<R, D>>,
-  ): View<RouteArgs<R, D>>
-  get<R extends string>(rule: R, a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>, b?: View<RouteParams<R>>): View<RouteParams<R>> {
-    return this.#method('GET', rule, a, b)
-  }
+  readonly get: MethodRoute = this.#methodRoute('GET')
+  /** `route` with `methods: ['POST']`: `app.post('/login', function login() { ... })`. */
+  readonly post: MethodRoute = this.#methodRoute('POST')
+  /** `route` with `methods: ['PUT']`: `app.put('/items/<int:id>', function replaceItem({ id }) { ... })`. */
+  readonly put: MethodRoute = this.#methodRoute('PUT')
+  /** `route` with `methods: ['PATCH']`: `app.patch('/items/<int:id>', function updateItem({ id }) { ... })`. */
+  readonly patch: MethodRoute = this.#methodRoute('PATCH')
+  /** `route` with `methods: ['DELETE']`: `app.delete('/items/<int:id>', function deleteItem({ id }) { ... })`. */
+  readonly delete: MethodRoute = this.#methodRoute('DELETE')
 
-  /** `route` with `methods: ['POST']`. @example app.post('/login', function login() { ... }) */
-  post<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
-  post<R extends string, D extends object = {}>(
-    rule: R,
-    options: Omit<RouteOptions, 'methods'> & { defaults?: D },
-    view: View<RouteArgs<R, D>>,
-  ): View<RouteArgs<R, D>>
-  post<R extends string>(rule: R, a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>, b?: View<RouteParams<R>>): View<RouteParams<R>> {
-    return this.#method('POST', rule, a, b)
-  }
-
-  /** `route` with `methods: ['PUT']`. @example app.put('/items/<int:id>', function replaceItem({ id }) { ... }) */
-  put<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
-  put<R extends string, D extends object = {}>(
-    rule: R,
-    options: Omit<RouteOptions, 'methods'> & { defaults?: D },
-    view: View<RouteArgs<R, D>>,
-  ): View<RouteArgs<R, D>>
-  put<R extends string>(rule: R, a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>, b?: View<RouteParams<R>>): View<RouteParams<R>> {
-    return this.#method('PUT', rule, a, b)
-  }
-
-  /** `route` with `methods: ['PATCH']`. @example app.patch('/items/<int:id>', function updateItem({ id }) { ... }) */
-  patch<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
-  patch<R extends string, D extends object = {}>(
-    rule: R,
-    options: Omit<RouteOptions, 'methods'> & { defaults?: D },
-    view: View<RouteArgs<R, D>>,
-  ): View<RouteArgs<R, D>>
-  patch<R extends string>(rule: R, a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>, b?: View<RouteParams<R>>): View<RouteParams<R>> {
-    return this.#method('PATCH', rule, a, b)
-  }
-
-  /** `route` with `methods: ['DELETE']`. @example app.delete('/items/<int:id>', function deleteItem({ id }) { ... }) */
-  delete<R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
-  delete<R extends string, D extends object = {}>(
-    rule: R,
-    options: Omit<RouteOptions, 'methods'> & { defaults?: D },
-    view: View<RouteArgs<R, D>>,
-  ): View<RouteArgs<R, D>>
-  delete<R extends string>(rule: R, a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>, b?: View<RouteParams<R>>): View<RouteParams<R>> {
-    return this.#method('DELETE', rule, a, b)
-  }
-
-  #method<R extends string>(
-    method: string,
-    rule: R,
-    a: Omit<RouteOptions, 'methods'> | View<RouteParams<R>>,
-    b?: View<RouteParams<R>>,
-  ): View<RouteParams<R>> {
-    const [options, view] = typeof a === 'function' ? [{}, a] : [a ?? {}, b]
-    if ('methods' in options) throw new TypeError(`Use route() to give methods; ${method.toLowerCase()}() sets them.`)
-    const route = this.route as (rule: string, options: RouteOptions, view: unknown) => View<RouteParams<R>>
-    return route.call(this, rule, { ...options, methods: [method] }, view)
+  /** One method's shortcut: `route` with `methods: [method]` (one function for all five, as Hono's `HandlerInterface`). */
+  #methodRoute(method: string): MethodRoute {
+    return ((rule: string, a: Omit<RouteOptions, 'methods'> | AnyView, b?: AnyView) => {
+      const [options, view] = typeof a === 'function' ? [{}, a] : [a ?? {}, b]
+      if ('methods' in options) throw new TypeError(`Use route() to give methods; ${method.toLowerCase()}() sets them.`)
+      const route = this.route as (rule: string, options: RouteOptions, view: unknown) => AnyView
+      return route.call(this, rule, { ...options, methods: [method] }, view)
+    }) as MethodRoute
   }
 
   // ------------------------------------------------------------------- hooks
@@ -418,7 +398,7 @@ export abstract class Scaffold {
 
   /** Stores an error handler under a scope. */
   protected registerErrorHandler<E>(scope: Scope, codeOrClass: number | ErrorClass<E>, handler: ErrorHandler<E>): void {
-    const [cls, code] = errorKey(codeOrClass as number | ErrorClass)
+    const [cls, code] = errorHandlerKey(codeOrClass as number | ErrorClass)
     let byCode = this.errorHandlerSpec.get(scope)
     if (!byCode) this.errorHandlerSpec.set(scope, (byCode = new Map()))
     let byClass = byCode.get(code)

@@ -186,6 +186,25 @@ export type RouteArgs<R extends string, D = {}> = [keyof D] extends [never]
       : { [K in keyof RouteParams<R> | keyof D]: K extends keyof D ? D[K] : K extends keyof RouteParams<R> ? RouteParams<R>[K] : never }
 
 /**
+ * The signature of `get`, `post`, `put`, `patch` and `delete`: `route`
+ * without `methods`, with the view's arguments typed from the rule.
+ *
+ * @example
+ * ```ts
+ * const get: MethodRoute = app.get
+ * get('/user/<int:id>', function user({ id }) { return { id } })   // id: number
+ * ```
+ */
+export interface MethodRoute {
+  <R extends string>(rule: R, view: View<RouteParams<R>>): View<RouteParams<R>>
+  <R extends string, D extends object = {}>(
+    rule: R,
+    options: Omit<RouteOptions, 'methods'> & { defaults?: D },
+    view: View<RouteArgs<R, D>>,
+  ): View<RouteArgs<R, D>>
+}
+
+/**
  * Options of `route`, `get`, `post`, … and `addUrlRule`.
  *
  * @example
