@@ -59,7 +59,7 @@ interface ViewStatics {
   readonly provideAutomaticOptions?: boolean | null
   readonly decorators: readonly ViewDecorator[]
   readonly initEveryRequest: boolean
-  resolveMethods(): readonly string[] | undefined
+  resolveMethods(classArgs?: unknown[]): readonly string[] | undefined
 }
 
 /**
@@ -105,14 +105,16 @@ export abstract class View<A = Record<string, unknown>> {
 
   /**
    * The methods the rule is registered with: `methods` as the class gives it.
-   * `MethodView` computes them from its handlers instead.
+   * `MethodView` computes them from its handlers instead; `classArgs` are
+   * those given to `asView` (a `Resource` uses them to find handlers
+   * declared as class fields).
    *
    * @example
    * ```ts
    * Index.resolveMethods() // ['GET', 'POST']
    * ```
    */
-  static resolveMethods(this: ViewStatics): readonly string[] | undefined {
+  static resolveMethods(this: ViewStatics, _classArgs?: unknown[]): readonly string[] | undefined {
     return this.methods ?? undefined
   }
 
@@ -144,7 +146,7 @@ export abstract class View<A = Record<string, unknown>> {
     if (cls.initEveryRequest) {
       inner = (args, ctx) => new final.viewClass(...classArgs).dispatchRequest(args, ctx)
     } else {
-      const instance = makeSharedInstance(cls, classArgs)
+      const instance = new cls(...classArgs)
       inner = (args, ctx) => instance.dispatchRequest(args, ctx)
     }
     const provide = cls.provideAutomaticOptions ?? undefined
@@ -157,16 +159,10 @@ export abstract class View<A = Record<string, unknown>> {
     final = view as ClassView<never>
     nameFunction(final, name)
     final.viewClass = cls
-    final.methods = cls.resolveMethods()
+    final.methods = cls.resolveMethods(classArgs)
     final.provideAutomaticOptions = provide
     return final as unknown as ClassView<ViewArgsOf<InstanceType<C>>>
   }
-}
-
-/** The instance that serves every request when `initEveryRequest` is false (a hook for `Resource`). */
-function makeSharedInstance(cls: ViewClass, classArgs: unknown[]): View<never> {
-  const shared = (cls as unknown as { sharedInstance?: (args: unknown[]) => View<never> }).sharedInstance
-  return shared ? shared.call(cls, classArgs) : new cls(...classArgs)
 }
 
 function nameFunction(fn: object, name: string): void {
