@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { Session, SessionInterface, type Request, type Response } from 'phial'
 import { generateCsrf } from 'phial/csrf'
+import { Cache } from 'phial/caching'
+import { SessionStore } from 'phial/session-store'
 import { makeApp } from './app.ts'
+import { REDIS_URL, redisUp, service } from './services.ts'
+
+const redis = await service('Redis', redisUp(), REDIS_URL)
+const PREFIX = `phial-login-fixation-${process.pid}:`
 
 /** A server-side store (in memory) whose sessions can move to a new id, as a Redis or SQL store does. */
 class StoredSession extends Session {
@@ -60,6 +66,35 @@ describe('session fixation', () => {
     expect((await victim.get('/username')).text).toBe('Notch')
     expect((await attacker.get('/username')).text).toBe('Anonymous')
     expect(sessions.store.has(planted)).toBe(false)
+  })
+
+  it.each(['cache', 'redis'] as const)('phial/session-store (%s): a planted session id is worth nothing after login', async (type) => {
+    if (type === 'redis' && !redis) return
+    const { app } = makeApp({ config: { SESSION_TYPE: type, SESSION_REDIS: REDIS_URL, SESSION_KEY_PREFIX: PREFIX } })
+    const store = type === 'cache' ? new SessionStore(app, { cache: new Cache(app) }) : new SessionStore(app)
+    void store
+    app.get('/visit', function visit() {
+      generateCsrf()
+      return 'visited'
+    })
+    const attacker = app.testClient()
+    await attacker.get('/visit')
+    const planted = attacker.getCookie('session')!
+    expect(planted).toBeDefined()
+    const victim = app.testClient()
+    victim.setCookie('session', planted)
+    await victim.get('/login-1')
+    expect(victim.getCookie('session')).not.toBe(planted)
+    expect((await victim.get('/username')).text).toBe('Notch')
+    expect((await attacker.get('/username')).text).toBe('Anonymous')
+    await victim.get('/logout')
+    if (type === 'redis') {
+      const { Redis } = await import('ioredis')
+      const client = new Redis(REDIS_URL)
+      const keys = await client.keys(`${PREFIX}*`)
+      if (keys.length > 0) await client.del(...keys)
+      client.disconnect()
+    }
   })
 
   it('the signed-cookie session: new contents on login, stale keys and the CSRF secret dropped, the old cookie anonymous', async () => {
