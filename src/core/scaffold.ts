@@ -244,7 +244,7 @@ export abstract class Scaffold {
       if ('methods' in options) throw new TypeError(`Use route() to give methods; ${method.toLowerCase()}() sets them.`)
       const route = this.route as (rule: string, options: RouteOptions, view: unknown) => AnyView
       return route.call(this, rule, { ...options, methods: [method] }, view)
-    }) as MethodRoute
+    }) as unknown as MethodRoute
   }
 
   // ------------------------------------------------------------------- hooks

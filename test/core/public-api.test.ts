@@ -57,7 +57,7 @@ describe('new Blueprint(name, options?)', () => {
       return 'no error'
     }
     const messages = [
-      wrong(() => new Blueprint('x', { urlPrefix: '/x' }, {} as never)),
+      wrong(() => new Blueprint('x', { urlPrefix: '/x' } as never, {} as never)),
       wrong(() => new Blueprint('x', 42 as never)),
       wrong(() => new Blueprint('x', import.meta.url, 'nope' as never)),
       wrong(() => new Phial({ name: 'x' } as never)),
