@@ -361,3 +361,37 @@ describe.skipIf(!haveRedis)('Redis unreachable', () => {
     await tasks.close()
   })
 })
+
+describe.skipIf(!haveRedis)('periodic tasks on Redis', () => {
+  it('each worker upserts the schedulers, and drops the one of an entry removed from the code', async () => {
+    const prefix = uniquePrefix('beat')
+    const { Queue } = await import('bullmq')
+    const queue = new Queue('default', { connection: { url: REDIS_URL }, prefix })
+    const schedulers = async (): Promise<string[]> => (await queue.getJobSchedulers()).map((s) => s.key).sort()
+    try {
+      const v1 = new Tasks()
+      const ping = v1.task('ping', () => 'pong')
+      v1.periodic('hourly', '0 * * * *', ping.s())
+      v1.periodic('daily', '@daily', ping.s())
+      const app1 = makeApp({ TASKS_BROKER_URL: REDIS_URL, TASKS_PREFIX: prefix })
+      v1.initApp(app1)
+      await (await v1.startWorker(app1)).close()
+      await (await v1.startWorker(app1)).close() // a second worker: still one scheduler per entry
+      expect(await schedulers()).toEqual(['periodic:daily', 'periodic:hourly'])
+      await v1.close()
+
+      const v2 = new Tasks()
+      v2.periodic('hourly', '0 * * * *', v2.task('ping', () => 'pong').s())
+      const app2 = makeApp({ TASKS_BROKER_URL: REDIS_URL, TASKS_PREFIX: prefix })
+      v2.initApp(app2)
+      await (await v2.startWorker(app2, { beat: false })).close()
+      expect(await schedulers()).toEqual(['periodic:daily', 'periodic:hourly']) // --no-beat touches nothing
+      await (await v2.startWorker(app2)).close()
+      expect(await schedulers()).toEqual(['periodic:hourly'])
+      await v2.close()
+    } finally {
+      await queue.close()
+      await deleteKeys(prefix)
+    }
+  })
+})
