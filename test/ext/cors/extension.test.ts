@@ -359,3 +359,31 @@ describe('CORS(blueprint)', () => {
     }
   })
 })
+
+describe('the hot path', () => {
+  it('an uncovered path never matches origins, and a covered one matches once per request', async () => {
+    let calls = 0
+    const app = makeApp({
+      resources: { '/api/*': { origins: () => (calls++, true) } },
+    })
+    const client = app.testClient()
+    for (let i = 0; i < 5; i++) await client.get('/page', { headers: { Origin: ORIGIN } })
+    expect(calls).toBe(0)
+    await client.get('/api/items', { headers: { Origin: ORIGIN } })
+    expect(calls).toBe(1)
+  })
+
+  it("a CORS blueprint adds no hook to the app's other routes", () => {
+    const app = new Phial(import.meta.url, { staticFolder: null, templateFolder: null })
+    const api = new Blueprint('api', import.meta.url, { urlPrefix: '/api' })
+    new CORS(api)
+    api.get('/x', function x() {
+      return 'x'
+    })
+    app.register(api)
+    expect(app.beforeRequestFuncs.get(null) ?? []).toEqual([])
+    expect(app.afterRequestFuncs.get(null) ?? []).toEqual([])
+    expect(app.afterRequestFuncs.get('api')?.length).toBe(1)
+  })
+})
+
