@@ -314,24 +314,18 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   )
 }
 
+// Flask's built-in signals. Each is connected to the same way:
+//   requestFinished.connect((app, { response }) => log(response.status), { sender: app })
+// and each says below what its sender and payload are.
+
 /**
  * Sent when a request's context is set up, before any `beforeRequest` hook.
  * Sender: the app. Payload: none.
- *
- * @example
- * ```ts
- * requestStarted.connect((app) => console.log('request started on', app))
- * ```
  */
 export const requestStarted = new Signal('request-started', 'Sent when the request context is set up, before any request processing happens.')
 
 /**
  * Sent with the final response, after `afterRequest` hooks, before it is sent.
- *
- * @example
- * ```ts
- * requestFinished.connect((app, { response }) => console.log(response.status), { sender: app })
- * ```
  */
 export const requestFinished = new Signal<{ response: Response }>(
   'request-finished',
@@ -341,11 +335,6 @@ export const requestFinished = new Signal<{ response: Response }>(
 /**
  * Sent when an unhandled error escapes a view or hook, before error handlers
  * run (also for errors a handler then turns into a response).
- *
- * @example
- * ```ts
- * gotRequestException.connect((app, { exception }) => reportToSentry(exception))
- * ```
  */
 export const gotRequestException = new Signal<{ exception: unknown }>(
   'got-request-exception',
@@ -355,11 +344,6 @@ export const gotRequestException = new Signal<{ exception: unknown }>(
 /**
  * Sent when the request is torn down, even after an error; `exc` is the error
  * that ended the request, or `undefined`.
- *
- * @example
- * ```ts
- * requestTearingDown.connect((app, { exc }) => db.release(exc))
- * ```
  */
 export const requestTearingDown = new Signal<{ exc: unknown }>(
   'request-tearing-down',
@@ -369,32 +353,17 @@ export const requestTearingDown = new Signal<{ exc: unknown }>(
 /**
  * Sent when an application context is pushed (for each request, and by
  * `app.appContext`).
- *
- * @example
- * ```ts
- * appcontextPushed.connect((app) => { g.user = testUser }, { sender: app })
- * ```
  */
 export const appcontextPushed = new Signal('appcontext-pushed', 'Sent when an application context is pushed.')
 
 /**
  * Sent when an application context is popped, after `appcontextTearingDown`.
- *
- * @example
- * ```ts
- * appcontextPopped.connect((app) => console.log('context popped'))
- * ```
  */
 export const appcontextPopped = new Signal('appcontext-popped', 'Sent when an application context is popped.')
 
 /**
  * Sent when the application context is torn down, even after an error; `exc`
  * is that error or `undefined`.
- *
- * @example
- * ```ts
- * appcontextTearingDown.connect((app, { exc }) => pool.end())
- * ```
  */
 export const appcontextTearingDown = new Signal<{ exc: unknown }>(
   'appcontext-tearing-down',
@@ -404,11 +373,6 @@ export const appcontextTearingDown = new Signal<{ exc: unknown }>(
 /**
  * Sent before a template is rendered, with the template name and the context
  * it will get (receivers may add to the context).
- *
- * @example
- * ```ts
- * beforeRenderTemplate.connect((app, { context }) => { context.buildId = BUILD_ID })
- * ```
  */
 export const beforeRenderTemplate = new Signal<{ template: string; context: Record<string, unknown> }>(
   'before-render-template',
@@ -418,11 +382,6 @@ export const beforeRenderTemplate = new Signal<{ template: string; context: Reco
 /**
  * Sent after a template rendered successfully; handy in tests to check which
  * template a view used and with which variables.
- *
- * @example
- * ```ts
- * templateRendered.connect((app, { template, context }) => recorded.push([template, context]))
- * ```
  */
 export const templateRendered = new Signal<{ template: string; context: Record<string, unknown> }>(
   'template-rendered',
@@ -431,11 +390,6 @@ export const templateRendered = new Signal<{ template: string; context: Record<s
 
 /**
  * Sent when `flash` stores a message in the session.
- *
- * @example
- * ```ts
- * messageFlashed.connect((app, { message, category }) => flashes.push([category, message]))
- * ```
  */
 export const messageFlashed = new Signal<{ message: string; category: string }>(
   'message-flashed',
