@@ -1,0 +1,352 @@
+/**
+ * `Api` (Flask-RESTful's, with Flask-Smorest's documentation): resources
+ * on an app or a blueprint, their responses by media type, errors as
+ * problem details, and the OpenAPI document.
+ */
+import { Blueprint, HTTPException, RequestRedirect, Response, urlFor, type Context, type Phial, type UrlForOptions, type View as ViewFunction } from 'phial'
+import type { ClassView, ViewDecorator } from 'phial/views'
+import { installOnApp, installOnBlueprint } from './api-setup.ts'
+import { buildOpenApi, type OpenApiInfo, type ResourceRecord } from './openapi.ts'
+import { problemOf, problemResponse } from './problem.ts'
+import { headersRecord, negotiate, outputJson } from './representations.ts'
+import { fieldHandlers, type Representation, type Resource } from './resource.ts'
+import { unpackReturn } from './validate.ts'
+
+/**
+ * Options of {@link Api}.
+ *
+ * @example
+ * ```ts
+ * const options: ApiOptions = { prefix: '/api/v1', title: 'Todo API', version: '1.0.0', catchAll404s: false }
+ * ```
+ */
+export interface ApiOptions {
+  /** Prefix of every resource URL (and of the document and docs URLs). */
+  prefix?: string
+  /** The media type answered when the Accept header matches no representation; null makes that a 406. Default JSON. */
+  defaultMediatype?: string | null
+  /** Decorators for every resource view of this Api (Flask-RESTful's `decorators`). */
+  decorators?: readonly ViewDecorator[]
+  /** Every 404 of the app as problem details, not only those under the prefix. Default false. */
+  catchAll404s?: boolean
+  /** Name of the Api (endpoints of its document and docs page, `phial openapi --api`). Default `'api'`, or the blueprint's name. */
+  name?: string
+  /** `info.title` of the document (default `API_TITLE`, else the app's name). */
+  title?: string
+  /** `info.version` of the document (default `API_VERSION`). */
+  version?: string
+  description?: string
+  servers?: OpenApiInfo['servers']
+  /** Merged into the document: `components.securitySchemes`, `security`, `externalDocs`, … */
+  openapi?: Record<string, unknown>
+}
+
+/**
+ * Options of {@link Api.addResource} (the last argument, after the URLs).
+ *
+ * @example
+ * ```ts
+ * api.addResource(TodoItem, '/todos/<int:todoId>', { endpoint: 'todo', tags: ['todos'] })
+ * ```
+ */
+export interface AddResourceOptions {
+  /** The endpoint (default: the class name, lower-cased, as Flask-RESTful). */
+  endpoint?: string
+  /** Arguments for the resource's constructor (Flask-RESTful's `resource_class_args`). */
+  resourceClassArgs?: readonly unknown[]
+  /** OpenAPI tags of its operations (default: the blueprint's name, else the class name). */
+  tags?: readonly string[]
+  strictSlashes?: boolean
+  defaults?: Record<string, unknown>
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ResourceClass = (abstract new (...args: any[]) => Resource<any>) & typeof Resource
+
+interface Registration {
+  readonly record: ResourceRecord
+  readonly urls: readonly string[]
+  readonly options: AddResourceOptions
+}
+
+/**
+ * Flask-RESTful's `Api`: registers `Resource` classes on an app or a
+ * blueprint, turns what their handlers return into responses (JSON by
+ * default, other media types through `representation`), reports every
+ * HTTP error of its resources as RFC 9457 problem details (while the rest
+ * of the app keeps its HTML pages), and serves its OpenAPI 3.1 document
+ * (`/openapi.json`) and a Swagger UI page (`/docs`). One instance per app
+ * or blueprint; `phial openapi` writes the document to a file.
+ *
+ * @example
+ * ```ts
+ * const api = new Api(app, { title: 'Todo API', version: '1.0.0' })
+ * api.addResource(TodoList, '/todos')
+ * api.addResource(TodoItem, '/todos/<int:todoId>')
+ * ```
+ */
+export class Api {
+  readonly prefix: string
+  readonly defaultMediatype: string | null
+  readonly decorators: readonly ViewDecorator[]
+  readonly catchAll404s: boolean
+  readonly name: string
+  readonly options: ApiOptions
+  /** The blueprint this Api registers on, or null for an app. */
+  readonly blueprint: Blueprint | null
+  /** Representations by media type (Flask-RESTful's `representations`). */
+  readonly representations: Record<string, Representation> = { 'application/json': outputJson }
+  readonly #registrations: Registration[] = []
+  readonly #apps: Phial[] = []
+  /** The Api's own views: its resources', its document's and its docs page's. */
+  readonly views = new Set<Function>()
+  /** URL prefixes whose 404s are answered as problem details. */
+  readonly prefixes = new Set<string>()
+
+  /**
+   * @example
+   * ```ts
+   * const api = new Api(app)           // or new Api() and api.initApp(app) in a factory
+   * const v1 = new Api(apiBlueprint)   // resources under the blueprint's prefix and name
+   * ```
+   */
+  constructor(target?: Phial | Blueprint | null, options: ApiOptions = {}) {
+    this.options = options
+    this.prefix = (options.prefix ?? '').replace(/\/+$/, '')
+    this.defaultMediatype = options.defaultMediatype === undefined ? 'application/json' : options.defaultMediatype
+    this.decorators = options.decorators ?? []
+    this.catchAll404s = options.catchAll404s === true
+    this.blueprint = target instanceof Blueprint ? target : null
+    this.name = options.name ?? this.blueprint?.name ?? 'api'
+    if (this.blueprint) installOnBlueprint(this, this.blueprint)
+    else if (target) this.initApp(target as Phial)
+  }
+
+  /**
+   * Sets up an app (Flask's `init_app`): the config defaults, its resources'
+   * rules, the JSON error handling, the document and docs routes and the
+   * `phial openapi` command. Resources added later are registered too.
+   *
+   * @example
+   * ```ts
+   * export const api = new Api()
+   * export function createApp() { const app = new Phial(import.meta.url); api.initApp(app); return app }
+   * ```
+   */
+  initApp(app: Phial): void {
+    if (this.blueprint) throw new Error(`This Api belongs to the blueprint '${this.blueprint.name}': register the blueprint on the app instead.`)
+    if (this.#apps.includes(app)) return
+    this.#apps.push(app)
+    if (this.prefix) this.prefixes.add(this.prefix)
+    installOnApp(this, app)
+    for (const reg of this.#registrations) this.#addRules(app, reg)
+  }
+
+
+  /**
+   * Adds a resource at one or more URLs (Flask-RESTful's `add_resource`),
+   * the last argument optionally the options.
+   *
+   * @example
+   * ```ts
+   * api.addResource(TodoList, '/todos', '/tasks', { endpoint: 'todos' })
+   * ```
+   */
+  addResource(resource: ResourceClass, ...urlsAndOptions: Array<string | AddResourceOptions>): void {
+    const last = urlsAndOptions[urlsAndOptions.length - 1]
+    const options: AddResourceOptions = typeof last === 'object' && last !== null ? (urlsAndOptions.pop() as AddResourceOptions) : {}
+    const urls = urlsAndOptions as string[]
+    if (urls.length === 0) throw new TypeError(`addResource(${resource.name}): give at least one URL.`)
+    const endpoint = options.endpoint ?? resource.name.toLowerCase()
+    if (this.#registrations.some((r) => r.record.endpoint === endpoint)) {
+      throw new Error(`This endpoint (${endpoint}) is already set to the class ${this.#registrations.find((r) => r.record.endpoint === endpoint)!.record.resourceClass.name}.`)
+    }
+    const classArgs = [...(options.resourceClassArgs ?? [])]
+    const classView = (resource.asView as (name: string, ...args: unknown[]) => ClassView<never>).call(resource, endpoint, ...classArgs)
+    let view: ViewFunction<never> = this.output(classView, resource)
+    for (const decorator of this.decorators) view = decorator(view)
+    Object.defineProperty(view, 'name', { value: endpoint, configurable: true })
+    const handlers = new Map<string, Function>()
+    const proto = resource.prototype as unknown as Record<string, unknown>
+    for (const m of classView.methods ?? []) if (typeof proto[m.toLowerCase()] === 'function') handlers.set(m.toLowerCase(), proto[m.toLowerCase()] as Function)
+    for (const [m, fn] of fieldHandlers(resource, classArgs)) handlers.set(m, fn)
+    const tags = options.tags ?? [this.blueprint?.name ?? resource.name]
+    const record: ResourceRecord & { methods: readonly string[] | undefined } = { resourceClass: resource, endpoint, view, handlers, tags, methods: classView.methods }
+    this.views.add(view)
+    const reg: Registration = { record, urls: urls.map((u) => this.prefix + u), options }
+    this.#registrations.push(reg)
+    if (this.blueprint) this.#addRulesWith((rule, ep, v, o) => this.blueprint!.addUrlRule(rule, ep, v, o), reg)
+    for (const app of this.#apps) this.#addRules(app, reg)
+  }
+
+  /**
+   * The decorator form of {@link addResource} (Flask-RESTful's
+   * `@api.resource('/todos')`): a function of the class, also usable as a
+   * TypeScript class decorator.
+   *
+   * @example
+   * ```ts
+   * api.resource('/hello')(class Hello extends Resource { get() { return { hello: 'world' } } })
+   * ```
+   */
+  resource(...urlsAndOptions: Array<string | AddResourceOptions>): <C extends ResourceClass>(resource: C, context?: unknown) => C {
+    return (resource) => {
+      this.addResource(resource, ...urlsAndOptions)
+      return resource
+    }
+  }
+
+  #addRules(app: Phial, reg: Registration): void {
+    this.#addRulesWith((rule, ep, v, o) => app.addUrlRule(rule, ep, v, o), reg)
+  }
+
+  #addRulesWith(addUrlRule: (rule: string, endpoint: string, view: ViewFunction<never>, options: object) => void, reg: Registration): void {
+    const methods = (reg.record as { methods?: readonly string[] }).methods
+    for (const url of reg.urls) {
+      addUrlRule(url, reg.record.endpoint, reg.record.view as ViewFunction<never>, {
+        ...(methods ? { methods } : {}),
+        ...(reg.options.strictSlashes !== undefined ? { strictSlashes: reg.options.strictSlashes } : {}),
+        ...(reg.options.defaults ? { defaults: reg.options.defaults } : {}),
+      })
+    }
+  }
+
+  /**
+   * Adds a representation (Flask-RESTful's `@api.representation`): how data
+   * becomes a response for a media type the client may ask for.
+   *
+   * @example
+   * ```ts
+   * api.representation('text/csv', (data, status, headers) =>
+   *   new Response(toCsv(data), { status, headers, mimetype: 'text/csv' }))
+   * ```
+   */
+  representation(mediatype: string, fn: Representation): Representation {
+    this.representations[mediatype] = fn
+    return fn
+  }
+
+  /**
+   * Wraps a resource view (Flask-RESTful's `Api.output`): HTTP errors it
+   * raises become problem details, and its data a response.
+   */
+  output(view: ViewFunction<never>, resource?: ResourceClass): ViewFunction<never> {
+    const fail = (err: unknown): Response => {
+      if (err instanceof HTTPException && !(err instanceof RequestRedirect)) return this.errorResponse(err)
+      throw err
+    }
+    return (args, ctx) => {
+      let rv: unknown
+      try {
+        rv = view(args, ctx)
+      } catch (err) {
+        return fail(err)
+      }
+      if (rv instanceof Promise) return rv.then((v: unknown) => this.makeResponse(v, ctx, resource)).catch(fail)
+      try {
+        return this.makeResponse(rv, ctx, resource)
+      } catch (err) {
+        return fail(err)
+      }
+    }
+  }
+
+  /**
+   * The response for what a handler returned (Flask-RESTful's
+   * `make_response`): a `Response` as is; data (or `[data, status,
+   * headers]`) through the representation the client accepts best.
+   *
+   * @example
+   * ```ts
+   * api.makeResponse([{ id: 1 }, 201], ctx).status // 201
+   * ```
+   */
+  makeResponse(rv: unknown, ctx: Context, resource?: ResourceClass): Response {
+    if (rv instanceof Response) return rv
+    if (typeof globalThis.Response === 'function' && rv instanceof globalThis.Response) return rv as unknown as Response
+    const [data, status, headers] = unpackReturn(rv)
+    const own = resource?.representations
+    const table = own ? { ...this.representations, ...own } : this.representations
+    const mediatype = negotiate(ctx.request, Object.keys(table), this.defaultMediatype)
+    const represent = table[mediatype] ?? outputJson
+    const response = represent(data, status ?? 200, headersRecord(headers))
+    if (!response.headers.has('content-type')) response.headers.set('content-type', mediatype)
+    return response
+  }
+
+  /**
+   * The problem-details response of an HTTP error (a response given to
+   * `abort(response)` is sent as is).
+   *
+   * @example
+   * ```ts
+   * api.errorResponse(new NotFound('No todo 7.')).status // 404
+   * ```
+   */
+  errorResponse(err: HTTPException): Response {
+    if (err.response && !('problem' in err)) return err.response
+    return problemResponse(problemOf(err), err.getHeaders())
+  }
+
+  /**
+   * True when the request is this Api's: its endpoint is one of the Api's
+   * views, a 405 on one of its URLs, or a 404 under its prefix (every 404
+   * with `catchAll404s`).
+   *
+   * @example
+   * ```ts
+   * app.errorHandler(418, (e, ctx) => (api.owns(ctx) ? api.errorResponse(e) : '<h1>teapot</h1>'))
+   * ```
+   */
+  owns(ctx: Context): boolean {
+    const request = ctx.request
+    if (request.endpoint !== null) return this.views.has(ctx.app.viewFunctions[request.endpoint] as Function)
+    const err = request.routingException as { validMethods?: string[]; code?: number } | null
+    if (err?.validMethods && err.validMethods.length > 0) {
+      const match = ctx.app.urlMap.match(request.path, err.validMethods[0]!)
+      return match.kind === 'match' && this.views.has(ctx.app.viewFunctions[match.rule.endpoint] as Function)
+    }
+    if (err?.code === 404) {
+      if (this.catchAll404s) return true
+      for (const p of this.prefixes) if (request.path === p || request.path.startsWith(p + '/')) return true
+    }
+    return false
+  }
+
+  /**
+   * The URL of a resource (Flask-RESTful's `api.url_for`).
+   *
+   * @example
+   * ```ts
+   * api.urlFor(TodoItem, { todoId: 3 })   // '/todos/3'
+   * ```
+   */
+  urlFor(resource: ResourceClass, values: Record<string, unknown> = {}, options: UrlForOptions = {}): string {
+    const reg = this.#registrations.find((r) => r.record.resourceClass === resource)
+    if (!reg) throw new Error(`${resource.name} is not a resource of this Api: addResource() it first.`)
+    const endpoint = this.blueprint ? `${this.blueprint.name}.${reg.record.endpoint}` : reg.record.endpoint
+    return urlFor(endpoint, values, options)
+  }
+
+  /**
+   * The OpenAPI 3.1 document of this Api on `app`.
+   *
+   * @example
+   * ```ts
+   * const doc = api.openapi(app)
+   * writeFileSync('openapi.json', JSON.stringify(doc, null, 2))
+   * ```
+   */
+  openapi(app: Phial): Record<string, unknown> {
+    const config = app.config
+    const info: OpenApiInfo = {
+      title: this.options.title ?? config.API_TITLE ?? app.name,
+      version: this.options.version ?? config.API_VERSION ?? '1.0.0',
+    }
+    if (this.options.description) info.description = this.options.description
+    if (this.options.servers) info.servers = this.options.servers
+    if (this.options.openapi) info.extra = this.options.openapi
+    const status = typeof config.REST_VALIDATION_STATUS === 'number' ? config.REST_VALIDATION_STATUS : 422
+    return buildOpenApi(app, this.#registrations.map((r) => r.record), info, status)
+  }
+}
