@@ -17,11 +17,8 @@ export class User extends UserMixin {
   }
 }
 
-declare module 'phial/login' {
-  interface UserTypes {
-    user: User
-  }
-}
+// No `declare module 'phial/login' { interface UserTypes … }` here: an interface merge
+// in a test would apply to the whole program, the reference app's own included.
 
 export interface TestApp {
   app: Phial
@@ -53,13 +50,13 @@ export function makeApp(options: { asyncLoader?: boolean; config?: Record<string
     return 'Welcome!'
   })
   app.get('/secret', loginRequired(function secret() {
-    return `secret for ${currentUser.isAuthenticated ? currentUser.name : '?'}`
+    return `secret for ${currentUser.isAuthenticated ? String(currentUser.name) : '?'}`
   }))
   app.get('/needs-refresh', freshLoginRequired(function needsRefresh() {
     return 'fresh'
   }))
   app.get('/username', function username() {
-    return currentUser.isAuthenticated ? currentUser.name : 'Anonymous'
+    return currentUser.isAuthenticated ? String(currentUser.name) : 'Anonymous'
   })
   app.get('/is-fresh', function isFresh() {
     return String(loginFresh())
