@@ -6,7 +6,7 @@ import { Phial, type ConfigValues } from 'phial'
 import { CSRFProtect } from 'phial/csrf'
 import { auth } from './auth.ts'
 import { blog } from './blog.ts'
-import * as db from './db.ts'
+import * as database from './db.ts'
 
 export const csrf = new CSRFProtect()
 
@@ -15,9 +15,12 @@ export const csrf = new CSRFProtect()
  * then `instance/config.json`, then `PHIAL_*` environment variables; with it
  * (as the tests do), from the defaults and `testConfig` only.
  *
+ * The database is `DATABASE_URL` (config, `PHIAL_DATABASE_URL`, or the
+ * `DATABASE_URL` environment variable); else the SQLite file `DATABASE`.
+ *
  * @example
  * ```ts
- * const app = createApp({ TESTING: true, DATABASE: '/tmp/test.sqlite' })
+ * const app = createApp({ TESTING: true, DATABASE_URL: 'sqlite:////tmp/test.sqlite' })
  * ```
  */
 export function createApp(testConfig?: Partial<ConfigValues> & Record<string, unknown>): Phial {
@@ -32,10 +35,16 @@ export function createApp(testConfig?: Partial<ConfigValues> & Record<string, un
   } else {
     app.config.fromMapping(testConfig)
   }
+  const config = app.config as unknown as { DATABASE_URL?: string | null; DATABASE: string }
+  if (!config.DATABASE_URL) {
+    // an explicit DATABASE (a test's, or PHIAL_DATABASE) wins over the environment's DATABASE_URL
+    const explicit = testConfig?.DATABASE !== undefined || process.env.PHIAL_DATABASE !== undefined
+    config.DATABASE_URL = !explicit && process.env.DATABASE_URL ? process.env.DATABASE_URL : database.sqliteUrl(String(config.DATABASE))
+  }
 
-  db.initApp(app)
+  database.initApp(app)
   csrf.initApp(app)
-  app.templateFilter('date', (value: unknown) => String(value ?? '').slice(0, 10))
+  app.templateFilter('date', (value: unknown) => (value instanceof Date ? value.toISOString() : String(value ?? '')).slice(0, 10))
 
   app.register(auth)
   app.register(blog)

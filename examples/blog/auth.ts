@@ -1,16 +1,10 @@
 /**
  * Registration, login and logout (Flaskr's auth.py).
  */
-import { LibsqlError } from '@libsql/client'
 import { Blueprint, checkPasswordHash, flash, g, generatePasswordHash, redirect, renderTemplate, request, session, urlFor, type View } from 'phial'
-import { getDb } from './db.ts'
-
-/** A row of the user table. */
-export interface User {
-  id: number
-  username: string
-  password: string
-}
+import { IntegrityError } from 'phial/sql'
+import { db } from './db.ts'
+import { User } from './models.ts'
 
 declare module 'phial' {
   interface AppGlobals {
@@ -42,12 +36,7 @@ export function loginRequired<A>(view: View<A>): View<A> {
 
 auth.beforeAppRequest(async function loadLoggedInUser() {
   const userId = session.get('userId')
-  if (userId === undefined) {
-    g.user = null
-    return
-  }
-  const { rows } = await getDb().execute({ sql: 'SELECT * FROM user WHERE id = ?', args: [userId] })
-  g.user = (rows[0] as unknown as User | undefined) ?? null
+  g.user = userId === undefined ? null : await db.session.get(User, userId)
 })
 
 auth.route('/register', { methods: ['GET', 'POST'] }, async function register() {
@@ -59,13 +48,12 @@ auth.route('/register', { methods: ['GET', 'POST'] }, async function register() 
     else if (!password) error = 'Password is required.'
     if (error === null) {
       try {
-        await getDb().execute({
-          sql: 'INSERT INTO user (username, password) VALUES (?, ?)',
-          args: [username, await generatePasswordHash(password)],
-        })
+        await db.session.add(User, { username, password: await generatePasswordHash(password) })
+        await db.session.commit()
         return redirect(urlFor('auth.login'))
       } catch (err) {
-        if (!(err instanceof LibsqlError && err.code === 'SQLITE_CONSTRAINT')) throw err
+        if (!(err instanceof IntegrityError && err.kind === 'unique')) throw err
+        await db.session.rollback()
         error = `User ${username} is already registered.`
       }
     }
@@ -78,10 +66,9 @@ auth.route('/login', { methods: ['GET', 'POST'] }, async function login() {
   if (request.method === 'POST') {
     const username = request.form.get('username') ?? ''
     const password = request.form.get('password') ?? ''
-    const { rows } = await getDb().execute({ sql: 'SELECT * FROM user WHERE username = ?', args: [username] })
-    const user = rows[0] as unknown as User | undefined
+    const user = await db.session.findOne(User, { where: { username } })
     let error: string | null = null
-    if (user === undefined) error = 'Incorrect username.'
+    if (user === null) error = 'Incorrect username.'
     else if (!(await checkPasswordHash(user.password, password))) error = 'Incorrect password.'
     if (error === null) {
       session.clear()

@@ -1,24 +1,18 @@
 /**
- * The posts: list, create, update, delete (Flaskr's blog.py).
+ * The posts: list (paginated), create, update, delete (Flaskr's blog.py).
  */
 import { Blueprint, abort, flash, g, redirect, renderTemplate, request, urlFor } from 'phial'
 import { loginRequired } from './auth.ts'
-import { getDb } from './db.ts'
+import { db } from './db.ts'
+import { Post } from './models.ts'
 
-/** A post with its author's name. */
-export interface Post {
-  id: number
-  title: string
-  body: string
-  created: string
-  author_id: number
-  username: string
-}
+/** Posts on a page of the index. */
+export const POSTS_PER_PAGE = 10
 
 export const blog = new Blueprint('blog', import.meta.url)
 
 /**
- * A post by id, or 404; 403 unless the current user wrote it (when `checkAuthor`).
+ * A post by id with its author, or 404; 403 unless the current user wrote it (when `checkAuthor`).
  *
  * @example
  * ```ts
@@ -26,21 +20,15 @@ export const blog = new Blueprint('blog', import.meta.url)
  * ```
  */
 export async function getPost(id: number, checkAuthor = true): Promise<Post> {
-  const { rows } = await getDb().execute({
-    sql: 'SELECT p.id, title, body, created, author_id, username FROM post p JOIN user u ON p.author_id = u.id WHERE p.id = ?',
-    args: [id],
-  })
-  const post = rows[0] as unknown as Post | undefined
-  if (post === undefined) abort(404, `Post id ${id} doesn't exist.`)
-  if (checkAuthor && post.author_id !== g.user?.id) abort(403)
+  const post = await db.getOr404(Post, id, { relations: { author: true }, description: `Post id ${id} doesn't exist.` })
+  if (checkAuthor && post.authorId !== g.user?.id) abort(403)
   return post
 }
 
 blog.get('/', async function index() {
-  const { rows } = await getDb().execute(
-    'SELECT p.id, title, body, created, author_id, username FROM post p JOIN user u ON p.author_id = u.id ORDER BY created DESC, p.id DESC',
-  )
-  return renderTemplate('blog/index.html', { posts: rows })
+  // ?page=2 and ?per_page=20 (a bad number is a 404, as in Flask-SQLAlchemy)
+  const page = await db.paginate(Post, { relations: { author: true }, order: { created: 'DESC', id: 'DESC' }, defaultPerPage: POSTS_PER_PAGE, maxPerPage: 50 })
+  return renderTemplate('blog/index.html', { page })
 })
 
 blog.route('/create', { methods: ['GET', 'POST'] }, loginRequired(async function create() {
@@ -49,7 +37,8 @@ blog.route('/create', { methods: ['GET', 'POST'] }, loginRequired(async function
     const body = request.form.get('body') ?? ''
     if (!title) flash('Title is required.')
     else {
-      await getDb().execute({ sql: 'INSERT INTO post (title, body, author_id) VALUES (?, ?, ?)', args: [title, body, g.user!.id] })
+      await db.session.add(Post, { title, body, authorId: g.user!.id })
+      await db.session.commit()
       return redirect(urlFor('blog.index'))
     }
   }
@@ -63,7 +52,8 @@ blog.route('/<int:id>/update', { methods: ['GET', 'POST'] }, loginRequired(async
     const body = request.form.get('body') ?? ''
     if (!title) flash('Title is required.')
     else {
-      await getDb().execute({ sql: 'UPDATE post SET title = ?, body = ? WHERE id = ?', args: [title, body, id] })
+      await db.session.update(Post, { id }, { title, body })
+      await db.session.commit()
       return redirect(urlFor('blog.index'))
     }
   }
@@ -72,6 +62,7 @@ blog.route('/<int:id>/update', { methods: ['GET', 'POST'] }, loginRequired(async
 
 blog.post('/<int:id>/delete', { endpoint: 'delete' }, loginRequired(async function deletePost({ id }) {
   await getPost(id)
-  await getDb().execute({ sql: 'DELETE FROM post WHERE id = ?', args: [id] })
+  await db.session.delete(Post, { id })
+  await db.session.commit()
   return redirect(urlFor('blog.index'))
 }))

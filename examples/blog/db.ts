@@ -1,64 +1,62 @@
 /**
- * The blog's database: SQLite in the instance folder, opened once per request
- * through `g` and closed when the context ends (Flaskr's db.py).
+ * The blog's database (Flaskr's db.py, on phial/sql): `db` and its per-request
+ * session, the migrations in migrations/, and the `init-db` command.
+ * `DATABASE_URL` picks the database; without it, SQLite at `DATABASE` (a file
+ * in the instance folder).
  */
-import { readFileSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
-import { dirname } from 'node:path'
-import { createClient, type Client } from '@libsql/client'
-import { currentApp, g, type Phial } from 'phial'
+import { isAbsolute, resolve } from 'node:path'
+import { currentContext, type Phial } from 'phial'
+import { Migrate } from 'phial/migrate'
+import { SQL } from 'phial/sql'
 
 declare module 'phial' {
   interface ConfigValues {
-    /** Path of the SQLite database file. */
+    /** Path of the SQLite database file, used when DATABASE_URL is not set. */
     DATABASE: string
-  }
-  interface AppGlobals {
-    db?: Client
   }
 }
 
-const SCHEMA = readFileSync(new URL('./schema.sql', import.meta.url), 'utf8')
+export const db = new SQL()
+export const migrate = new Migrate()
 
-/** Opens a client on the configured database file. */
-export function connect(path: string): Client {
-  return createClient({ url: `file:${path}` })
+/** The SQLite URL of a file path (relative paths are relative to the current folder). @example sqliteUrl('/tmp/blog.sqlite') */
+export function sqliteUrl(path: string): string {
+  return `sqlite:///${isAbsolute(path) ? path : resolve(path)}`
+}
+
+/** Registers the database, the migrations (`phial db …`) and the `init-db` command on the app. */
+export function initApp(app: Phial): void {
+  db.initApp(app)
+  migrate.initApp(app, db, { directory: 'migrations' })
+  app.cli.command('init-db', { description: 'Clear the existing data and create new tables.' }, async () => {
+    await resetDatabase(currentContext().app)
+    console.log('Initialized the database.')
+  })
+}
+
+/** Drops everything the migrations made and applies them again. */
+export async function resetDatabase(app: Phial): Promise<void> {
+  const { revision } = await migrate.current(app)
+  if (revision !== null) await migrate.downgrade('base', () => {}, app)
+  await migrate.upgrade('head', () => {}, app)
 }
 
 /**
- * The database of the current request, opened on first use.
+ * Creates (or re-creates) the tables of a database, given as a SQLite file
+ * path or a URL, by running the migrations.
  *
  * @example
  * ```ts
- * const { rows } = await getDb().execute('SELECT * FROM post')
+ * await initDb('/tmp/blog.sqlite')
  * ```
  */
-export function getDb(): Client {
-  if (g.db === undefined) g.db = connect(currentApp.config.DATABASE)
-  return g.db
-}
-
-/** Closes the request's database, if one was opened. */
-export function closeDb(): void {
-  g.pop<Client | undefined>('db')?.close()
-}
-
-/** Creates (or re-creates) the tables. */
-export async function initDb(path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
-  const db = connect(path)
+export async function initDb(database: string): Promise<void> {
+  const { createApp } = await import('./app.ts')
+  const url = /^[a-z][\w+]*:/.test(database) ? database : sqliteUrl(database)
+  const app = createApp({ DATABASE_URL: url, LOG_LEVEL: 'silent' })
   try {
-    await db.executeMultiple(SCHEMA)
+    await app.appContext(() => resetDatabase(app))
   } finally {
-    db.close()
+    await db.close(app)
   }
-}
-
-/** Registers the teardown and the `init-db` command on the app. */
-export function initApp(app: Phial): void {
-  app.teardownAppContext(closeDb)
-  app.cli.command('init-db', { description: 'Clear the existing data and create new tables.' }, async () => {
-    await initDb(currentApp.config.DATABASE)
-    console.log('Initialized the database.')
-  })
 }

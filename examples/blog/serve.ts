@@ -1,17 +1,16 @@
 /**
- * `npm start`: create the database on first start, then serve the blog on
- * http://127.0.0.1:5000 (or $HOST:$PORT).
+ * `npm start`: create the database on first start (by applying the
+ * migrations to a new database), then serve the blog on
+ * http://127.0.0.1:5000 (or $HOST:$PORT). `DATABASE_URL=postgresql://…`
+ * serves it from PostgreSQL.
  */
-import { existsSync } from 'node:fs'
 import { createApp } from './app.ts'
-import { initDb } from './db.ts'
+import { migrate } from './db.ts'
 
 const app = createApp()
-const database = app.config.DATABASE
-if (!existsSync(database)) {
-  await initDb(database)
-  app.logger.info(`Initialized the database at ${database}`)
-}
+const state = await app.appContext(() => migrate.upgradeIfNew())
+if (state === 'created') app.logger.info('Initialized the database (applied the migrations).')
+if (state === 'behind') app.logger.warn("The database is behind the migrations: run 'phial --app examples/blog/app.ts db upgrade'.")
 const host = process.env.HOST ?? '127.0.0.1'
 const port = Number(process.env.PORT ?? 5000)
 let server

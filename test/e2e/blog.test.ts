@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/index.ts'
 import { createApp } from '../../examples/blog/app.ts'
-import { initDb } from '../../examples/blog/db.ts'
+import { db, initDb, sqliteUrl } from '../../examples/blog/db.ts'
 import { browserMissing, launch, requireServices } from './browser.ts'
 
 const missing = browserMissing()
@@ -23,13 +23,14 @@ suite('the blog in Chromium', () => {
   let server: RunningServer
   let page: Page
   let dir: string
+  let app: ReturnType<typeof createApp> | undefined
 
   beforeAll(async () => {
     if (missing) throw new Error(`Browser tests are required here (PHIAL_REQUIRE_SERVICES=1) but ${missing}`)
     dir = mkdtempSync(join(tmpdir(), 'phial-e2e-'))
     const database = join(dir, 'blog.sqlite')
     await initDb(database)
-    const app = createApp({ DATABASE: database, SECRET_KEY: 'e2e', LOG_LEVEL: 'silent' })
+    app = createApp({ DATABASE_URL: sqliteUrl(database), SECRET_KEY: 'e2e', LOG_LEVEL: 'silent' })
     server = await app.run({ port: 0, announce: false })
     browser = await launch()
     page = await browser.newPage({ viewport: { width: 1000, height: 800 } })
@@ -38,6 +39,7 @@ suite('the blog in Chromium', () => {
   afterAll(async () => {
     await browser?.close()
     await server?.close()
+    if (app) await db.close(app)
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 

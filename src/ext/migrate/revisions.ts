@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { renderValue } from './diff.ts'
 import type { MigrationOps } from './ops.ts'
 
 /**
@@ -169,7 +170,7 @@ export function renderRevision(r: { revision: string; parent: string | null; mes
     '',
     `export const revision = '${r.revision}'`,
     `export const parent: string | null = ${r.parent === null ? 'null' : `'${r.parent}'`}`,
-    `export const message = ${JSON.stringify(r.message)}`,
+    `export const message = ${renderValue(r.message, 0)}`,
     '',
     'export async function up(op: MigrationOps): Promise<void> {',
     r.up,

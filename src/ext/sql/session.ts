@@ -6,6 +6,7 @@
  * connection goes back to the pool.
  */
 import { NotFound } from 'phial'
+import { DatabaseUnavailable } from './errors.ts'
 import type { DeepPartial, EntityManager, FindManyOptions, FindOneOptions, FindOptionsWhere, QueryRunner, Repository, SelectQueryBuilder } from 'typeorm'
 import type { Engine, QueryListener } from './engine.ts'
 import type { Model, Insert, Row } from './model.ts'
@@ -98,7 +99,12 @@ export class Session {
    */
   runner(): Promise<QueryRunner> {
     if (this.#closed) return Promise.reject(new Error('This database session is closed (its request or app context has ended).'))
-    if (this.#runner !== null && this.#runner.isTransactionActive && !this.#runner.isReleased) return Promise.resolve(this.#runner)
+    if (this.#runner !== null && this.#runner.isReleased && this.#engine?.lock === null) {
+      // The driver dropped the connection under this transaction: its work is gone, so say so
+      // (a 503) rather than carry on in a new transaction; rollback() starts afresh.
+      return Promise.reject(new DatabaseUnavailable('The connection to the database was lost during this request.'))
+    }
+    if (this.#runner !== null && this.#runner.isTransactionActive) return Promise.resolve(this.#runner)
     this.#opening ??= this.#begin().finally(() => (this.#opening = null))
     return this.#opening
   }
@@ -121,7 +127,6 @@ export class Session {
       engine.listener = this.#listener
     }
     try {
-      if (this.#runner?.isReleased === true && engine.lock === null) this.#runner = null // its connection was lost
       if (this.#runner === null) {
         const runner = engine.dataSource.createQueryRunner()
         this.#runner = engine.lock === null ? engine.instrument(runner, () => this.#listener) : runner
@@ -275,7 +280,8 @@ export class Session {
     if (this.#opening) await this.#opening.catch(() => undefined)
     const runner = this.#runner
     try {
-      if (runner?.isTransactionActive) await runner.rollbackTransaction()
+      if (runner !== null && runner.isReleased && this.#engine?.lock === null) this.#runner = null // lost: nothing to roll back
+      else if (runner?.isTransactionActive) await runner.rollbackTransaction()
     } finally {
       this.#unlock()
     }

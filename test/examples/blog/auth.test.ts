@@ -13,7 +13,7 @@ describe('register', () => {
     const res = await fx.client.post('/auth/register', { form: { username: 'a', password: 'a' } })
     expect(res.status).toBe(302)
     expect(res.location).toBe('/auth/login')
-    const rows = await fx.query("SELECT * FROM user WHERE username = 'a'")
+    const rows = await fx.query('SELECT * FROM "user" WHERE username = :name', { name: 'a' })
     expect(rows).toHaveLength(1)
     expect(String(rows[0]!.password)).not.toBe('a')
   })
@@ -68,7 +68,7 @@ describe('CSRF protection', () => {
       expect(res.status).toBe(400)
       expect(res.text).toContain('The CSRF token is missing.')
     } finally {
-      on.cleanup()
+      await on.cleanup()
     }
   })
 
@@ -81,7 +81,7 @@ describe('CSRF protection', () => {
       const res = await on.client.post('/auth/login', { form: { username: 'test', password: 'test', csrf_token: token! } })
       expect(res.status).toBe(302)
     } finally {
-      on.cleanup()
+      await on.cleanup()
     }
   })
 })

@@ -3,7 +3,10 @@ import { createApp } from '../../../examples/blog/app.ts'
 import { blogFixture, type BlogFixture } from './fixtures.ts'
 
 let fx: BlogFixture | undefined
-afterEach(() => fx?.cleanup())
+afterEach(async () => {
+  await fx?.cleanup()
+  fx = undefined
+})
 
 describe('the application factory', () => {
   it('is not testing by default, and takes overrides', () => {
@@ -17,19 +20,20 @@ describe('the application factory', () => {
     expect(res.text).toBe('Hello, World!')
   })
 
-  it('opens one database per request and closes it in teardown', async () => {
+  it('gives each context its own session and closes it in teardown', async () => {
     fx = await blogFixture()
-    const seen: unknown[] = []
+    const { db } = await import('../../../examples/blog/db.ts')
     const app = fx.app
-    const { getDb } = await import('../../../examples/blog/db.ts')
-    await app.appContext(async () => {
-      const db = getDb()
-      expect(getDb()).toBe(db)
-      seen.push(db)
+    const session = await app.appContext(async () => {
+      const s = db.session
+      expect(db.session).toBe(s)
       await db.execute('SELECT 1')
+      expect(s.inTransaction).toBe(true)
+      return s
     })
-    const db = seen[0] as { closed: boolean }
-    expect(db.closed).toBe(true)
+    await expect(session.execute('SELECT 1')).rejects.toThrow('This database session is closed')
+    const other = await app.appContext(async () => db.session)
+    expect(other).not.toBe(session)
   })
 })
 

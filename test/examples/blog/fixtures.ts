@@ -1,55 +1,85 @@
 /**
- * The fixtures of Flask's tutorial tests: an app on a temporary database with
+ * The fixtures of Flask's tutorial tests: an app on a fresh database with
  * two users ('test' / 'test', 'other' / 'other') and one post by 'test'.
+ * The database is a temporary SQLite file, or — when DATABASE_URL points at
+ * PostgreSQL (as in CI) — a schema of its own on that server.
  */
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generatePasswordHash, type Phial, type TestClient, type TestResponse } from '../../../src/index.ts'
 import { createApp } from '../../../examples/blog/app.ts'
-import { connect, initDb } from '../../../examples/blog/db.ts'
+import { db, resetDatabase, sqliteUrl } from '../../../examples/blog/db.ts'
+import { User } from '../../../examples/blog/models.ts'
 
 export interface BlogFixture {
   app: Phial
   client: TestClient
-  database: string
-  query<T = Record<string, unknown>>(sql: string, args?: unknown[]): Promise<T[]>
+  /** The DATABASE_URL the app uses. */
+  url: string
+  /** Runs SQL (`:name` or `?` parameters) and commits; `"user"` needs its quotes on PostgreSQL. */
+  query<T = Record<string, unknown>>(sql: string, args?: unknown[] | Record<string, unknown>): Promise<T[]>
   login(username?: string, password?: string): Promise<TestResponse>
   logout(): Promise<TestResponse>
-  cleanup(): void
+  cleanup(): Promise<void>
+}
+
+/** Where the blog tests put their data: a new SQLite file, or a new PostgreSQL schema. */
+export async function blogDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = process.env.DATABASE_URL
+  if (server && /^postgres(ql)?:/.test(server)) {
+    const { default: pg } = await import('pg')
+    const schema = `phial_sql_blog_${randomBytes(4).toString('hex')}`
+    const run = async (sql: string): Promise<void> => {
+      const client = new pg.Client({ connectionString: server })
+      await client.connect()
+      try {
+        await client.query(sql)
+      } finally {
+        await client.end()
+      }
+    }
+    await run(`CREATE SCHEMA ${schema}`)
+    return { url: `${server}${server.includes('?') ? '&' : '?'}schema=${schema}`, drop: () => run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`) }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'phial-blog-'))
+  return { url: sqliteUrl(join(dir, 'blog.sqlite')), drop: async () => rmSync(dir, { recursive: true, force: true }) }
 }
 
 /** Builds the app with test data; call `cleanup()` after. */
 export async function blogFixture(config: Record<string, unknown> = {}): Promise<BlogFixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'phial-blog-'))
-  const database = join(dir, 'blog.sqlite')
-  await initDb(database)
-  const db = connect(database)
+  const database = await blogDatabase()
+  const app = createApp({ TESTING: true, DATABASE_URL: database.url, WTF_CSRF_ENABLED: false, LOG_LEVEL: 'silent', ...config })
   const fast = { method: 'pbkdf2:sha256:1000' }
-  await db.execute({
-    sql: 'INSERT INTO user (username, password) VALUES (?, ?), (?, ?)',
-    args: ['test', await generatePasswordHash('test', fast), 'other', await generatePasswordHash('other', fast)],
+  await app.appContext(async () => {
+    await resetDatabase(app)
+    const test = await db.session.add(User, { username: 'test', password: await generatePasswordHash('test', fast) })
+    await db.session.add(User, { username: 'other', password: await generatePasswordHash('other', fast) })
+    await db.execute('INSERT INTO post (title, body, author_id, created) VALUES (:title, :body, :author, :created)', {
+      title: 'test title',
+      body: 'test\nbody',
+      author: test.id,
+      created: '2018-01-01 00:00:00',
+    })
+    await db.session.commit()
   })
-  await db.execute(
-    "INSERT INTO post (title, body, author_id, created) VALUES ('test title', 'test' || x'0a' || 'body', 1, '2018-01-01 00:00:00')",
-  )
-  db.close()
-  const app = createApp({ TESTING: true, DATABASE: database, WTF_CSRF_ENABLED: false, LOG_LEVEL: 'silent', ...config })
   const client = app.testClient()
   return {
     app,
     client,
-    database,
-    async query<T>(sql: string, args: unknown[] = []) {
-      const c = connect(database)
-      try {
-        return (await c.execute({ sql, args: args as never })).rows as unknown as T[]
-      } finally {
-        c.close()
-      }
-    },
+    url: database.url,
+    query: <T>(sql: string, args?: unknown[] | Record<string, unknown>) =>
+      app.appContext(async () => {
+        const { rows } = await db.execute<T>(sql, args)
+        await db.session.commit()
+        return rows
+      }),
     login: (username = 'test', password = 'test') => client.post('/auth/login', { form: { username, password } }),
     logout: () => client.get('/auth/logout'),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    async cleanup() {
+      await db.close(app)
+      await database.drop()
+    },
   }
 }

@@ -1,0 +1,36 @@
+/**
+ * The blog's schema comes from its migrations: they build what the models
+ * say (TypeORM's diff is empty, `phial db check` passes), go down to nothing
+ * and up again, and the `phial db` commands work on the blog.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { db } from '../../../examples/blog/db.ts'
+import { blogFixture, type BlogFixture } from './fixtures.ts'
+
+let fx: BlogFixture | undefined
+afterEach(async () => {
+  await fx?.cleanup()
+  fx = undefined
+})
+
+describe('the blog migrations', () => {
+  it('build exactly what the models describe', async () => {
+    fx = await blogFixture()
+    const engine = await fx.app.appContext(() => db.engine())
+    const diff = await engine.dataSource.driver.createSchemaBuilder().log()
+    expect(diff.upQueries.map((q) => q.query)).toEqual([])
+    const check = await fx.app.testCliRunner().invoke(['db', 'check'])
+    expect(check.output).toBe('No new upgrade operations detected.\n')
+    expect((await fx.app.testCliRunner().invoke(['db', 'current'])).output).toMatch(/^\d{14} \(head\), users and posts\n$/)
+  })
+
+  it('downgrade to base removes the tables, upgrade brings them back', async () => {
+    fx = await blogFixture()
+    const runner = fx.app.testCliRunner()
+    const down = await runner.invoke(['db', 'downgrade', 'base'])
+    expect(down.exitCode, down.output).toBe(0)
+    await expect(fx.query('SELECT * FROM post')).rejects.toThrow()
+    expect((await runner.invoke(['db', 'upgrade'])).output).toMatch(/^Running upgrade <base> -> \d{14}, users and posts\n$/)
+    expect(await fx.query('SELECT * FROM post')).toEqual([])
+  })
+})
