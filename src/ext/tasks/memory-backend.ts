@@ -142,7 +142,8 @@ export class MemoryBackend implements TaskBackend {
     const started = performance.now()
     try {
       const result = await runAttempt(this.state.app, def, { id: message.id, args: message.args, attempt: entry.failures + 1, queue: message.queue })
-      logger.info({ task: message.task, id: message.id }, `Task ${message.task}[${message.id}] succeeded in ${((performance.now() - started) / 1000).toFixed(3)}s`)
+      // Celery logs each success at INFO; here it is DEBUG, so that a busy worker's log stays readable (and cheap).
+      if (logger.isLevelEnabled('debug')) logger.debug({ task: message.task, id: message.id }, `Task ${message.task}[${message.id}] succeeded in ${((performance.now() - started) / 1000).toFixed(3)}s`)
       const outcome = this.#finish(entry, { status: 'SUCCESS', result })
       await this.state.continueChain(message, result).catch((err: unknown) => {
         logger.error({ err, task: message.task, id: message.id }, `Task ${message.task}[${message.id}]: could not send the next link of its chain`)

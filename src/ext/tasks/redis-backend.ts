@@ -196,6 +196,8 @@ export async function createRedisBackend(state: TasksState, url: string): Promis
     enableOfflineQueue: false,
     lazyConnect: true,
     connectTimeout: state.app.config.TASKS_ENQUEUE_TIMEOUT * 1000,
+    // A Redis that accepts the connection but does not answer fails each command in time, too.
+    commandTimeout: state.app.config.TASKS_ENQUEUE_TIMEOUT * 1000,
     // Reconnect for ever (Redis may come back), but never queue commands meanwhile.
     retryStrategy: (times) => Math.min(times * 200, 2000),
   })

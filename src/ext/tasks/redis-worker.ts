@@ -85,7 +85,8 @@ export async function startRedisWorker(state: TasksState, options: WorkerOptions
       const started = performance.now()
       const result = await runAttempt(app, def, { id: job.id!, args: job.data.args ?? [], attempt, queue: job.queueName }, signal)
       await state.continueChain({ chain: (job.data.chain ?? null) as ChainLink[] | null }, result)
-      logger.info({ task: job.name, id: job.id }, `Task ${job.name}[${job.id}] succeeded in ${((performance.now() - started) / 1000).toFixed(3)}s`)
+      // Celery logs each success at INFO; here it is DEBUG, so that a busy worker's log stays readable (and cheap).
+      if (logger.isLevelEnabled('debug')) logger.debug({ task: job.name, id: job.id }, `Task ${job.name}[${job.id}] succeeded in ${((performance.now() - started) / 1000).toFixed(3)}s`)
       return result
     } catch (err) {
       if (err instanceof PermanentTaskError || err instanceof NotRegistered) {

@@ -61,6 +61,7 @@ function checkOptions(name: string, options: ApplyOptions): void {
  */
 export class TasksState implements ResultSource {
   #backend: Promise<TaskBackend> | null = null
+  #ready: TaskBackend | null = null
   #eager: MemoryBackend | null = null
   /** The in-process runner of periodic tasks, when there is one. */
   beat: MemoryBeat | null = null
@@ -94,9 +95,14 @@ export class TasksState implements ResultSource {
       this.#backend = url
         ? import('./redis-backend.ts').then(({ createRedisBackend }) => createRedisBackend(this, url))
         : Promise.resolve(new MemoryBackend(this))
-      this.#backend.catch(() => {
-        this.#backend = null
-      })
+      this.#backend.then(
+        (backend) => {
+          this.#ready = backend
+        },
+        () => {
+          this.#backend = null
+        },
+      )
     }
     return this.#backend
   }
@@ -172,19 +178,27 @@ export class TasksState implements ResultSource {
       await this.eagerBackend().runNow(message)
       return
     }
+    try {
+      // Once connected, the connection's command timeout bounds each enqueue: no timer per task.
+      const backend = this.#ready ?? (await this.#connect())
+      await backend.enqueue(message)
+    } catch (err) {
+      if (!this.usesRedis || err instanceof TypeError) throw err
+      const reason = err instanceof Error ? err.message : String(err)
+      this.app.logger.error({ err, task: message.task }, `Could not queue task ${message.task}: ${reason}`)
+      throw new ServiceUnavailable(`The task queue is not available (Redis: ${reason}). Try again in a moment.`)
+    }
+  }
+
+  /** The backend, waiting at most `TASKS_ENQUEUE_TIMEOUT` seconds for it. */
+  async #connect(): Promise<TaskBackend> {
     const seconds = this.app.config.TASKS_ENQUEUE_TIMEOUT
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer in ${seconds} s`)), seconds * 1000)
     })
     try {
-      const backend = await Promise.race([this.backend(), timeout])
-      await Promise.race([backend.enqueue(message), timeout])
-    } catch (err) {
-      if (!this.usesRedis || err instanceof TypeError) throw err
-      const reason = err instanceof Error ? err.message : String(err)
-      this.app.logger.error({ err, task: message.task }, `Could not queue task ${message.task}: ${reason}`)
-      throw new ServiceUnavailable(`The task queue is not available (Redis: ${reason}). Try again in a moment.`)
+      return await Promise.race([this.backend(), timeout])
     } finally {
       clearTimeout(timer)
     }
@@ -202,6 +216,7 @@ export class TasksState implements ResultSource {
   async close(): Promise<void> {
     const backend = this.#backend
     this.#backend = null
+    this.#ready = null
     if (backend) await (await backend.catch(() => null))?.close()
     await this.#eager?.close()
     this.#eager = null
