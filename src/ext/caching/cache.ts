@@ -7,10 +7,11 @@ import { createBackend } from './backends/index.ts'
 import type { CacheBackend } from './backends/types.ts'
 import { applyCacheDefaults, CACHE_DEFAULTS, type CacheConfigValues } from './config.ts'
 import { singleFlight } from './flight.ts'
+import { forgetFragments } from './fragments.ts'
 import { deleteMemoizedFunction, memoizeFunction, type Memoized, type MemoizeOptions } from './memoize.ts'
 import { registerCacheTag } from './template.ts'
 import { cachedView, type CachedOptions, type CachedView } from './view.ts'
-import { CacheDecodeError, decodeValue, encodeValue } from './serializer.ts'
+import { decodeValue, encodeValue, readStored } from './serializer.ts'
 
 /**
  * Options of {@link Cache}.
@@ -67,24 +68,6 @@ export function ttlOf(timeout: number | null | undefined, fallback: number): num
     throw new TypeError(`A cache timeout is a number of seconds ≥ 0 (0: no expiry), got ${String(t)}`)
   }
   return Math.ceil(t)
-}
-
-/**
- * Decodes stored text; text Phial did not write counts as a miss.
- *
- * @example
- * ```ts
- * readStored(await backend.get(key)) // { found: false } on a miss
- * ```
- */
-export function readStored(text: string | undefined): { found: true; value: unknown } | { found: false } {
-  if (text === undefined) return { found: false }
-  try {
-    return { found: true, value: decodeValue(text) }
-  } catch (err) {
-    if (err instanceof CacheDecodeError) return { found: false }
-    throw err
-  }
 }
 
 /**
@@ -273,7 +256,10 @@ export class Cache {
    */
   async delete(key: string): Promise<boolean> {
     checkKey(key, 'delete')
-    return this.backend().delete(key)
+    const backend = this.backend()
+    const deleted = await backend.delete(key)
+    await forgetFragments(backend, [key])
+    return deleted
   }
 
   /**
@@ -286,7 +272,10 @@ export class Cache {
    */
   async deleteMany(keys: readonly string[]): Promise<number> {
     for (const key of keys) checkKey(key, 'deleteMany')
-    return this.backend().deleteMany(keys)
+    const backend = this.backend()
+    const deleted = await backend.deleteMany(keys)
+    await forgetFragments(backend, keys)
+    return deleted
   }
 
   /**
@@ -312,7 +301,9 @@ export class Cache {
    * ```
    */
   async clear(): Promise<void> {
-    await this.backend().clear()
+    const backend = this.backend()
+    await backend.clear()
+    await forgetFragments(backend, ['*'])
   }
 
   /**

@@ -6,10 +6,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { currentContext, hasContext } from 'phial'
 import type { CacheBackend } from './backends/types.ts'
-import { readStored, type Cache } from './cache.ts'
+import type { Cache } from './cache.ts'
 import { CacheUnavailable } from './errors.ts'
 import { singleFlight } from './flight.ts'
-import { decodeValue, encodeValue } from './serializer.ts'
+import { decodeValue, encodeValue, readStored } from './serializer.ts'
 
 /**
  * Options of {@link Cache.memoize}.

@@ -124,3 +124,21 @@ export function decodeValue(text: string): unknown {
   if (INTEGER.test(text)) return Number(text)
   throw new CacheDecodeError('A cached value was not written by phial/caching')
 }
+
+/**
+ * Decodes stored text; text Phial did not write counts as a miss.
+ *
+ * @example
+ * ```ts
+ * readStored(await backend.get(key)) // { found: false } on a miss
+ * ```
+ */
+export function readStored(text: string | undefined): { found: true; value: unknown } | { found: false } {
+  if (text === undefined) return { found: false }
+  try {
+    return { found: true, value: decodeValue(text) }
+  } catch (err) {
+    if (err instanceof CacheDecodeError) return { found: false }
+    throw err
+  }
+}

@@ -8,11 +8,10 @@
  */
 import { getTemplateEnvironment, markSafe, type Phial } from 'phial'
 import type { CacheBackend } from './backends/types.ts'
-import { readStored } from './cache.ts'
-import { encodeValue } from './serializer.ts'
+import { fragmentStore, TEMPLATE_FRAGMENT_KEY_PREFIX } from './fragments.ts'
+import { encodeValue, readStored } from './serializer.ts'
 
-/** The prefix of fragment keys (Flask-Caching's). */
-export const TEMPLATE_FRAGMENT_KEY_PREFIX = '_template_fragment_cache_'
+export { TEMPLATE_FRAGMENT_KEY_PREFIX }
 
 /**
  * The key of a `{% cache timeout, name, ...varyOn %}` fragment, to delete it
@@ -45,15 +44,14 @@ interface NunjucksNodes {
 }
 
 const TAG_OWNER = Symbol.for('phial.caching.templateTag')
-const warned = new WeakSet<object>()
 
 /**
  * Registers `{% cache %}` in `app`'s template environment, backed by
- * `cache`. Fragments are read and written synchronously (Phial renders
- * templates synchronously), so the tag caches with the in-process backends
- * (`simple`, `null`); with Redis or Memcached it renders the fragment
- * uncached and logs a warning once — give fragments their own
- * `new Cache(app, { config: { CACHE_TYPE: 'simple' }, templateTag: true })`.
+ * `cache`. Phial renders templates synchronously, so fragments are read and
+ * written synchronously: in the backend itself when it lives in this
+ * process (`simple`), else in copies this process keeps, which a
+ * `cache.delete(makeTemplateFragmentKey(...))` anywhere drops everywhere
+ * when the backend is Redis (pub/sub).
  *
  * @example
  * ```ts
@@ -86,16 +84,7 @@ export function registerCacheTag(app: Phial, cache: FragmentCache, replace = fal
       }
       const owner = holder[TAG_OWNER]!
       const backend = owner.backend(app)
-      const sync = backend.sync
-      if (sync === undefined) {
-        if (!warned.has(backend)) {
-          warned.add(backend)
-          app.logger.warn(
-            `phial/caching: {% cache %} cannot use the ${backend.type} backend while templates render synchronously; the fragment renders uncached. Give fragments an in-process cache (CACHE_TYPE 'simple').`,
-          )
-        }
-        return markSafe(String(body()))
-      }
+      const sync = fragmentStore(backend)
       const key = makeTemplateFragmentKey(name, varyOn)
       const found = readStored(sync.get(key))
       if (found.found && typeof found.value === 'string') return markSafe(found.value)

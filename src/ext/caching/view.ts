@@ -9,10 +9,9 @@ import { createHash } from 'node:crypto'
 import { makeResponse, Response, type Context } from 'phial'
 import type { CacheBackend } from './backends/types.ts'
 import type { Cache } from './cache.ts'
-import { readStored } from './cache.ts'
 import { CacheUnavailable } from './errors.ts'
 import { singleFlight } from './flight.ts'
-import { encodeValue } from './serializer.ts'
+import { encodeValue, readStored } from './serializer.ts'
 
 /**
  * Options of {@link Cache.cached}.

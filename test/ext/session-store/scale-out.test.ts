@@ -1,6 +1,6 @@
 /**
  * Scale-out (issue 16 item 5): two `phial serve` processes on one Redis share
- * sessions and cached values; when Redis goes down, requests that need it
+ * sessions, cached values and fragment invalidations; when Redis goes down, requests that need it
  * get a fast 503 and both processes recover on their own when it returns.
  * Redis here is a throwaway redis-server of this file (port 6391), never the
  * machine's shared one, so that it can be killed.
@@ -59,6 +59,22 @@ describe.skipIf(!available)('two phial serve processes on one Redis', () => {
     const computed = await call(two, '/report')
     expect(computed.json.computedBy).toBe(pidTwo)
     expect((await call(one, '/report')).json).toEqual(computed.json)
+
+    // template fragments: each process keeps its copy; a delete through one drops both
+    const settled = async (server: Served, not?: unknown): Promise<unknown> => {
+      for (let i = 0; i < 100; i++) {
+        const text = (await call(server, '/fragment')).json
+        if (text !== not && (await call(server, '/fragment')).json === text) return text
+        await sleep(20)
+      }
+      throw new Error('the fragment never settled')
+    }
+    const fragOne = await settled(one)
+    const fragTwo = await settled(two)
+    expect(fragOne).not.toBe(fragTwo)
+    expect((await call(two, '/invalidate', { method: 'POST' })).status).toBe(200)
+    expect(await settled(one, fragOne)).not.toBe(fragOne)
+    expect(await settled(two, fragTwo)).not.toBe(fragTwo)
 
     // Redis goes away
     await redis.kill()

@@ -4,7 +4,7 @@
  */
 import type { Cluster, Redis } from 'ioredis'
 import { RedisConnection, type RedisConnectionOptions } from '../redis-connection.ts'
-import type { CacheBackend } from './types.ts'
+import type { CacheBackend, CacheBroadcast } from './types.ts'
 
 /** Escapes glob characters so the prefix matches itself in SCAN. */
 const globEscape = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&')
@@ -24,10 +24,50 @@ export class RedisBackend implements CacheBackend {
   readonly type = 'redis'
   readonly prefix: string
   readonly connection: RedisConnection
+  readonly broadcast: CacheBroadcast
+  #subscriber: Promise<Redis | Cluster> | null = null
 
   constructor(prefix: string, options: RedisConnectionOptions) {
     this.prefix = prefix
     this.connection = new RedisConnection({ label: 'redis', ...options })
+    const channel = `${prefix}__phial_invalidate__`
+    this.broadcast = {
+      publish: (keys) =>
+        this.connection.run(async (c) => {
+          await c.publish(channel, JSON.stringify(keys))
+        }),
+      subscribe: (handler, onSubscribed) => {
+        // a connection of its own (a subscribed connection takes no other commands),
+        // which ioredis reconnects and resubscribes by itself
+        this.#subscriber ??= this.connection.client().then((client) => {
+          const sub = isCluster(client) ? client.duplicate() : client.duplicate({ lazyConnect: false, enableOfflineQueue: true, autoResubscribe: true })
+          sub.on('error', () => {})
+          return sub
+        })
+        this.#subscriber
+          .then((sub) => {
+            sub.on('message', (from: string, message: string) => {
+              if (from !== channel) return
+              try {
+                const keys: unknown = JSON.parse(message)
+                if (Array.isArray(keys)) handler(keys.filter((k): k is string => typeof k === 'string'))
+              } catch {
+                /* not ours */
+              }
+            })
+            // after a reconnection, messages sent while disconnected are lost
+            let subscribed = false
+            sub.on('ready', () => {
+              if (subscribed) onSubscribed()
+            })
+            return sub.subscribe(channel).then(() => {
+              subscribed = true
+              onSubscribed()
+            })
+          })
+          .catch(() => {})
+      },
+    }
   }
 
   #k(key: string): string {
@@ -124,7 +164,10 @@ export class RedisBackend implements CacheBackend {
     })
   }
 
-  close(): Promise<void> {
-    return this.connection.close()
+  async close(): Promise<void> {
+    const sub = this.#subscriber
+    this.#subscriber = null
+    if (sub !== null) (await sub.catch(() => null))?.disconnect()
+    await this.connection.close()
   }
 }

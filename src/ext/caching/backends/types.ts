@@ -37,6 +37,29 @@ export interface CacheBackend {
   close(): Promise<void>
   /** Synchronous access, for backends in this process (template fragments). */
   readonly sync?: SyncCacheAccess
+  /** Messages to every process that uses the same server (Redis pub/sub). */
+  readonly broadcast?: CacheBroadcast
+}
+
+/**
+ * A channel to the other processes of a shared backend: the `{% cache %}`
+ * tag uses it to drop its per-process copies of a fragment deleted anywhere.
+ *
+ * @example
+ * ```ts
+ * backend.broadcast?.subscribe((keys) => keys.forEach((k) => local.delete(k)), () => local.clear())
+ * await backend.broadcast?.publish(['_template_fragment_cache_sidebar'])
+ * ```
+ */
+export interface CacheBroadcast {
+  /** Sends keys to every subscriber (this process's included); `['*']` means all. */
+  publish(keys: readonly string[]): Promise<void>
+  /**
+   * Calls `handler` with the keys of each message, until the backend is
+   * closed; `onSubscribed` each time the subscription is (re)established —
+   * messages sent before then were missed.
+   */
+  subscribe(handler: (keys: string[]) => void, onSubscribed: () => void): void
 }
 
 /**
