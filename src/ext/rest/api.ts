@@ -61,7 +61,7 @@ export interface AddResourceOptions {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type ResourceClass = (abstract new (...args: any[]) => Resource<any>) & typeof Resource
+type ResourceClass = (abstract new (...args: any[]) => Resource<any>) & Omit<typeof Resource, 'prototype'>
 
 interface Registration {
   readonly record: ResourceRecord
