@@ -66,6 +66,12 @@ describe('loginUser / logoutUser / currentUser', () => {
     expect((await client.get('/tpl')).text).toBe('Hi Steve (2)')
   })
 
+  it('gives a template rendered outside a request current_user null', async () => {
+    const { app } = makeApp()
+    const text = await app.appContext(() => renderTemplateString('[{{ current_user }}]'))
+    expect(text).toBe('[]')
+  })
+
   it('gives plain-object users the UserMixin defaults', async () => {
     const { app, login } = makeApp()
     const plain = { id: 9, name: 'Plain' }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Phial } from 'phial'
-import { encodeRememberCookie, userLoadedFromCookie } from 'phial/login'
+import { encodeRememberCookie, loginRemembered, userLoadedFromCookie } from 'phial/login'
 import { makeApp } from './app.ts'
 
 /** The Set-Cookie header a response sent for `name`, or undefined. */
@@ -26,6 +26,20 @@ describe('the remember-me cookie', () => {
     client.deleteCookie('session') // the browser was closed
     expect((await client.get('/username')).text).toBe('Notch')
     expect((await client.get('/is-fresh')).text).toBe('false')
+  })
+
+  it('is Secure when the session cookie is (REMEMBER_COOKIE_SECURE null), and loginRemembered() sees it', async () => {
+    const { app } = makeApp({ config: { SESSION_COOKIE_SECURE: true } })
+    app.get('/remembered', function remembered() {
+      return String(loginRemembered())
+    })
+    const client = app.testClient()
+    expect((await client.get('/remembered')).text).toBe('false')
+    const header = setCookie((await client.get('/login-1?remember=1')).headers, 'remember_token')!
+    expect(header).toMatch(/; Secure/)
+    expect((await client.get('/remembered')).text).toBe('true')
+    await client.get('/logout')
+    expect((await client.get('/remembered')).text).toBe('false')
   })
 
   it('is not set without remember', async () => {
