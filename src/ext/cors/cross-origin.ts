@@ -2,13 +2,13 @@
  * `crossOrigin(options)(view)` (Flask-CORS's `@cross_origin`): CORS for one
  * view, without the extension.
  */
-import { afterThisRequest, currentContext, type Context, type Response, type View } from 'phial'
+import { afterThisRequest, currentContext, type AppCore, type Context, type Response, type View } from 'phial'
 import { corsOptionsFromConfig } from './config.ts'
 import { applyCorsHeaders, compilePolicy, isPreflight, mergeCorsOptions, preflightResponse, type CorsPolicy } from './policy.ts'
-import type { CorsApp, CorsOptions } from './types.ts'
+import type { CorsOptions } from './types.ts'
 
 /** Wrapped view → its policy per app (options over the app's `CORS_*` config). */
-const policies = new WeakMap<object, (app: CorsApp) => CorsPolicy>()
+const policies = new WeakMap<object, (app: AppCore) => CorsPolicy>()
 
 /**
  * The policy `crossOrigin` gave a view function, or null for another view.
@@ -19,7 +19,7 @@ const policies = new WeakMap<object, (app: CorsApp) => CorsPolicy>()
  * crossOriginPolicyFor(app, app.viewFunctions['api.items'])?.methodsHeader
  * ```
  */
-export function crossOriginPolicyFor(app: CorsApp, view: unknown): CorsPolicy | null {
+export function crossOriginPolicyFor(app: AppCore, view: unknown): CorsPolicy | null {
   const lookup = typeof view === 'function' ? policies.get(view) : undefined
   return lookup === undefined ? null : lookup(app)
 }
@@ -49,8 +49,8 @@ export function crossOrigin(options: CorsOptions = {}): <A>(view: View<A>) => Vi
   // validate now, so a bad option fails where it is written, not at the first request
   compilePolicy(mergeCorsOptions(options))
   return <A>(view: View<A>): View<A> => {
-    const byApp = new WeakMap<CorsApp, CorsPolicy>()
-    const policyFor = (app: CorsApp): CorsPolicy => {
+    const byApp = new WeakMap<AppCore, CorsPolicy>()
+    const policyFor = (app: AppCore): CorsPolicy => {
       let policy = byApp.get(app)
       if (policy === undefined) {
         policy = compilePolicy(mergeCorsOptions(corsOptionsFromConfig(app.config), options))

@@ -2,12 +2,12 @@
  * `CORS` (Flask-CORS's extension): CORS headers for an app or a blueprint,
  * per resource, on every response including errors.
  */
-import { Blueprint, Phial, type Context, type Response } from 'phial'
+import { Blueprint, type AppCore, type Context, type Response } from 'phial'
 import { corsOptionsFromConfig } from './config.ts'
 import { crossOriginPolicyFor } from './cross-origin.ts'
 import { applyCorsHeaders, compilePolicy, isPreflight, mergeCorsOptions, preflightResponse, type CorsPolicy } from './policy.ts'
 import { parseResources } from './resources.ts'
-import type { CorsApp, CorsExtensionOptions, ResourcesOption } from './types.ts'
+import type { CorsExtensionOptions, ResourcesOption } from './types.ts'
 
 /** The compiled resources of one app. */
 interface Compiled {
@@ -21,7 +21,7 @@ interface Compiled {
 /** Paths remembered per app; the cache is cleared when full (ids in paths would otherwise grow it). */
 const PATH_CACHE_SIZE = 2048
 
-function compile(app: CorsApp, options: CorsExtensionOptions): Compiled {
+function compile(app: AppCore, options: CorsExtensionOptions): Compiled {
   const fromConfig = corsOptionsFromConfig(app.config)
   const base = mergeCorsOptions(fromConfig, options)
   const resourcesOption = options.resources ?? (app.config.get('CORS_RESOURCES') as ResourcesOption | null | undefined) ?? '/*'
@@ -82,7 +82,7 @@ export class CORS {
    * const apiCors = new CORS(apiBlueprint)  // only the blueprint's routes
    * ```
    */
-  constructor(target?: Phial | Blueprint, options: CorsExtensionOptions = {}) {
+  constructor(target?: AppCore | Blueprint, options: CorsExtensionOptions = {}) {
     this.#options = options
     if (target !== undefined) this.initApp(target)
   }
@@ -104,10 +104,10 @@ export class CORS {
    * }
    * ```
    */
-  initApp(target: Phial | Blueprint, options: CorsExtensionOptions = {}): void {
+  initApp(target: AppCore | Blueprint, options: CorsExtensionOptions = {}): void {
     const merged: CorsExtensionOptions = { ...this.#options, ...options }
-    const compiledByApp = new WeakMap<CorsApp, Compiled>()
-    const compiledFor = (app: CorsApp): Compiled => {
+    const compiledByApp = new WeakMap<AppCore, Compiled>()
+    const compiledFor = (app: AppCore): Compiled => {
       let compiled = compiledByApp.get(app)
       if (compiled === undefined) {
         compiled = compile(app, merged)
@@ -115,11 +115,12 @@ export class CORS {
       }
       return compiled
     }
-    if (target instanceof Phial) {
+    if (!(target instanceof Blueprint)) {
+      if (target === null || typeof target !== 'object' || !('extensions' in target)) {
+        throw new TypeError('CORS takes a Phial app or a Blueprint.')
+      }
       target.extensions.cors = this
       compiledFor(target)
-    } else if (!(target instanceof Blueprint)) {
-      throw new TypeError('CORS takes a Phial app or a Blueprint.')
     }
 
     // the preflight answer: only OPTIONS requests do any work here

@@ -27,4 +27,4 @@ export {
 } from './policy.ts'
 export { compileOrigins, isValidOrigin, originAllowed, MAX_ORIGIN_LENGTH, type OriginRule } from './origins.ts'
 export { compilePattern, parseResources, type ParsedResource } from './resources.ts'
-export type { CorsApp, CorsOptions, CorsExtensionOptions, OriginFunction, OriginMatcher, ResourcePattern, ResourcesOption } from './types.ts'
+export type { CorsOptions, CorsExtensionOptions, OriginFunction, OriginMatcher, ResourcePattern, ResourcesOption } from './types.ts'

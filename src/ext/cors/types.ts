@@ -101,13 +101,3 @@ export interface CorsExtensionOptions extends CorsOptions {
   resources?: ResourcesOption
 }
 
-/**
- * What CORS reads from an app: `ctx.app` in hooks is the app core, which
- * `'phial'` does not export as a type yet, so this names the parts used.
- *
- * @example
- * ```ts
- * const app: CorsApp = ctx.app
- * ```
- */
-export type CorsApp = Pick<import('phial').Phial, 'config' | 'viewFunctions' | 'logger'>

@@ -2,14 +2,11 @@
  * `Talisman` (Flask-Talisman's): HTTPS redirect and the security headers on
  * every response, with per-view overrides.
  */
-import { redirect, type Context, type Phial, type Request, type Response } from 'phial'
+import { redirect, type AppCore, type Context, type Request, type Response } from 'phial'
 import { TALISMAN_DEFAULTS, type ResolvedTalismanOptions } from './defaults.ts'
 import { applyHeaders, compileHeaders, type HeaderSet } from './headers.ts'
 import { cspNonce, nonceOf } from './nonce.ts'
 import type { TalismanOptions, TalismanViewOptions } from './types.ts'
-
-/** What Talisman reads from an app (`ctx.app` is the app core, not exported as a type by `'phial'` yet). */
-type TalismanApp = Pick<Phial, 'config' | 'viewFunctions' | 'debug'>
 
 /** View function → its overrides (any Talisman instance reads them). */
 const viewOverrides = new WeakMap<object, TalismanViewOptions>()
@@ -73,7 +70,7 @@ function httpsUrl(request: Request): string {
  */
 export class Talisman {
   readonly #options: TalismanOptions
-  readonly #states = new WeakMap<TalismanApp, AppState>()
+  readonly #states = new WeakMap<AppCore, AppState>()
 
   /**
    * @example
@@ -81,7 +78,7 @@ export class Talisman {
    * const talisman = new Talisman(app, { forceHttpsPermanent: true })
    * ```
    */
-  constructor(app?: Phial, options: TalismanOptions = {}) {
+  constructor(app?: AppCore, options: TalismanOptions = {}) {
     this.#options = options
     if (app !== undefined) this.initApp(app)
   }
@@ -97,7 +94,7 @@ export class Talisman {
    * talisman.initApp(app, { contentSecurityPolicyReportOnly: true, contentSecurityPolicyReportUri: '/csp-report' })
    * ```
    */
-  initApp(app: Phial, options: TalismanOptions = {}): void {
+  initApp(app: AppCore, options: TalismanOptions = {}): void {
     const resolved = resolveTalismanOptions(this.#options, options)
     const state: AppState = { options: resolved, base: compileHeaders(resolved), byView: new WeakMap() }
     this.#states.set(app, state)
@@ -111,7 +108,7 @@ export class Talisman {
     })
 
     const talismanForceHttps = (ctx: Context): Response | undefined => {
-      const current = ctx.app as TalismanApp
+      const current = ctx.app
       // as Flask-Talisman: Secure is forced at each request unless in debug, so DEBUG set after init still works over http
       if (resolved.sessionCookieSecure && !current.debug && current.config.SESSION_COOKIE_SECURE !== true) {
         current.config.SESSION_COOKIE_SECURE = true
@@ -125,7 +122,7 @@ export class Talisman {
     }
     const talismanHeaders = (response: Response, ctx: Context): void => {
       const request = ctx.request
-      applyHeaders(this.#headerSet(state, ctx.app as TalismanApp, request), request, response, nonceOf(request))
+      applyHeaders(this.#headerSet(state, ctx.app, request), request, response, nonceOf(request))
     }
     app.beforeRequest(talismanForceHttps)
     app.afterRequest(talismanHeaders)
@@ -154,7 +151,7 @@ export class Talisman {
   }
 
   /** The header set of the request's view: its overrides compiled once, or the app's. */
-  #headerSet(state: AppState, app: TalismanApp, request: Request): HeaderSet {
+  #headerSet(state: AppState, app: AppCore, request: Request): HeaderSet {
     const endpoint = request.endpoint
     if (endpoint === null) return state.base
     const view = app.viewFunctions[endpoint]

@@ -111,6 +111,7 @@ describe('exposeHeaders, vary: false, bad options', () => {
     expect(() => makeApp({ exposeHeaders: ['X\r\nY'] })).toThrow(/exposeHeaders/)
     expect(() => makeApp({ origins: [42 as never] })).toThrow(/strings, RegExps or functions/)
     expect(() => makeApp({ resources: 42 as never })).toThrow(/resources/)
+    expect(() => new CORS({} as never)).toThrow(/a Phial app or a Blueprint/)
   })
 })
 
