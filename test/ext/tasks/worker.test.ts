@@ -46,6 +46,24 @@ describe.skipIf(!haveRedis)('phial worker on Redis', { timeout: 90_000 }, () => 
     expect((await worker.exited).code).toBe(0)
   })
 
+  it('scale-out over HTTP: sent through one `phial serve`, run by the worker, read through another', async () => {
+    const worker = startPhial([...APP, 'worker'], env)
+    const [, workerPid] = (await worker.waitFor(/phial worker (\d+): ready/))!
+    const a = startPhial([...APP, 'serve', '--workers', '1', '--port', '0'], env)
+    const b = startPhial([...APP, 'serve', '--workers', '1', '--port', '0'], env)
+    const [, baseA] = (await a.waitFor(/Listening at (http:\/\/127\.0\.0\.1:\d+)/))!
+    const [, baseB] = (await b.waitFor(/Listening at (http:\/\/127\.0\.0\.1:\d+)/))!
+    const sent = (await (await fetch(`${baseA}/slow`, { method: 'POST' })).json()) as { id: string; server: number }
+    let read: { status: string; value: { pid: number; marker: string } | null; server: number } | null = null
+    for (let i = 0; i < 100; i++) {
+      read = (await (await fetch(`${baseB}/result/${sent.id}`)).json()) as typeof read
+      if (read!.status === 'SUCCESS') break
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(read).toMatchObject({ status: 'SUCCESS', value: { pid: Number(workerPid), marker: 'http' } })
+    expect(new Set([sent.server, read!.server, Number(workerPid)]).size).toBe(3)
+  })
+
   it('a task whose worker is SIGKILLed mid-run is run again by another worker', async () => {
     const first = startPhial([...APP, 'worker'], env)
     const [, firstPid] = (await first.waitFor(/phial worker (\d+): ready/))!
