@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { INSTALL_FLAGS, npm, packedTarballs, run, runOk, userEnv, type Tarballs } from './helpers.ts'
 
-const SLOW = 300_000
+const SLOW = 600_000
 
 let tarballs: Tarballs
 let workspace: string

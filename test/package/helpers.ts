@@ -109,7 +109,7 @@ function sweepOldRuns(): void {
  * Runs `work` once per vitest run across all test files: the first caller takes
  * a lock folder and writes the result as JSON, the others wait for it.
  */
-async function oncePerRun<T>(name: string, work: (folder: string) => Promise<T>, waitMs = 300_000): Promise<T> {
+async function oncePerRun<T>(name: string, work: (folder: string) => Promise<T>, waitMs = 600_000): Promise<T> {
   const folder = runFolder()
   const result = join(folder, `${name}.json`)
   const failure = join(folder, `${name}.error`)
@@ -159,7 +159,7 @@ export function packedTarballs(): Promise<Tarballs> {
     }
     symlinkSync(join(REPO, 'node_modules'), join(stage, 'node_modules')) // TypeScript for the build
     const env = userEnv()
-    const packed = await npm(['pack', '--json', '--pack-destination', folder], { cwd: stage, env, timeoutMs: 180_000 })
+    const packed = await npm(['pack', '--json', '--pack-destination', folder], { cwd: stage, env, timeoutMs: 400_000 })
     const info = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>
     await npm(['pack', '--pack-destination', folder, join(REPO, 'packages/create-phial')], { cwd: folder, env })
     return {
@@ -194,7 +194,7 @@ export function consumerProject(): Promise<ConsumerProject> {
     rmSync(dir, { recursive: true, force: true })
     mkdirSync(dir)
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2) + '\n')
-    const installed = await npm(['install', phial, ...devToolSpecs(), ...INSTALL_FLAGS], { cwd: dir, timeoutMs: 240_000 })
+    const installed = await npm(['install', phial, ...devToolSpecs(), ...INSTALL_FLAGS], { cwd: dir, timeoutMs: 400_000 })
     cpSync(join(REPO, 'test/package/fixtures/consumer'), dir, { recursive: true })
     return { dir, installOutput: installed.stdout + installed.stderr }
   })

@@ -52,7 +52,7 @@ beforeAll(async () => {
   if (!packages) return
   ;[project, binaries] = await Promise.all([consumerProject(), installBinaries()])
   cpSync(join(REPO, 'test/package/fixtures/runtimes'), join(project.dir, 'runtimes'), { recursive: true })
-}, 300_000)
+}, 600_000)
 
 interface Served {
   child: ChildProcess
