@@ -68,9 +68,10 @@ export function registerTaskCommands(app: Phial, tasks: Tasks): void {
         `phial worker ${process.pid}: ready on ${url} (prefix ${app.config.TASKS_PREFIX}), queues ${handle.queues.join(', ')}, concurrency ${handle.concurrency}, ` +
           `${tasks.definitions().length} tasks${opts.beat ? `, ${tasks.periodicTasks().length} periodic` : ''}`,
       )
+      let stop: ((signal: NodeJS.Signals) => void) | null = null
       await new Promise<void>((resolve, reject) => {
         let stopping = false
-        const stop = (signal: NodeJS.Signals): void => {
+        stop = (signal) => {
           if (stopping) {
             console.log(`phial worker ${process.pid}: ${signal} again, stopping now; running tasks will be run again by another worker`)
             handle.close(true).then(resolve, reject)
@@ -83,8 +84,8 @@ export function registerTaskCommands(app: Phial, tasks: Tasks): void {
         process.on('SIGTERM', stop)
         process.on('SIGINT', stop)
       }).finally(() => {
-        process.removeAllListeners('SIGTERM')
-        process.removeAllListeners('SIGINT')
+        process.off('SIGTERM', stop!)
+        process.off('SIGINT', stop!)
       })
       await state.close()
       console.log(`phial worker ${process.pid}: stopped`)
