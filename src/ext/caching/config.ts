@@ -89,3 +89,38 @@ export function applyCacheDefaults(config: Config): void {
     config.setDefault(key, Array.isArray(value) ? [...value] : value)
   }
 }
+
+/**
+ * Seconds to keep an entry: the given timeout, else the default; `0` means
+ * no expiry. A negative or non-number timeout is a TypeError.
+ *
+ * @example
+ * ```ts
+ * ttlOf(undefined, 300) // 300
+ * ttlOf(1.2, 300)       // 2
+ * ```
+ */
+export function ttlOf(timeout: number | null | undefined, fallback: number): number {
+  const t = timeout ?? fallback
+  if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) {
+    throw new TypeError(`A cache timeout is a number of seconds ≥ 0 (0: no expiry), got ${String(t)}`)
+  }
+  return Math.ceil(t)
+}
+
+/**
+ * The settings of one cache: `overrides` (a cache's own `config`) over the
+ * app's `CACHE_*` keys.
+ *
+ * @example
+ * ```ts
+ * cacheSettings(app.config, { CACHE_TYPE: 'simple' }).CACHE_TYPE // 'simple'
+ * ```
+ */
+export function cacheSettings(config: Config, overrides: Partial<CacheConfigValues> = {}): CacheConfigValues {
+  const settings = {} as Record<string, unknown>
+  for (const key of Object.keys(CACHE_DEFAULTS)) {
+    settings[key] = key in overrides ? overrides[key as keyof CacheConfigValues] : config[key]
+  }
+  return settings as unknown as CacheConfigValues
+}

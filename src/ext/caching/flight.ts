@@ -4,6 +4,7 @@
  * of starting their own.
  */
 import type { CacheBackend } from './backends/types.ts'
+import { decodeValue, encodeValue, readStored } from './serializer.ts'
 
 const flights = new WeakMap<CacheBackend, Map<string, Promise<unknown>>>()
 
@@ -41,4 +42,29 @@ export async function singleFlight<T>(backend: CacheBackend, key: string, work: 
  */
 export function inFlight(backend: CacheBackend): number {
   return flights.get(backend)?.size ?? 0
+}
+
+/**
+ * The value of `key`, or `compute()`'s result stored for `ttl` seconds, with
+ * one computation per key at a time in this process. The caller that
+ * computed gets its own value; the others decode a copy each.
+ *
+ * @example
+ * ```ts
+ * const stats = await getOrCompute(backend, 'stats', 600, () => computeStats(), false)
+ * ```
+ */
+export async function getOrCompute<T>(backend: CacheBackend, key: string, ttl: number, compute: () => T | Promise<T>, forced: boolean): Promise<T> {
+  const { result, leader } = await singleFlight(backend, key, async () => {
+    if (!forced) {
+      const text = await backend.get(key)
+      if (readStored(text).found) return { text: text!, value: undefined as T, computed: false }
+    }
+    const value = await compute()
+    const text = encodeValue(value)
+    await backend.set(key, text, ttl)
+    return { text, value, computed: true }
+  })
+  if (leader && result.computed) return result.value
+  return decodeValue(result.text) as T
 }

@@ -20,7 +20,8 @@
  *
  * @module
  */
-export { Cache, type CacheOptions, type GetOrSetOptions } from './cache.ts'
+export { Cache, type CacheOptions } from './cache.ts'
+export { CacheCommands, type GetOrSetOptions } from './commands.ts'
 export { CacheUnavailable } from './errors.ts'
 export { CACHE_DEFAULTS, applyCacheDefaults, type CacheConfigValues, type CacheType } from './config.ts'
 export { viewCacheKey, type CachedOptions, type CachedView } from './view.ts'
