@@ -17,6 +17,7 @@ describe('the blog migrations', () => {
   it('build exactly what the models describe', async () => {
     fx = await blogFixture()
     const engine = await fx.app.appContext(() => db.engine())
+    expect(engine.dialect).toBe(/^postgres/.test(process.env.DATABASE_URL ?? '') ? 'postgres' : 'sqlite')
     const diff = await engine.dataSource.driver.createSchemaBuilder().log()
     expect(diff.upQueries.map((q) => q.query)).toEqual([])
     const check = await fx.app.testCliRunner().invoke(['db', 'check'])
