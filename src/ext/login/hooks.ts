@@ -7,7 +7,7 @@ import { hasRequestContext, type Context, type Phial, type Response } from 'phia
 import type { TokenUserSource } from './load.ts'
 import type { LoginManager } from './manager.ts'
 import { clearRememberCookie, setRememberCookie } from './remember.ts'
-import { currentUser, isThenable, loadUser, loginState, openedSessionOf } from './state.ts'
+import { currentUser, isThenable, loadUser, openedSessionOf, peekLoginState } from './state.ts'
 
 function isStaticEndpoint(endpoint: string | null): boolean {
   return endpoint === 'static' || (endpoint !== null && endpoint.endsWith('.static'))
@@ -45,10 +45,10 @@ export function registerLoginHooks(app: Phial, manager: LoginManager, addContext
   app.beforeRequest(preload)
 
   const updateRememberCookie = (response: Response, ctx: Context): void => {
-    const state = loginState(ctx)
+    const state = peekLoginState(ctx)
     const session = openedSessionOf(ctx)
     if (session === null) {
-      if (state.dropRememberCookie) clearRememberCookie(ctx.app, response)
+      if (state?.dropRememberCookie) clearRememberCookie(ctx.app, response)
       return
     }
     const config = ctx.app.config
@@ -64,7 +64,7 @@ export function registerLoginHooks(app: Phial, manager: LoginManager, addContext
       }
       return
     }
-    if (state.dropRememberCookie) {
+    if (state?.dropRememberCookie) {
       clearRememberCookie(ctx.app, response)
       return
     }

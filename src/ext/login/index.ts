@@ -20,7 +20,7 @@
 export { LoginManager, type LoginManagerOptions, type UserLoader, type RequestLoader } from './manager.ts'
 export { loginUser, logoutUser, confirmLogin, loginFresh, loginRemembered, type LoginOptions } from './actions.ts'
 export { loginRequired, freshLoginRequired } from './guards.ts'
-export { currentUser, loadUser, loginState, loginManagerOf, type LoginState } from './state.ts'
+export { currentUser, loadUser, loginState, peekLoginState, loginManagerOf, openedSessionOf, type LoginState } from './state.ts'
 export {
   UserMixin,
   AnonymousUserMixin,

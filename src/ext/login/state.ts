@@ -46,6 +46,19 @@ export function loginState(ctx: Context): LoginState {
 }
 
 /**
+ * The login state of a context if anything created it, without creating one
+ * (the after-request hook uses it: a request that never met a user costs nothing).
+ *
+ * @example
+ * ```ts
+ * peekLoginState(ctx)?.dropRememberCookie
+ * ```
+ */
+export function peekLoginState(ctx: Context): LoginState | undefined {
+  return states.get(ctx)
+}
+
+/**
  * The app's {@link LoginManager}; throws an error that says how to set one up.
  *
  * @example
