@@ -8,7 +8,8 @@ import type { CspPolicy } from './types.ts'
 /** Keywords that only mean something quoted: unquoted, `self` is a host named "self". */
 const KEYWORDS = new Set(['self', 'none', 'unsafe-inline', 'unsafe-eval', 'unsafe-hashes', 'strict-dynamic', 'report-sample', 'wasm-unsafe-eval', 'inline-speculation-rules'])
 const DIRECTIVE = /^[a-z][a-z0-9-]*$/
-const BAD_SOURCE = /[;,\0-\x1f\x7f]/
+/** A source is visible ASCII without the separators: anything else cannot be sent in a header or would split the policy. */
+const BAD_SOURCE = /[^\x21-\x7e]|[;,]/
 
 /** A parsed policy: directive → sources, in order. */
 export type ParsedCsp = Map<string, string[]>
@@ -19,7 +20,7 @@ function dashify(name: string): string {
 
 function checkSource(directive: string, source: string): string {
   if (BAD_SOURCE.test(source)) {
-    throw new TypeError(`CSP ${directive}: source ${JSON.stringify(source)} contains ';', ',' or a control character.`)
+    throw new TypeError(`CSP ${directive}: source ${JSON.stringify(source)} contains ';', ',', a control character or a non-ASCII character (write hosts in punycode).`)
   }
   if (KEYWORDS.has(source) || /^(nonce|sha256|sha384|sha512)-/.test(source)) {
     throw new TypeError(`CSP ${directive}: write the keyword ${JSON.stringify(source)} in single quotes: "'${source}'".`)
@@ -43,7 +44,7 @@ export function parseCsp(policy: string | CspPolicy): ParsedCsp {
   const out: ParsedCsp = new Map()
   const entries: Array<[string, string | readonly string[]]> = []
   if (typeof policy === 'string') {
-    if (/[\0-\x1f\x7f]/.test(policy.replace(/[\t ]/g, ''))) throw new TypeError('CSP policy contains a control character (CR, LF, …).')
+    if (/[^\t\x20-\x7e]/.test(policy)) throw new TypeError('CSP policy contains a control character (CR, LF, …) or a non-ASCII character.')
     for (const part of policy.split(';')) {
       const words = part.trim().split(/[\t ]+/).filter(Boolean)
       if (words.length) entries.push([words[0]!, words.slice(1)])
@@ -98,8 +99,8 @@ const SLOT = '\u0000nonce\u0000'
  * ```
  */
 export function compileCsp(policy: ParsedCsp, options: CompileCspOptions): CompiledCsp {
-  if (options.reportUri !== null && BAD_SOURCE.test(options.reportUri.replace(/,/g, ''))) {
-    throw new TypeError('contentSecurityPolicyReportUri contains a control character.')
+  if (options.reportUri !== null && /[^\x21-\x7e]|;/.test(options.reportUri)) {
+    throw new TypeError('contentSecurityPolicyReportUri must be visible ASCII without spaces or \';\'.')
   }
   const withNonce: string[] = []
   const plain: string[] = []

@@ -67,6 +67,10 @@ export function compileHeaders(options: ResolvedTalismanOptions): HeaderSet {
   const always: Array<[string, string]> = []
   const add = (name: string, value: string | null | false): void => {
     if (value === null || value === false || value === '') return
+    // Node refuses to send a header value outside latin-1 at every response: refuse it once, here
+    if (typeof value !== 'string' || /[^\t\x20-\x7e]/.test(value)) {
+      throw new TypeError(`${name}: ${JSON.stringify(value)} is not a header value (visible ASCII only).`)
+    }
     check.set(name, value)
     always.push([name.toLowerCase(), value])
   }

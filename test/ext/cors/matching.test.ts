@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { compileOrigins, compilePattern, isValidOrigin, parseResources } from 'phial/cors'
+import { Phial } from 'phial'
+import { compileOrigins, compilePattern, compilePolicy, isValidOrigin, mergeCorsOptions, parseResources, preflightResponse } from 'phial/cors'
 
 describe('isValidOrigin', () => {
   it('accepts serialized origins, IPv6 and null; refuses anything with more', () => {
@@ -51,5 +52,39 @@ describe('compileOrigins', () => {
     expect(rule.patterns[0]!.test('https://a.test')).toBe(true)
     expect(rule.patterns[0]!.test('https://a.test')).toBe(true)
     expect(rule.patterns[0]!.test('https://a.test.evil')).toBe(false)
+  })
+})
+
+describe('any Origin header (property)', () => {
+  const app = new Phial(import.meta.url, { staticFolder: null, templateFolder: null })
+  const policies = [
+    compilePolicy(mergeCorsOptions({})),
+    compilePolicy(mergeCorsOptions({ origins: [/https:\/\/.*\.example\.com/, 'https://a.test'], supportsCredentials: true })),
+  ]
+  const origin = fc.oneof(
+    fc.string({ maxLength: 80 }),
+    fc.webUrl().map((u) => new URL(u).origin),
+    fc.constantFrom('null', 'https://a.test', 'https://x.example.com', 'https://x.example.com.evil.test'),
+  )
+
+  it('is answered with itself or nothing, only when well formed, and never * with credentials', () => {
+    fc.assert(
+      fc.property(origin, fc.constantFrom(0, 1), (value, which) => {
+        const header = value.replace(/[\0-\x1f\x7f]/g, '')
+        app.testRequestContext('/', { method: 'OPTIONS', headers: { Origin: header, 'Access-Control-Request-Method': 'GET' } }, (ctx) => {
+          const res = preflightResponse(policies[which]!, ctx.request)
+          const acao = res.headers.get('access-control-allow-origin')
+          if (acao !== null) {
+            expect(acao).toBe(header)
+            expect(isValidOrigin(header)).toBe(true)
+            expect(header).not.toBe('null')
+          }
+          if (which === 1 && acao !== null) {
+            expect(header).toMatch(/^(https:\/\/a\.test|https:\/\/.*\.example\.com)$/i)
+          }
+        })
+      }),
+      { numRuns: 300 },
+    )
   })
 })

@@ -75,9 +75,11 @@ describe('the defaults, over HTTPS', () => {
   it('refuse unknown or malformed options at init', () => {
     expect(() => makeApp({ frameOption: 'DENY' } as never)).toThrow(/Unknown Talisman option "frameOption"/)
     expect(() => makeApp({ frameOptions: 'ALLOW-FROM https://a.test' as never })).toThrow(/frame-ancestors/)
-    expect(() => makeApp({ referrerPolicy: 'no-referrer\r\nSet-Cookie: a=1' })).toThrow(/CR, LF or NUL/)
+    expect(() => makeApp({ referrerPolicy: 'no-referrer\r\nSet-Cookie: a=1' })).toThrow(/is not a header value/)
     expect(() => makeApp({ strictTransportSecurityMaxAge: -5 })).toThrow(/strictTransportSecurityMaxAge/)
     expect(() => makeApp({ permissionsPolicy: { 'Bad Name': '()' } })).toThrow(/permissionsPolicy/)
+    expect(() => makeApp({ referrerPolicy: 'sämé' })).toThrow(/visible ASCII/)
+    expect(() => makeApp({ contentSecurityPolicy: { 'img-src': 'https://例え.jp' } })).toThrow(/punycode/)
   })
 })
 
