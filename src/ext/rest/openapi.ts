@@ -3,7 +3,8 @@
  * blueprint prefixes and converters are the real ones), the resources'
  * handlers and their specs.
  */
-import { statusTitle, type Phial, type Rule } from 'phial'
+import { STATUS_CODES } from 'node:http'
+import type { Phial, Rule } from 'phial'
 import { converterSchema, hoistSchema, openapiPath, PROBLEM_SCHEMA } from './openapi-schemas.ts'
 import { PROBLEM_JSON } from './problem.ts'
 import { isStandardSchema, jsonSchemaOf, type AnySchema, type JsonSchema } from './schema.ts'
@@ -65,7 +66,7 @@ function responsesFor(spec: OperationSpec | null, validationStatus: number, comp
   for (const [code, entry] of Object.entries(spec?.responses ?? {})) {
     const status = Number(code)
     const schema = entry == null ? null : isStandardSchema(entry) ? entry : ((entry as ResponseSpec).schema ?? null)
-    const description = (entry && !isStandardSchema(entry) && (entry as ResponseSpec).description) || statusTitle(status)
+    const description = (entry && !isStandardSchema(entry) && (entry as ResponseSpec).description) || STATUS_CODES[status] || `Status ${status}`
     const response: Record<string, unknown> = { description }
     if (schema) response.content = { 'application/json': { schema: schemaFor(schema, 'output', components) } }
     else if (status >= 400) response.content = problem
