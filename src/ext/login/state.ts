@@ -75,8 +75,7 @@ export function loginManagerOf(app: Context['app']): LoginManager {
 }
 
 /**
- * The session of `ctx` if some code opened it, else null — without opening it
- * (the core calls the field `openedSession`; older trees `sessionData`).
+ * The session of `ctx` if some code opened it, else null — without opening it.
  *
  * @example
  * ```ts
@@ -84,8 +83,7 @@ export function loginManagerOf(app: Context['app']): LoginManager {
  * ```
  */
 export function openedSessionOf(ctx: Context): Session | null {
-  const fields = ctx as unknown as { openedSession?: Session | null; sessionData?: Session | null }
-  return fields.openedSession ?? fields.sessionData ?? null
+  return ctx.openedSession
 }
 
 /** True for promises and other thenables. */
