@@ -113,6 +113,12 @@ describe('HTTPS redirect', () => {
     expect(proxied.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains')
   })
 
+  it('redirects an unknown path too, which is a 404 once over HTTPS (Flask-Talisman testBadEndpoint)', async () => {
+    const client = makeApp().app.testClient()
+    expect((await client.get('/bad_endpoint')).status).toBe(302)
+    expect((await client.get('/bad_endpoint', https)).status).toBe(404)
+  })
+
   it('is off in DEBUG and with forceHttps: false; HSTS is never sent over HTTP', async () => {
     for (const app of [makeApp({}, { DEBUG: true }).app, makeApp({ forceHttps: false }).app]) {
       const res = await app.testClient().get('/')

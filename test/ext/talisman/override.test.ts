@@ -12,6 +12,9 @@ function makeApp(): Phial {
   app.get('/embed', talisman.override({ frameOptions: null, contentSecurityPolicy: { 'default-src': "'self'", 'frame-ancestors': 'https://partner.test' } })(function embed() {
     return 'embeddable'
   }))
+  app.get('/nocsp', talisman.override({ contentSecurityPolicy: null })(function nocsp() {
+    return 'no csp'
+  }))
   app.get('/healthz', talisman.override({ forceHttps: false })(function healthz() {
     return 'ok'
   }))
@@ -38,6 +41,12 @@ describe('talisman.override(options)(view)', () => {
     const doc = await client.get('/api/doc', { scheme: 'https' })
     expect(doc.headers.get('cross-origin-resource-policy')).toBe('cross-origin')
     expect(doc.headers.get('referrer-policy')).toBe('no-referrer')
+  })
+
+  it('can drop the CSP of one view and keep the other headers', async () => {
+    const res = await client.get('/nocsp', { scheme: 'https' })
+    expect(res.headers.get('content-security-policy')).toBeNull()
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN')
   })
 
   it('can turn the HTTPS redirect off for one view', async () => {
