@@ -9,7 +9,8 @@ import { isAbsolute, join, relative, resolve } from 'node:path'
 import { currentContext, type Phial } from 'phial'
 import { schemaState, withEditor, type Engine, type SchemaState, type SQL } from 'phial/sql'
 import { diff, renderOperations, type Operation } from './diff.ts'
-import { DatabaseOps, StateOps } from './ops.ts'
+import { StateOps } from './ops.ts'
+import { readRevision, runStep, writeRevision } from './versions.ts'
 import { loadHistory, MigrationError, newRevisionId, renderRevision, revisionFileName, type Revision } from './revisions.ts'
 import { registerDbCommands } from './cli.ts'
 
@@ -208,15 +209,6 @@ export class Migrate {
     return this.#sql().engine(this.#options.bind ?? null, app)
   }
 
-  async #readRevision(engine: Engine): Promise<string | null> {
-    return withEditor(engine, async (editor) => {
-      if (!(await editor.hasTable(this.#table))) return null
-      const rows = (await editor.runner.query(`SELECT revision FROM ${this.#table}`)) as Array<{ revision: string }>
-      if (rows.length > 1) throw new MigrationError(`The table ${this.#table} holds ${rows.length} revisions; it should hold one. Fix it with 'phial db stamp <revision>'.`)
-      return rows[0]?.revision ?? null
-    })
-  }
-
   /**
    * The database's revision, the head, and the current revision's message.
    *
@@ -227,7 +219,7 @@ export class Migrate {
    */
   async current(app: Phial = currentContext().app): Promise<CurrentRevision> {
     const { chain, head } = await loadHistory(this.#versions(app))
-    const revision = await this.#readRevision(await this.#engine(app))
+    const revision = await readRevision(await this.#engine(app), this.#table)
     this.#known(chain, revision, app)
     return { revision, head, message: chain.find((r) => r.revision === revision)?.message ?? null }
   }
@@ -260,33 +252,6 @@ export class Migrate {
     return matches[0]![1]
   }
 
-  /** Runs one step in a transaction (MySQL commits DDL by itself) and records the new revision. */
-  async #step(engine: Engine, run: (ops: DatabaseOps) => Promise<void>, revision: string | null): Promise<void> {
-    await withEditor(engine, async (editor) => {
-      const runner = editor.runner
-      await runner.beforeMigration()
-      try {
-        await runner.startTransaction()
-        try {
-          await run(new DatabaseOps(editor))
-          await this.#writeRevision(editor.runner, revision)
-          await runner.commitTransaction()
-        } catch (err) {
-          if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined)
-          throw err
-        }
-      } finally {
-        await runner.afterMigration()
-      }
-    })
-  }
-
-  async #writeRevision(runner: { query(sql: string, params?: unknown[]): Promise<unknown>; hasTable(name: string): Promise<boolean> }, revision: string | null): Promise<void> {
-    if (!(await runner.hasTable(this.#table))) await runner.query(`CREATE TABLE ${this.#table} (revision VARCHAR(32) NOT NULL PRIMARY KEY)`)
-    await runner.query(`DELETE FROM ${this.#table}`)
-    if (revision !== null) await runner.query(`INSERT INTO ${this.#table} (revision) VALUES ('${revision.replace(/[^0-9]/g, '')}')`)
-  }
-
   /**
    * Applies migrations up to `target` (default the head); returns the
    * revisions applied. `log` gets a line per step.
@@ -300,7 +265,7 @@ export class Migrate {
   async upgrade(target = 'head', log: (line: string) => void = () => {}, app: Phial = currentContext().app): Promise<Revision[]> {
     const { chain } = await loadHistory(this.#versions(app))
     const engine = await this.#engine(app)
-    const current = await this.#readRevision(engine)
+    const current = await readRevision(engine, this.#table)
     this.#known(chain, current, app)
     const from = chain.findIndex((r) => r.revision === current)
     const to = this.#resolve(chain, target, from)
@@ -308,7 +273,7 @@ export class Migrate {
     const applied = chain.slice(from + 1, to + 1)
     for (const r of applied) {
       log(`Running upgrade ${r.parent ?? '<base>'} -> ${r.revision}, ${r.message}`)
-      await this.#step(engine, (ops) => r.up(ops), r.revision)
+      await runStep(engine, this.#table, (ops) => r.up(ops), r.revision)
     }
     return applied
   }
@@ -326,7 +291,7 @@ export class Migrate {
   async downgrade(target = '-1', log: (line: string) => void = () => {}, app: Phial = currentContext().app): Promise<Revision[]> {
     const { chain } = await loadHistory(this.#versions(app))
     const engine = await this.#engine(app)
-    const current = await this.#readRevision(engine)
+    const current = await readRevision(engine, this.#table)
     this.#known(chain, current, app)
     const from = chain.findIndex((r) => r.revision === current)
     if (from < 0 && target !== 'base') throw new MigrationError('Nothing to downgrade: the database is at base (no migration applied).')
@@ -335,7 +300,7 @@ export class Migrate {
     const reverted = chain.slice(to + 1, from + 1).reverse()
     for (const r of reverted) {
       log(`Running downgrade ${r.revision} -> ${r.parent ?? '<base>'}, ${r.message}`)
-      await this.#step(engine, (ops) => r.down(ops), r.parent)
+      await runStep(engine, this.#table, (ops) => r.down(ops), r.parent)
     }
     return reverted
   }
@@ -353,7 +318,7 @@ export class Migrate {
     const { chain } = await loadHistory(this.#versions(app))
     const index = this.#resolve(chain, target, -1)
     const revision = index < 0 ? null : chain[index]!.revision
-    await withEditor(await this.#engine(app), (editor) => this.#writeRevision(editor.runner, revision))
+    await withEditor(await this.#engine(app), (editor) => writeRevision(editor.runner, this.#table, revision))
     return revision
   }
 

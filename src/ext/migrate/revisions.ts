@@ -64,6 +64,7 @@ export async function loadHistory(versions: string): Promise<{ chain: Revision[]
       if (mod[key] === undefined) throw new MigrationError(`${name} does not export '${key}': a migration exports revision, parent, message, up and down.`)
     }
     if (mod.parent === undefined) throw new MigrationError(`${name} does not export 'parent' (null for the first migration).`)
+    if (!/^\d{14}$/.test(String(mod.revision))) throw new MigrationError(`${name}: the revision must be 14 digits (YYYYMMDDHHMMSS), not '${mod.revision}'.`)
     if (!name.startsWith(mod.revision!)) throw new MigrationError(`${name} says revision '${mod.revision}', but its file name starts with another id.`)
     revisions.push({ revision: mod.revision!, parent: mod.parent ?? null, message: mod.message ?? '', file, up: mod.up!, down: mod.down! })
   }

@@ -23,7 +23,8 @@
  * })
  * ```
  */
-export { SQL, withEditor } from './sql.ts'
+export { SQL } from './sql.ts'
+export { withEditor, createTables, dropTables } from './tables.ts'
 export { Session, type RecordedQuery, type ExecuteResult, type SessionObserver } from './session.ts'
 export { Pagination, preparePageArgs, type PageOptions, type PageQuery } from './pagination.ts'
 export { column, sql, columnName, type Column, type ColumnKind, type ColumnOptions, type ColumnSpec, type ColumnValue, type ReferenceSpec, type ReferentialAction, type SqlExpression } from './column.ts'

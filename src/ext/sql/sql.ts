@@ -5,7 +5,7 @@
 import { currentContext, type Context, type Phial } from 'phial'
 import type { FindManyOptions, SelectQueryBuilder } from 'typeorm'
 import { applySqlDefaults, sqlConfig, type BindConfig } from './config.ts'
-import { creationOrder, SchemaEditor } from './ddl.ts'
+import { createTables, dropTables } from './tables.ts'
 import { Engine } from './engine.ts'
 import { defineModel, type ColumnMap, type Model, type ModelOptions, type RelationMap, type Row } from './model.ts'
 import { Pagination, type PageOptions } from './pagination.ts'
@@ -294,20 +294,7 @@ export class SQL {
    * ```
    */
   async createAll(options: { bind?: string | null; app?: Phial } = {}): Promise<void> {
-    for (const engine of await this.#engines(options)) {
-      await withEditor(engine, async (editor) => {
-        const { ordered, deferred } = creationOrder(Object.values(engine.state.tables))
-        const created: typeof ordered = []
-        for (const table of ordered) {
-          if (await editor.hasTable(table.name)) continue
-          await editor.createTable(table, !deferred.has(table.name))
-          created.push(table)
-        }
-        for (const table of created.filter((t) => deferred.has(t.name))) {
-          for (const fk of table.foreignKeys) await editor.createForeignKey(table.name, fk)
-        }
-      })
-    }
+    for (const engine of await this.#engines(options)) await createTables(engine)
   }
 
   /**
@@ -319,19 +306,7 @@ export class SQL {
    * ```
    */
   async dropAll(options: { bind?: string | null; app?: Phial } = {}): Promise<void> {
-    for (const engine of await this.#engines(options)) {
-      await withEditor(engine, async (editor) => {
-        const tables = creationOrder(Object.values(engine.state.tables)).ordered.reverse()
-        for (const table of tables) {
-          if (!(await editor.hasTable(table.name))) continue
-          for (const fk of table.foreignKeys) {
-            const loaded = await editor.runner.getTable(table.name)
-            if (loaded?.foreignKeys.some((f) => f.name === fk.name)) await editor.dropForeignKey(table.name, fk.name)
-          }
-        }
-        for (const table of tables) if (await editor.hasTable(table.name)) await editor.dropTable(table.name)
-      })
-    }
+    for (const engine of await this.#engines(options)) await dropTables(engine)
   }
 
   async #engines(options: { bind?: string | null; app?: Phial }): Promise<Engine[]> {
@@ -355,27 +330,6 @@ export class SQL {
     const engines = [...state.engines.values()]
     state.engines.clear()
     await Promise.all(engines.map(async (e) => (await e.catch(() => null))?.close()))
-  }
-}
-
-/**
- * Runs schema changes on their own connection (outside any request's
- * session; on SQLite, holding the database's lock).
- *
- * @example
- * ```ts
- * await withEditor(engine, (editor) => editor.addColumn('user', 'email', { kind: 'string', nullable: true }))
- * ```
- */
-export async function withEditor<T>(engine: Engine, fn: (editor: SchemaEditor) => Promise<T>): Promise<T> {
-  const release = engine.lock === null ? null : await engine.lock.acquire(engine.poolTimeoutMs)
-  const runner = engine.dataSource.createQueryRunner()
-  if (engine.lock === null) engine.instrument(runner, () => null)
-  try {
-    return await fn(new SchemaEditor(runner, engine.dataSource, engine.dialect))
-  } finally {
-    if (engine.lock === null) await runner.release()
-    release?.()
   }
 }
 
