@@ -8,6 +8,7 @@ import {
   createAccessToken,
   createRefreshToken,
   currentUser,
+  getCurrentUser,
   getJwt,
   getJwtIdentity,
   jwtRequired,
@@ -248,6 +249,30 @@ describe('token auth', () => {
     // an HS256 token made with the secret key does not pass for an RS256 one
     const hs = await new SignJWT({ sub: '1', type: 'access', jti: randomUUID() }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET))
     await refused(app.testClient().get('/api/me', bearer(hs)), "The token's algorithm (HS256) is not allowed")
+  })
+})
+
+describe('tokens without a LoginManager', () => {
+  it('getCurrentUser gives the looked-up user, and jwtRequired works in class-based views', async () => {
+    const { MethodView, addView } = await import('phial/views')
+    const app = new Phial(import.meta.url, { name: 'jwt-only' })
+    app.config.JWT_SECRET_KEY = SECRET
+    const jwt = new JWTManager(app)
+    jwt.userLookupLoader((identity) => (identity === '7' ? { id: 7, name: 'seven' } : null))
+    class Me extends MethodView {
+      static override decorators = [jwtRequired()]
+      get() {
+        return { user: getCurrentUser() }
+      }
+    }
+    addView(app, '/me', Me.asView('me'))
+    app.get('/token', async function token() {
+      return { token: await createAccessToken(7) }
+    })
+    const client = app.testClient()
+    const { token } = (await client.get('/token')).json
+    expect((await client.get('/me', bearer(token))).json).toEqual({ user: { id: 7, name: 'seven' } })
+    await refused(client.get('/me'), 'Missing Authorization Header')
   })
 })
 

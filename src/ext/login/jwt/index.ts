@@ -10,7 +10,7 @@
  */
 export { JWTManager, type UserLookup } from './manager.ts'
 export { createAccessToken, createRefreshToken, decodeToken, type JwtClaims, type TokenOptions } from './tokens.ts'
-export { jwtRequired, verifyJwtInRequest, getJwt, getJwtIdentity, getJwtRequestLocation, type JwtGuard } from './required.ts'
+export { jwtRequired, verifyJwtInRequest, getJwt, getJwtIdentity, getJwtRequestLocation, getCurrentUser, type JwtGuard } from './required.ts'
 export { jwtStateOf, type JwtState, type VerifyOptions } from './request.ts'
 export { setAccessCookies, setRefreshCookies, unsetAccessCookies, unsetRefreshCookies, unsetJwtCookies } from './cookies.ts'
 export { JWTError } from './errors.ts'

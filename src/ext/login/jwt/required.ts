@@ -129,3 +129,18 @@ export function getJwtIdentity(ctx: Context = currentContext()): string | null {
 export function getJwtRequestLocation(ctx: Context = currentContext()): 'headers' | 'cookies' | null {
   return jwtStateOf(ctx)?.location ?? null
 }
+
+/**
+ * The user the request's checked token names (Flask-JWT-Extended's
+ * `get_current_user`), or null — for apps that use tokens without a
+ * `LoginManager` (with one, read `currentUser`).
+ *
+ * @example
+ * ```ts
+ * jwt.userLookupLoader((identity) => users.get(identity) ?? null)
+ * app.get('/api/me', jwtRequired()(function me() { return { user: getCurrentUser() } }))
+ * ```
+ */
+export function getCurrentUser<U extends object = object>(ctx: Context = currentContext()): U | null {
+  return (jwtStateOf(ctx)?.user as U | undefined) ?? null
+}
