@@ -17,6 +17,8 @@ export interface HeaderSet {
   readonly hsts: string | null
   readonly cspHttp: CompiledCsp | null
   readonly cspHttps: CompiledCsp | null
+  /** False when nothing differs between HTTP and HTTPS: the scheme is then not even looked at. */
+  readonly bySchemeDiffers: boolean
 }
 
 const FEATURE = /^[a-z][a-z0-9-]*$/
@@ -102,7 +104,7 @@ export function compileHeaders(options: ResolvedTalismanOptions): HeaderSet {
   const cspHttp = cspFor(options, false)
   const cspHttps = options.contentSecurityPolicy === DEFAULT_CSP_POLICY ? cspFor(options, true) : cspHttp
   for (const csp of [cspHttp, cspHttps]) if (csp) check.set(csp.header, csp.pieces ? csp.pieces.join('n') : csp.plain)
-  return { forceHttps: options.forceHttps, always, hsts, cspHttp, cspHttps }
+  return { forceHttps: options.forceHttps, always, hsts, cspHttp, cspHttps, bySchemeDiffers: hsts !== null || cspHttp !== cspHttps }
 }
 
 /**
@@ -121,7 +123,7 @@ export function applyHeaders(set: HeaderSet, request: Request, response: Respons
     const [name, value] = always[i]!
     if (raw[name] === undefined) raw[name] = value
   }
-  const secure = request.isSecure
+  const secure = set.bySchemeDiffers && request.isSecure
   if (secure && set.hsts !== null && raw['strict-transport-security'] === undefined) raw['strict-transport-security'] = set.hsts
   const csp = secure ? set.cspHttps : set.cspHttp
   if (csp !== null && raw[csp.header] === undefined) {
