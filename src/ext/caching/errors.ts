@@ -22,8 +22,16 @@ export class CacheUnavailable extends ServiceUnavailable {
   /** Which backend failed: `'redis'` or `'memcached'`. */
   readonly backend: string
 
-  constructor(backend: string, cause: unknown) {
-    super(undefined, { retryAfter: 1, cause })
+  /**
+   * @param description - what the client reads (default: the class's description).
+   *
+   * @example
+   * ```ts
+   * throw new CacheUnavailable('redis', err, 'The session store is unavailable.')
+   * ```
+   */
+  constructor(backend: string, cause: unknown, description?: string) {
+    super(description, { retryAfter: 1, cause })
     this.backend = backend
   }
 }

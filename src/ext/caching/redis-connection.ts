@@ -30,6 +30,8 @@ export interface RedisConnectionOptions {
   onError?: (err: Error) => void
   /** Name used in errors (`'redis'`). */
   label?: string
+  /** What a client reads in the 503 while Redis is down (default: "The cache service is unavailable…"). */
+  unavailableMessage?: string
 }
 
 /** How long the first command waits for the first connection, ms. */
@@ -195,7 +197,7 @@ export class RedisConnection {
   #unavailable(err: unknown): Error {
     if (err instanceof CacheUnavailable) return err
     if (err instanceof Error && /needs the ioredis package/.test(err.message)) return err
-    return new CacheUnavailable(this.label, err)
+    return new CacheUnavailable(this.label, err, this.#options.unavailableMessage)
   }
 
   /**

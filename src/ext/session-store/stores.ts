@@ -53,7 +53,11 @@ export class RedisSessionStore implements SessionRecordStore {
 
   constructor(prefix: string, options: RedisConnectionOptions = {}) {
     this.prefix = prefix
-    this.connection = new RedisConnection({ label: 'redis sessions', ...options })
+    this.connection = new RedisConnection({
+      label: 'redis sessions',
+      unavailableMessage: 'The session store is unavailable. Please try again in a moment.',
+      ...options,
+    })
   }
 
   load(sid: string): Promise<Record<string, unknown> | null> {

@@ -17,7 +17,7 @@ const redis = new ThrowawayRedis(Number(process.env.PHIAL_TEST_SCALE_REDIS_PORT 
 let one: Served
 let two: Served
 
-async function call(server: Served, path: string, init: RequestInit = {}): Promise<{ status: number; json: any; cookie: string | null; ms: number }> {
+async function call(server: Served, path: string, init: RequestInit = {}): Promise<{ status: number; json: any; text: string; cookie: string | null; ms: number }> {
   const started = performance.now()
   const r = await fetch(server.base + path, { ...init, signal: AbortSignal.timeout(10_000) })
   const text = await r.text()
@@ -28,7 +28,7 @@ async function call(server: Served, path: string, init: RequestInit = {}): Promi
     /* not JSON */
   }
   const cookie = r.headers.get('set-cookie')?.match(/^session=([^;]*)/)?.[1] ?? null
-  return { status: r.status, json, cookie, ms: performance.now() - started }
+  return { status: r.status, json, text, cookie, ms: performance.now() - started }
 }
 
 describe.skipIf(!available)('two phial serve processes on one Redis', () => {
@@ -81,10 +81,12 @@ describe.skipIf(!available)('two phial serve processes on one Redis', () => {
     for (const server of [one, two]) {
       const r = await call(server, '/whoami', { headers })
       expect(r.status).toBe(503)
+      expect(r.text).toContain('The session store is unavailable')
       expect(r.ms).toBeLessThan(1500)
     }
     const loginDown = await call(one, '/login/bob', { method: 'POST' })
     expect(loginDown.status).toBe(503)
+    expect(loginDown.text).toContain('The session store is unavailable')
     expect(loginDown.cookie).toBeNull()
     // a page without a session still works; the cached view runs uncached
     const uncached = await call(one, '/report')
