@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, expectTypeOf, it } from 'vitest'
 import { Blueprint, session } from 'phial'
 import { MethodView, addView } from 'phial/views'
 import { currentUser, loginRequired, userUnauthorized } from 'phial/login'
@@ -109,9 +109,16 @@ describe('loginRequired and unauthorized()', () => {
     expect(app.viewFunctions.dashboard).toBeDefined()
   })
 
-  it('keeps the view name as the endpoint', async () => {
+  it('keeps the view name as the endpoint, and the typed view arguments', async () => {
     const { app } = makeApp()
     expect(app.viewFunctions.secret).toBeDefined()
+    app.get('/items/<int:id>', loginRequired(function item({ id }) {
+      expectTypeOf(id).toEqualTypeOf<number>()
+      return { id: id + 1 }
+    }))
+    const client = app.testClient()
+    await client.get('/login-1')
+    expect((await client.get('/items/41')).json).toEqual({ id: 42 })
   })
 
   it('lets OPTIONS through and is off with LOGIN_DISABLED', async () => {
