@@ -20,6 +20,8 @@ interface Compiled {
 
 /** Paths remembered per app; the cache is cleared when full (ids in paths would otherwise grow it). */
 const PATH_CACHE_SIZE = 2048
+/** Longer paths are matched every time, so the cache holds at most ~0.5 MiB of keys whatever clients send. */
+const CACHED_PATH_LENGTH = 256
 
 function compile(app: AppCore, options: CorsExtensionOptions): Compiled {
   const fromConfig = corsOptionsFromConfig(app.config)
@@ -52,8 +54,10 @@ function policyForPath(compiled: Compiled, path: string): CorsPolicy | null {
       break
     }
   }
-  if (compiled.byPath.size >= PATH_CACHE_SIZE) compiled.byPath.clear()
-  compiled.byPath.set(path, found)
+  if (path.length <= CACHED_PATH_LENGTH) {
+    if (compiled.byPath.size >= PATH_CACHE_SIZE) compiled.byPath.clear()
+    compiled.byPath.set(path, found)
+  }
   return found
 }
 
