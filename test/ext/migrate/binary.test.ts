@@ -1,0 +1,32 @@
+/**
+ * `phial db …` through the real `phial` command (bin/phial.mjs), on the
+ * reference blog: the group is on the app's CLI like Flask-Migrate's `flask db`.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const repo = new URL('../../../', import.meta.url).pathname
+const scratch = mkdtempSync(join(tmpdir(), 'phial-db-cli-'))
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+function phial(...args: string[]): { status: number | null; out: string } {
+  const env = { ...process.env, PHIAL_CLI_FROM_SOURCE: '1', PHIAL_DATABASE: join(scratch, 'blog.sqlite'), LOG_LEVEL: 'silent', NO_COLOR: '1' }
+  delete env.DATABASE_URL
+  const r = spawnSync(process.execPath, [join(repo, 'bin/phial.mjs'), '--app', 'examples/blog/app.ts', 'db', ...args], { cwd: repo, env, encoding: 'utf8', timeout: 60_000 })
+  return { status: r.status, out: `${r.stdout}${r.stderr}` }
+}
+
+describe('phial db on the blog', () => {
+  it('current, upgrade, check, history, downgrade', () => {
+    expect(phial('current')).toMatchObject({ status: 0, out: expect.stringMatching(/^<base> \(no migration applied; head is \d{14}\)\n$/) })
+    expect(phial('upgrade')).toMatchObject({ status: 0, out: expect.stringMatching(/^Running upgrade <base> -> \d{14}, users and posts\n$/) })
+    expect(phial('check')).toEqual({ status: 0, out: 'No new upgrade operations detected.\n' })
+    expect(phial('history').out).toMatch(/^<base> -> \d{14} \(head, current\), users and posts\n$/)
+    expect(phial('downgrade', 'nope')).toMatchObject({ status: 1, out: "Error: No revision 'nope' in the migrations folder (try 'phial db history').\n" })
+    expect(phial('downgrade').status).toBe(0)
+    expect(phial('--help').out).toMatch(/upgrade \[revision\]\s+Upgrade to a later revision/)
+  }, 120_000)
+})

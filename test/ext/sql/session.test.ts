@@ -1,0 +1,102 @@
+import { Context, Phial } from 'phial'
+import { DatabaseUnavailable, SQL } from 'phial/sql'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { skip, testDatabases } from './databases.ts'
+import { ALL, User } from './models.ts'
+
+const dbs = await testDatabases('session')
+
+describe.each(dbs)('session semantics on $name', (target) => {
+  if (skip(target)) return it.skip(`skipped: ${target.missing}`)
+  const db = new SQL(undefined, { models: ALL })
+  let app: Phial
+  beforeAll(async () => {
+    await target.reset()
+    app = new Phial(import.meta.url, { name: 'session' })
+    app.config.fromMapping({ DATABASE_URL: target.url, LOG_LEVEL: 'silent', SQLALCHEMY_ENGINE_OPTIONS: { poolTimeout: 1 } })
+    db.initApp(app)
+    await app.appContext(() => db.createAll())
+  })
+  afterAll(async () => {
+    await db.close(app)
+    await target.cleanup()
+  })
+
+  it('begins on first use, commits explicitly, and begins again after a commit', async () => {
+    await app.appContext(async () => {
+      const s = db.session
+      expect(s.inTransaction).toBe(false)
+      await s.add(User, { username: 'one' })
+      expect(s.inTransaction).toBe(true)
+      await s.commit()
+      expect(s.inTransaction).toBe(false)
+      await s.add(User, { username: 'two' })
+      await s.rollback()
+      expect(await s.count(User)).toBe(1)
+    })
+    // 'two' was rolled back, 'one' was committed; a new context sees the same
+    await app.appContext(async () => {
+      expect((await db.session.find(User)).map((u) => u.username)).toEqual(['one'])
+      await db.session.add(User, { username: 'three' })
+      await db.session.add(User, { username: 'four' })
+      await db.session.commit()
+      await expect(db.oneOr404(User, { where: { username: 'nobody' } })).rejects.toMatchObject({ code: 404 })
+      await expect(db.oneOr404(User)).rejects.toMatchObject({ code: 404 }) // several rows
+      expect((await db.oneOr404(User, { where: { username: 'one' } })).username).toBe('one')
+      expect(await db.session.update(User, { username: 'four' }, { email: 'f@x' })).toBe(1)
+      expect(await db.session.delete(User, { username: 'three' })).toBe(1)
+      await db.session.commit()
+    })
+  })
+
+  it('recorded queries are per context and off outside debug and testing', async () => {
+    await app.appContext(async () => {
+      await db.session.count(User)
+      expect(db.getRecordedQueries()).toEqual([])
+    })
+    app.config.SQLALCHEMY_RECORD_QUERIES = true
+    try {
+      await app.appContext(async () => {
+        await db.session.count(User)
+        const [first, ...rest] = db.getRecordedQueries().filter((q) => !/^(START|BEGIN)/i.test(q.statement))
+        expect(first!.statement).toMatch(/SELECT COUNT/i)
+        expect(first!.duration).toBeGreaterThanOrEqual(0)
+        expect(first!.bind).toBe('default')
+        expect(rest).toEqual([])
+      })
+    } finally {
+      app.config.SQLALCHEMY_RECORD_QUERIES = null
+    }
+  })
+
+  if (target.name === 'sqlite') {
+    it('a session that waits too long for the one SQLite connection gets a 503', async () => {
+      const holder = db.sessionFor(null, new Context(app, null))
+      await holder.count(User) // holds the connection (an open transaction)
+      try {
+        const err = await app.appContext(() => db.session.count(User)).catch((e: unknown) => e)
+        expect(err).toBeInstanceOf(DatabaseUnavailable)
+        expect((err as Error).message).toBe('Timed out after 1 s waiting for the SQLite database (another request holds it).')
+      } finally {
+        await holder.close()
+      }
+      await app.appContext(async () => expect(await db.session.count(User)).toBeGreaterThan(0))
+    })
+  }
+})
+
+describe('SQLALCHEMY_ECHO', () => {
+  it('logs each statement through the app logger', async () => {
+    const db = new SQL(undefined, { models: ALL })
+    const app = new Phial(import.meta.url, { name: 'echo' })
+    app.config.fromMapping({ DATABASE_URL: 'sqlite://', SQLALCHEMY_ECHO: true, LOG_LEVEL: 'silent' })
+    db.initApp(app)
+    const lines: string[] = []
+    app.logger.info = ((a: unknown, b?: unknown) => void lines.push(String(b ?? a))) as typeof app.logger.info
+    await app.appContext(async () => {
+      await db.execute('SELECT 42 AS answer')
+    })
+    expect(lines.some((l) => l.includes('SELECT 42 AS answer'))).toBe(true)
+    await db.close(app)
+  })
+})
