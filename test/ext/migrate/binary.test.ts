@@ -13,7 +13,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'phial-db-cli-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 function phial(...args: string[]): { status: number | null; out: string } {
-  const env = { ...process.env, PHIAL_CLI_FROM_SOURCE: '1', PHIAL_DATABASE: join(scratch, 'blog.sqlite'), LOG_LEVEL: 'silent', NO_COLOR: '1' }
+  const env: NodeJS.ProcessEnv = { ...process.env, PHIAL_CLI_FROM_SOURCE: '1', PHIAL_DATABASE: join(scratch, 'blog.sqlite'), LOG_LEVEL: 'silent', NO_COLOR: '1' }
   delete env.DATABASE_URL
   const r = spawnSync(process.execPath, [join(repo, 'bin/phial.mjs'), '--app', 'examples/blog/app.ts', 'db', ...args], { cwd: repo, env, encoding: 'utf8', timeout: 60_000 })
   return { status: r.status, out: `${r.stdout}${r.stderr}` }
