@@ -8,7 +8,14 @@
 import { LRUCache } from 'lru-cache'
 import type { CacheBackend, SyncCacheAccess } from './backends/types.ts'
 
-/** The prefix of fragment keys (Flask-Caching's). */
+/**
+ * The prefix of fragment keys (Flask-Caching's).
+ *
+ * @example
+ * ```ts
+ * key.startsWith(TEMPLATE_FRAGMENT_KEY_PREFIX) // a {% cache %} fragment
+ * ```
+ */
 export const TEMPLATE_FRAGMENT_KEY_PREFIX = '_template_fragment_cache_'
 
 /** Bounds of a process's fragment copies. */

@@ -71,7 +71,15 @@ function warn(err: unknown): void {
   if (hasContext()) currentContext().app.logger.warn({ err: (err as Error).message }, 'phial/caching: cache unavailable, calling the memoized function uncached')
 }
 
-/** Wraps `fn` so that its results are cached by argument list. */
+/**
+ * Wraps `fn` so that its results are cached by argument list (what
+ * `cache.memoize()` returns).
+ *
+ * @example
+ * ```ts
+ * const cachedLookup = memoizeFunction(cache, { timeout: 60 }, lookup)
+ * ```
+ */
 export function memoizeFunction<A extends unknown[], R>(cache: Cache, options: MemoizeOptions, fn: (...args: A) => R): Memoized<A, R> {
   if (typeof fn !== 'function') throw new TypeError('cache.memoize() wraps a function')
   const source = createHash('sha256').update(fn.toString()).digest('base64url').slice(0, 10)
@@ -124,6 +132,11 @@ export function memoizeFunction<A extends unknown[], R>(cache: Cache, options: M
  * Forgets the cached result of `fn(...args)`, or — without arguments — every
  * result of `fn` (its version changes, so old entries are never read again
  * and expire on their own).
+ *
+ * @example
+ * ```ts
+ * await deleteMemoizedFunction(cache, cachedLookup, [42])
+ * ```
  */
 export async function deleteMemoizedFunction(cache: Cache, fn: object, args: readonly unknown[]): Promise<void> {
   const meta = memoized.get(fn)

@@ -26,7 +26,14 @@ export function makeTemplateFragmentKey(name: string, varyOn: readonly unknown[]
   return TEMPLATE_FRAGMENT_KEY_PREFIX + [name, ...varyOn.map((v) => String(v))].join('_')
 }
 
-/** What the tag needs from a cache: this app's backend and a lifetime in seconds. */
+/**
+ * What the tag needs from a cache: this app's backend and a lifetime in seconds.
+ *
+ * @example
+ * ```ts
+ * const owner: FragmentCache = cache
+ * ```
+ */
 export interface FragmentCache {
   backend(app: Phial): CacheBackend
   ttl(backend: CacheBackend, timeout?: number | null): number

@@ -142,6 +142,11 @@ function warnUnavailable(ctx: Context, err: unknown): void {
  * Wraps `view` so that its GET/HEAD responses are served from `cache`. While
  * the cache server is down the view runs uncached (and a warning is logged),
  * as in Flask-Caching: a cached page never turns an outage into errors.
+ *
+ * @example
+ * ```ts
+ * app.get('/', cachedView(cache, { timeout: 60 }, function index() { return 'hi' }))
+ * ```
  */
 export function cachedView<V extends View>(cache: Cache, options: CachedOptions, view: V): CachedView<V> {
   if (typeof view !== 'function') throw new TypeError('cache.cached() wraps a view function')

@@ -11,7 +11,14 @@ import type { SessionRecordStore } from './stores.ts'
 /** An app as a session interface receives it. */
 type App = Parameters<SessionInterface['openSession']>[0]
 
-/** The salt of session-id signatures. */
+/**
+ * The salt of session-id signatures.
+ *
+ * @example
+ * ```ts
+ * new Signer(app.config.SECRET_KEY!, { salt: SESSION_ID_SALT, keyDerivation: 'hmac', digestMethod: 'sha256' }).sign(sid)
+ * ```
+ */
 export const SESSION_ID_SALT = 'phial-session-id'
 /** Longest cookie value looked at; a longer one is not ours. */
 const MAX_COOKIE = 512

@@ -5,7 +5,14 @@
 import { randomBytes } from 'node:crypto'
 import { Session } from 'phial'
 
-/** What a session id looks like (base64url of the random bytes). */
+/**
+ * What a session id looks like (base64url of the random bytes).
+ *
+ * @example
+ * ```ts
+ * SESSION_ID_PATTERN.test(newSessionId(32)) // true
+ * ```
+ */
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{22,256}$/
 
 /**

@@ -18,16 +18,21 @@
 export interface CacheBackend {
   /** The `CACHE_TYPE` this backend implements. */
   readonly type: string
+  /** The text stored under `key`, or undefined. */
   get(key: string): Promise<string | undefined>
+  /** The texts of several keys, in order. */
   getMany(keys: readonly string[]): Promise<Array<string | undefined>>
+  /** Stores `text` for `ttl` seconds (0: no expiry). */
   set(key: string, text: string, ttl: number): Promise<void>
   /** Stores only when the key is absent; true when it stored. */
   add(key: string, text: string, ttl: number): Promise<boolean>
+  /** Stores several texts with one lifetime. */
   setMany(entries: ReadonlyArray<readonly [string, string]>, ttl: number): Promise<void>
   /** True when the key was there. */
   delete(key: string): Promise<boolean>
   /** How many of the keys were there. */
   deleteMany(keys: readonly string[]): Promise<number>
+  /** True when `key` holds a value. */
   has(key: string): Promise<boolean>
   /** Removes this cache's keys (Memcached: every key of the server). */
   clear(): Promise<void>
@@ -71,6 +76,8 @@ export interface CacheBroadcast {
  * ```
  */
 export interface SyncCacheAccess {
+  /** The text stored under `key`, or undefined. */
   get(key: string): string | undefined
+  /** Stores `text` for `ttl` seconds (0: no expiry). */
   set(key: string, text: string, ttl: number): void
 }
