@@ -10,6 +10,11 @@ declare module 'phial' {
   interface ConfigValues {
     /** Turn `loginRequired` / `freshLoginRequired` off (handy in tests). Default `false`. */
     LOGIN_DISABLED: boolean
+    /**
+     * Load the user before every view, so `currentUser` is ready even with an async `userLoader`.
+     * `false` loads only where needed (`loginRequired`, templates, permissions, `await loadUser()`). Default `true`.
+     */
+    LOGIN_PRELOAD_USER: boolean
     /** `'basic'`, `'strong'` or `null`; overrides `loginManager.sessionProtection` when set. Default `undefined` (the manager's, `'basic'`). */
     SESSION_PROTECTION?: SessionProtectionMode
     /** Keep the page to return to in the session (`next`) instead of the query string. Default `false`. */
@@ -47,6 +52,7 @@ declare module 'phial' {
  */
 export const LOGIN_DEFAULTS = Object.freeze({
   LOGIN_DISABLED: false,
+  LOGIN_PRELOAD_USER: true,
   USE_SESSION_FOR_NEXT: false,
   FORCE_HOST_FOR_REDIRECTS: null,
   LOGIN_SAFE_REDIRECT_HOSTS: [] as string[],

@@ -37,7 +37,7 @@ function mayHaveUser(ctx: Context, manager: LoginManager): boolean {
  */
 export function registerLoginHooks(app: Phial, manager: LoginManager, addContextProcessor: boolean): void {
   const preload = (ctx: Context): void | Promise<void> => {
-    if (isStaticEndpoint(ctx.request.endpoint) || !mayHaveUser(ctx, manager)) return
+    if (!ctx.app.config.LOGIN_PRELOAD_USER || isStaticEndpoint(ctx.request.endpoint) || !mayHaveUser(ctx, manager)) return
     const loaded = loadUser(ctx)
     if (isThenable(loaded)) return Promise.resolve(loaded).then(() => undefined)
   }

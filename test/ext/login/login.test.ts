@@ -22,6 +22,33 @@ describe('loginUser / logoutUser / currentUser', () => {
     expect((await client.get('/secret')).text).toBe('secret for Steve')
   })
 
+  it('with LOGIN_PRELOAD_USER false, loads an async user only where it is needed', async () => {
+    const app = new Phial(import.meta.url, { name: 'lazy' })
+    app.config.fromMapping({ SECRET_KEY: 'x', LOGIN_PRELOAD_USER: false })
+    const login = new LoginManager(app)
+    let lookups = 0
+    login.userLoader(async (id) => {
+      lookups++
+      return { id }
+    })
+    app.get('/in', async function signIn() {
+      await loginUser({ id: '5' })
+      return 'in'
+    })
+    app.get('/public', function publicPage() {
+      return 'no user needed'
+    })
+    app.get('/private', loginRequired(function privatePage() {
+      return `user ${currentUser.getId()}`
+    }))
+    const client = app.testClient()
+    await client.get('/in')
+    await client.get('/public')
+    expect(lookups).toBe(0)
+    expect((await client.get('/private')).text).toBe('user 5')
+    expect(lookups).toBe(1)
+  })
+
   it('refuses an inactive user unless forced', async () => {
     const { app } = makeApp()
     const client = app.testClient()
