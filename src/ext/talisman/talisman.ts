@@ -2,7 +2,7 @@
  * `Talisman` (Flask-Talisman's): HTTPS redirect and the security headers on
  * every response, with per-view overrides.
  */
-import { redirect, type AppCore, type Context, type Request, type Response } from 'phial'
+import { BadRequest, redirect, type AppCore, type Context, type Request, type Response } from 'phial'
 import { TALISMAN_DEFAULTS, type ResolvedTalismanOptions } from './defaults.ts'
 import { applyHeaders, compileHeaders, type HeaderSet } from './headers.ts'
 import { cspNonce, nonceOf } from './nonce.ts'
@@ -40,7 +40,13 @@ interface AppState {
 
 /** The HTTPS URL of a plain-HTTP request (port 80 dropped; another explicit port is kept, as Flask-Talisman). */
 function httpsUrl(request: Request): string {
-  const url = new URL(request.url)
+  let url: URL
+  try {
+    url = new URL(request.url)
+  } catch {
+    // Node's parser lets any Host through; one that is not a host cannot be redirected to
+    throw new BadRequest('The Host header is not a valid host name.')
+  }
   url.protocol = 'https:'
   if (url.port === '80') url.port = ''
   return url.href

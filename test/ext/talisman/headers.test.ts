@@ -128,6 +128,12 @@ describe('HTTPS redirect', () => {
     }
   })
 
+  it('a Host that is not a host name is a 400 saying so, not a crash', async () => {
+    const res = await makeApp().app.testClient().get('/', { headers: { Host: 'a b<x>' } })
+    expect(res.status).toBe(400)
+    expect(res.text).toContain('The Host header is not a valid host name.')
+  })
+
   it('a redirect for an untrusted Host is the core 400, not a redirect off-site', async () => {
     const res = await makeApp({}, { TRUSTED_HOSTS: ['example.com'] }).app.testClient().get('/', { headers: { Host: 'evil.test' } })
     expect(res.status).toBe(400)
