@@ -45,6 +45,19 @@ describe('session protection', () => {
     expect((await client.get('/session-keys')).json.keys).toEqual(['foo'])
   })
 
+  it('strong: X-Forwarded-For counts only behind a trusted proxy', async () => {
+    const direct = makeApp({ config: { SESSION_PROTECTION: 'strong' } })
+    const c1 = direct.app.testClient()
+    await c1.get('/login-1', { headers: { 'X-Forwarded-For': '10.1.1.1' } })
+    // a forged header changes nothing: the address is the socket's
+    expect((await c1.get('/username', { headers: { 'X-Forwarded-For': '10.1.1.1, 10.1.1.2' } })).text).toBe('Notch')
+    const proxied = makeApp({ config: { SESSION_PROTECTION: 'strong', TRUST_PROXY: 1 } })
+    const c2 = proxied.app.testClient()
+    await c2.get('/login-1', { headers: { 'X-Forwarded-For': '10.1.1.1' } })
+    expect((await c2.get('/username', { headers: { 'X-Forwarded-For': '10.1.1.1' } })).text).toBe('Notch')
+    expect((await c2.get('/username', { headers: { 'X-Forwarded-For': '10.1.1.2' } })).text).toBe('Anonymous')
+  })
+
   it('strong with a permanent session only marks it not fresh', async () => {
     const { app } = makeApp({ config: { SESSION_PROTECTION: 'strong' } })
     app.get('/login-permanent', async function loginPermanent() {
