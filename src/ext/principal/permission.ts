@@ -2,7 +2,7 @@
  * Permissions (Flask-Principal's `Permission`, `Denial`, `require`): sets of
  * needs an identity must meet, checked in a view wrapper, a guard or a block.
  */
-import { Context, currentContext, Forbidden, type ViewReturn } from 'phial'
+import { Context, currentContext, Forbidden, httpException, type ViewReturn } from 'phial'
 import type { Identity } from './identity.ts'
 import { type Need, NeedSet, needKey } from './needs.ts'
 import { currentIdentity, ensureIdentity } from './state.ts'
@@ -24,7 +24,8 @@ export class PermissionDenied extends Forbidden {
     readonly permission: BasePermission,
     status = 403,
   ) {
-    super(null)
+    // another status hides the page: its description must not talk about permissions
+    super(status === 403 ? null : httpException(status).description)
     this.code = status
   }
 }

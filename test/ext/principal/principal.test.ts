@@ -123,7 +123,11 @@ describe('permissions through HTTP', () => {
 
   it('a custom status, and bool-like can()', async () => {
     const client = mkapp().testClient()
-    expect((await client.get('/k')).status).toBe(404)
+    const hidden = await client.get('/k')
+    expect(hidden.status).toBe(404)
+    // a hidden page reads like any missing one
+    expect(hidden.text).toContain('Not Found')
+    expect(hidden.text).not.toContain('permission')
     const res = await client.get('/l')
     expect(res.text).toBe('not admin\nnow admin')
   })
