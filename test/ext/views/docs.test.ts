@@ -1,64 +1,6 @@
 /**
- * docs/views.md: every ```ts block marked `<!-- run -->` is written next to
- * this file and imported (so 'phial' and 'phial/views' resolve as in the
- * tests), and every console.log line is checked against the `// value`
- * comment beside it.
+ * docs/views.md: its examples run and print what their comments say.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { inspect } from 'node:util'
-import { afterAll, describe, expect, it, vi } from 'vitest'
-
-export function runnableBlocks(markdown: string): Array<{ line: number; code: string }> {
-  const re = /^<!-- run -->\n```ts\n([\s\S]*?)^```$/gm
-  return [...markdown.matchAll(re)].map((m) => ({ line: markdown.slice(0, m.index).split('\n').length + 2, code: m[1]! }))
-}
-
-/** The `// expected` comments of the console.log lines, in order. */
-export function expectedOutputs(code: string): Array<string | null> {
-  return code
-    .split('\n')
-    .filter((l) => /^\s*console\.log\(/.test(l))
-    .map((l) => /\)\s*\/\/\s*(.+)$/.exec(l)?.[1]?.trim() ?? null)
-}
-
-/** Runs a page's blocks; `dir` is where the generated modules go. */
-export function docsSuite(page: string, dir: URL): void {
-  const markdown = readFileSync(fileURLToPath(new URL(`../../../docs/${page}`, import.meta.url)), 'utf8')
-  const blocks = runnableBlocks(markdown)
-  const written: string[] = []
-  afterAll(() => {
-    for (const f of written) rmSync(f, { force: true })
-  })
-  describe(`docs/${page}`, () => {
-    it('runs every TypeScript example that is not a fragment', () => {
-      expect(blocks.length).toBeGreaterThan(0)
-    })
-    it.each(blocks.map((b, i) => [b.line, i, b.code] as const))('the example at line %i runs and prints what it says', async (_line, i, code) => {
-      const file = fileURLToPath(new URL(`./.docs-${page.replace('.md', '')}-${i}.gen.ts`, dir))
-      written.push(file)
-      const quiet = code.replace(/new Phial\(([^()]*(?:\([^()]*\))?[^()]*)\)/g, '__quiet(new Phial($1))')
-      writeFileSync(file, `${quiet}\nfunction __quiet<T extends { config: { LOG_LEVEL: string } }>(app: T): T { app.config.LOG_LEVEL = 'silent'; return app }\n`)
-      const logs: unknown[] = []
-      const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-        logs.push(args.length === 1 ? args[0] : args)
-      })
-      try {
-        await import(file)
-      } finally {
-        spy.mockRestore()
-      }
-      const expected = expectedOutputs(code)
-      expect(logs.length).toBe(expected.length)
-      expected.forEach((want, k) => {
-        // the comment is a JavaScript literal of the value printed (a trailing '(...)' explains it)
-        if (want === null || want.startsWith('(')) return
-        const literal = want.replace(/\s+\([^)]*\)$/, '')
-        const value: unknown = new Function(`return (${literal})`)()
-        expect(logs[k], `console.log #${k + 1}: ${inspect(logs[k])}`).toEqual(value)
-      })
-    })
-  })
-}
+import { docsSuite } from './docs-runner.ts'
 
 docsSuite('views.md', new URL('./', import.meta.url))
