@@ -3,6 +3,7 @@
  * shared connection that fails fast when Redis is down (so a request gets a
  * 503 instead of hanging), and results read from the jobs.
  */
+import type { EventEmitter } from 'node:events'
 import type { Job, Queue, QueueEvents } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Outcome, QueueStats, TaskBackend, TaskMessage, TaskStatus } from './backend.ts'
@@ -73,6 +74,7 @@ export class RedisBackend implements TaskBackend {
     if (!queue) {
       queue = new this.modules.bullmq.Queue(name, { connection: this.connection, prefix: this.#prefix })
       queue.on('error', (err) => this.state.app.logger.warn({ err, queue: name }, `Task queue ${name}: ${err.message}`))
+      queue.setMaxListeners(0) // waitUntilFinished listens for 'closing' on the queue, once per waiting get()
       this.#queues.set(name, queue)
     }
     return queue
@@ -83,6 +85,8 @@ export class RedisBackend implements TaskBackend {
     if (!events) {
       events = new this.modules.bullmq.QueueEvents(name, { connection: { url: this.url }, prefix: this.#prefix })
       events.on('error', (err) => this.state.app.logger.warn({ err, queue: name }, `Task events ${name}: ${err.message}`))
+      // Each waiting get() listens for its job: many at once are normal, not a leak.
+      events.setMaxListeners(0)
       this.#events.set(name, events)
     }
     return events
@@ -123,27 +127,66 @@ export class RedisBackend implements TaskBackend {
     }
   }
 
+  /** The outcome of a finished job, or null while it is not finished (or does not exist). */
+  async #finished(queue: string, id: string): Promise<Outcome | null> {
+    // The state first, then the job: a job read before it finished would carry no result yet.
+    const state = await this.queue(queue).getJobState(id)
+    if (state !== 'completed' && state !== 'failed') return null
+    const job = await this.modules.bullmq.Job.fromId(this.queue(queue), id)
+    if (!job) return null
+    if (state === 'completed') return { status: 'SUCCESS', result: job.returnvalue ?? null }
+    return { status: 'FAILURE', error: storedError(job.failedReason, job.stacktrace) }
+  }
+
+  /**
+   * Waits for the job. The queue's events wake the wait at once; a check of
+   * the job's state on a slowing timer (50 ms up to 1 s) is the safety net,
+   * because a job that finishes while the events connection starts reading
+   * would otherwise be missed (BullMQ reads the stream from '$'). It also
+   * covers a chain's later link, which exists only once the link before it
+   * has finished.
+   */
   async wait(id: string, queues: readonly string[], timeout: number | null): Promise<Outcome> {
     const deadline = timeout === null ? null : Date.now() + timeout * 1000
-    let found = await this.#find(id, queues)
-    // A chain's later link exists only once the link before it finished: wait for it to appear.
-    for (let pause = 20; !found; pause = Math.min(500, pause * 2)) {
-      if (deadline !== null && Date.now() >= deadline) throw new ResultTimeoutError(id, (timeout ?? 0) * 1000)
-      await new Promise((r) => setTimeout(r, deadline === null ? pause : Math.max(0, Math.min(pause, deadline - Date.now()))))
-      found = await this.#find(id, queues)
-    }
-    const ttl = deadline === null ? undefined : Math.max(1, deadline - Date.now())
-    try {
-      const result = await found.job.waitUntilFinished(this.#eventsOf(found.queue), ttl)
-      return { status: 'SUCCESS', result: result ?? null }
-    } catch (err) {
-      const job = await this.modules.bullmq.Job.fromId(this.queue(found.queue), id)
-      const state = job ? await job.getState() : 'unknown'
-      if (job && state === 'failed') return { status: 'FAILURE', error: storedError(job.failedReason, job.stacktrace) }
-      if (job && state === 'completed') return { status: 'SUCCESS', result: job.returnvalue ?? null }
-      if (/timed out/i.test((err as Error).message)) throw new ResultTimeoutError(id, (timeout ?? 0) * 1000)
-      throw err
-    }
+    let queue = (await this.#find(id, queues))?.queue ?? null
+    const queueEvents = queue === null ? null : this.#eventsOf(queue)
+    await queueEvents?.waitUntilReady()
+    // Per-job event names ('completed:<id>') are emitted but not in BullMQ's listener types.
+    const events = queueEvents as EventEmitter | null
+    return new Promise<Outcome>((resolve, reject) => {
+      let done = false
+      let timer: NodeJS.Timeout | undefined
+      const finish = (settle: () => void): void => {
+        if (done) return
+        done = true
+        clearTimeout(timer)
+        events?.off(`completed:${id}`, onEvent)
+        events?.off(`failed:${id}`, onEvent)
+        settle()
+      }
+      const check = async (): Promise<void> => {
+        if (queue === null) queue = (await this.#find(id, queues))?.queue ?? null
+        const outcome = queue === null ? null : await this.#finished(queue, id)
+        if (outcome) finish(() => resolve(outcome))
+      }
+      const onEvent = (): void => {
+        check().catch((err: unknown) => finish(() => reject(err)))
+      }
+      events?.on(`completed:${id}`, onEvent)
+      events?.on(`failed:${id}`, onEvent)
+      const tick = (pause: number): void => {
+        check().then(
+          () => {
+            if (done) return
+            const left = deadline === null ? Infinity : deadline - Date.now()
+            if (left <= 0) return finish(() => reject(new ResultTimeoutError(id, (timeout ?? 0) * 1000)))
+            timer = setTimeout(() => tick(Math.min(1000, pause * 2)), Math.min(pause, left))
+          },
+          (err: unknown) => finish(() => reject(err)),
+        )
+      }
+      tick(50)
+    })
   }
 
   async stats(queues: readonly string[]): Promise<QueueStats[]> {

@@ -270,6 +270,23 @@ describe.each(backends)('%s backend', (_kind, brokerUrl) => {
     expect(await results.completedCount()).toBe(4)
   })
 
+  it('many results awaited at once (no listener-leak warning)', async () => {
+    const warnings: string[] = []
+    const onWarning = (w: Error): void => void warnings.push(w.name)
+    process.on('warning', onWarning)
+    try {
+      const started = Date.now()
+      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => f.add.delay(i, i)))
+      expect(await Promise.all(results.map((r) => r.get({ timeout: 15 })))).toEqual(Array.from({ length: 30 }, (_, i) => 2 * i))
+      // A get that missed its job's event would only end at its timeout.
+      expect(Date.now() - started).toBeLessThan(5_000)
+      await sleep(10)
+      expect(warnings).not.toContain('MaxListenersExceededWarning')
+    } finally {
+      process.off('warning', onWarning)
+    }
+  })
+
   it('rateLimit spaces the runs of a task', async () => {
     const started = Date.now()
     const results = await group([1, 2, 3, 4, 5, 6, 7, 8].map((n) => f.limited.s(n))).applyAsync()
