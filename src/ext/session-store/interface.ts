@@ -116,24 +116,24 @@ export class ServerSessionInterface extends SessionInterface {
     const options = this.cookieOptions(app)
     if (session.accessed) addVary(response, 'Cookie')
     try {
-      if (session.previousSid !== null) {
-        await this.store.destroy(session.previousSid)
-        session.previousSid = null
-      }
       if (session.isEmpty) {
         if (session.modified) {
           if (!session.isNew) await this.store.destroy(session.sid)
           response.deleteCookie(name, options)
           addVary(response, 'Cookie')
         }
-        return
+      } else if (this.shouldSetCookie(app, session)) {
+        const signer = this.signer(app)
+        if (signer === null) return
+        await this.store.save(session.sid, session.toJSON(), app.config.PERMANENT_SESSION_LIFETIME)
+        response.setCookie(name, signer.sign(session.sid), { ...options, expires: this.expirationTime(app, session) })
+        addVary(response, 'Cookie')
       }
-      if (!this.shouldSetCookie(app, session)) return
-      const signer = this.signer(app)
-      if (signer === null) return
-      await this.store.save(session.sid, session.toJSON(), app.config.PERMANENT_SESSION_LIFETIME)
-      response.setCookie(name, signer.sign(session.sid), { ...options, expires: this.expirationTime(app, session) })
-      addVary(response, 'Cookie')
+      // after regenerate(): the old record goes once the new one is saved, so a failed save loses nothing
+      if (session.previousSid !== null) {
+        await this.store.destroy(session.previousSid)
+        session.previousSid = null
+      }
     } catch (err) {
       if (!(err instanceof CacheUnavailable)) throw err
       // The core turns an error here into a 500; the store being down is a 503.

@@ -4,9 +4,10 @@
  */
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
-import { Phial, session } from 'phial'
+import { Phial, redirect, session } from 'phial'
 import { Cache } from 'phial/caching'
-import { ServerSession, ServerSessionInterface, SessionStore } from 'phial/session-store'
+import { ServerSession, ServerSessionInterface, SessionStore, type SessionRecordStore } from 'phial/session-store'
+import { CacheUnavailable } from 'phial/caching'
 import { Signer } from 'phial/signing'
 import { REDIS_URL, redisUp, service, sleep } from '../caching/services.ts'
 
@@ -281,5 +282,50 @@ describe('SessionStore configuration', () => {
     await client.post('/regen')
     expect(await cache.has(`session:${sid}`)).toBe(false)
     expect((await client.get('/who')).text).toBe('me')
+  })
+
+  it('a store that fails while saving gives a plain 503, and a regenerated session keeps its old record', async () => {
+    class MapStore implements SessionRecordStore {
+      readonly map = new Map<string, Record<string, unknown>>()
+      failSaves = false
+      async load(sid: string) {
+        return this.map.get(sid) ?? null
+      }
+      async save(sid: string, data: Record<string, unknown>) {
+        if (this.failSaves) throw new CacheUnavailable('map', new Error('store down'), 'The session store is unavailable.')
+        this.map.set(sid, data)
+      }
+      async destroy(sid: string) {
+        this.map.delete(sid)
+      }
+    }
+    const store = new MapStore()
+    const app = new Phial(import.meta.url)
+    app.config.fromMapping({ SECRET_KEY: 's', LOG_LEVEL: 'silent' })
+    new SessionStore(app, { store })
+    app.post('/in', function signIn() {
+      session.set('user', 'ann')
+      return 'ok'
+    })
+    app.post('/rotate', function rotate() {
+      ;(session as ServerSession).regenerate()
+      return redirect('/')
+    })
+    app.get('/who', function who() {
+      return String(session.get('user'))
+    })
+    const client = app.testClient()
+    await client.post('/in')
+    const cookie = client.getCookie('session')!
+    store.failSaves = true
+    const failed = await client.post('/rotate')
+    expect(failed.status).toBe(503)
+    expect(failed.text).toContain('The session store is unavailable.')
+    expect(failed.headers.get('location')).toBeNull()
+    expect(failed.headers.get('set-cookie')).toBeNull()
+    expect(failed.headers.get('retry-after')).toBe('1')
+    expect(client.getCookie('session')).toBe(cookie)
+    expect((await client.get('/who')).text).toBe('ann')
+    expect(store.map.size).toBe(1)
   })
 })
