@@ -4,7 +4,14 @@
 import type { Request } from 'phial'
 import type { OriginFunction, OriginMatcher } from './types.ts'
 
-/** Longest origin looked at; a longer header is refused without running any pattern (bounds RegExp cost). */
+/**
+ * Longest origin looked at; a longer header is refused without running any pattern (bounds RegExp cost).
+ *
+ * @example
+ * ```ts
+ * isValidOrigin('https://' + 'a'.repeat(MAX_ORIGIN_LENGTH)) // false
+ * ```
+ */
 export const MAX_ORIGIN_LENGTH = 512
 
 /**
@@ -30,7 +37,15 @@ export function isValidOrigin(origin: string): boolean {
   return origin.length <= MAX_ORIGIN_LENGTH && (origin === 'null' || ORIGIN_SYNTAX.test(origin))
 }
 
-/** The allowed origins, compiled once. */
+/**
+ * The allowed origins, compiled once.
+ *
+ * @example
+ * ```ts
+ * const rule: OriginRule = compileOrigins(['*'])
+ * rule.wildcard // true
+ * ```
+ */
 export interface OriginRule {
   /** `'*'` was listed. */
   readonly wildcard: boolean

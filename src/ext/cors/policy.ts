@@ -9,10 +9,26 @@ import type { CorsOptions } from './types.ts'
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
-/** Options with every default filled in. */
+/**
+ * Options with every default filled in.
+ *
+ * @example
+ * ```ts
+ * const resolved: ResolvedCorsOptions = mergeCorsOptions({ maxAge: 60 })
+ * resolved.methods // every method
+ * ```
+ */
 export type ResolvedCorsOptions = { [K in keyof CorsOptions]-?: Exclude<CorsOptions[K], undefined> }
 
-/** A compiled policy. */
+/**
+ * A compiled policy: the header values as strings, the origins compiled.
+ *
+ * @example
+ * ```ts
+ * const policy: CorsPolicy = compilePolicy(mergeCorsOptions({ exposeHeaders: ['X-Total'] }))
+ * policy.exposeHeader // 'X-Total'
+ * ```
+ */
 export interface CorsPolicy {
   readonly origins: OriginRule
   /** Answer `*` itself: only with `origins: '*'`, `sendWildcard` and no credentials. */

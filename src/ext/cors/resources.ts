@@ -4,7 +4,15 @@
  */
 import type { CorsOptions, ResourcePattern, ResourcesOption } from './types.ts'
 
-/** One parsed resource: its pattern, as given and compiled, and its own options. */
+/**
+ * One parsed resource: its pattern, as given and compiled, and its own options.
+ *
+ * @example
+ * ```ts
+ * const [api]: ParsedResource[] = parseResources({ '/api/*': { maxAge: 60 } })
+ * api.test('/api/users') // true
+ * ```
+ */
 export interface ParsedResource {
   readonly source: string
   readonly test: (path: string) => boolean

@@ -11,7 +11,15 @@ const DIRECTIVE = /^[a-z][a-z0-9-]*$/
 /** A source is visible ASCII without the separators: anything else cannot be sent in a header or would split the policy. */
 const BAD_SOURCE = /[^\x21-\x7e]|[;,]/
 
-/** A parsed policy: directive → sources, in order. */
+/**
+ * A parsed policy: directive → sources, in order.
+ *
+ * @example
+ * ```ts
+ * const parsed: ParsedCsp = parseCsp("default-src 'self'")
+ * parsed.get('default-src') // ["'self'"]
+ * ```
+ */
 export type ParsedCsp = Map<string, string[]>
 
 function dashify(name: string): string {
@@ -67,7 +75,15 @@ export function parseCsp(policy: string | CspPolicy): ParsedCsp {
   return out
 }
 
-/** A compiled CSP header: the value without a nonce, and the pieces a nonce joins. */
+/**
+ * A compiled CSP header: the value without a nonce, and the pieces a nonce joins.
+ *
+ * @example
+ * ```ts
+ * const csp: CompiledCsp = compileCsp(parseCsp("script-src 'self'"), { nonceIn: ['script-src'], reportUri: null, reportOnly: false })
+ * csp.plain // "script-src 'self'"
+ * ```
+ */
 export interface CompiledCsp {
   /** `Content-Security-Policy` or `Content-Security-Policy-Report-Only`. */
   readonly header: string
@@ -77,7 +93,14 @@ export interface CompiledCsp {
   readonly pieces: readonly string[] | null
 }
 
-/** Options of {@link compileCsp}. */
+/**
+ * Options of {@link compileCsp}.
+ *
+ * @example
+ * ```ts
+ * const options: CompileCspOptions = { nonceIn: ['script-src'], reportUri: '/csp-report', reportOnly: true }
+ * ```
+ */
 export interface CompileCspOptions {
   readonly nonceIn: readonly string[]
   readonly reportUri: string | null

@@ -4,7 +4,14 @@
  */
 import type { CspPolicy, TalismanOptions } from './types.ts'
 
-/** One year, the HSTS `max-age` that hstspreload.org requires. */
+/**
+ * One year, the HSTS `max-age` that hstspreload.org requires.
+ *
+ * @example
+ * ```ts
+ * new Talisman(app, { strictTransportSecurityMaxAge: 2 * ONE_YEAR_IN_SECONDS })
+ * ```
+ */
 export const ONE_YEAR_IN_SECONDS = 31_536_000
 
 /**
@@ -87,5 +94,13 @@ export const TALISMAN_DEFAULTS = Object.freeze({
   crossOriginEmbedderPolicy: null,
 } satisfies Required<TalismanOptions>)
 
-/** Options with every default filled in. */
+/**
+ * Options with every default filled in.
+ *
+ * @example
+ * ```ts
+ * const resolved: ResolvedTalismanOptions = resolveTalismanOptions({ forceHttps: false })
+ * resolved.frameOptions // 'SAMEORIGIN'
+ * ```
+ */
 export type ResolvedTalismanOptions = { [K in keyof TalismanOptions]-?: Exclude<TalismanOptions[K], undefined> }

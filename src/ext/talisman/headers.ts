@@ -8,7 +8,15 @@ import { compileCsp, parseCsp, type CompiledCsp } from './csp.ts'
 import { DEFAULT_CSP_POLICY, type ResolvedTalismanOptions } from './defaults.ts'
 import type { StructuredPolicy } from './types.ts'
 
-/** The compiled headers of one set of options. */
+/**
+ * The compiled headers of one set of options.
+ *
+ * @example
+ * ```ts
+ * const set: HeaderSet = compileHeaders(resolveTalismanOptions({ strictTransportSecurityPreload: true }))
+ * set.hsts // 'max-age=31536000; includeSubDomains; preload'
+ * ```
+ */
 export interface HeaderSet {
   readonly forceHttps: boolean
   /** `[lower-case name, value]` sent on every response. */
