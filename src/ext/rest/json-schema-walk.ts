@@ -35,8 +35,19 @@ export function branches(schema: JsonSchema, root: JsonSchema, out: JsonSchema[]
   return out
 }
 
+// the walks run per request (query coercion, unknown fields): each is cached per schema object
+const typesCache = new WeakMap<JsonSchema, Set<string>>()
+const shapeCache = new WeakMap<JsonSchema, { properties: Map<string, JsonSchema>; open: boolean }>()
+const itemsCache = new WeakMap<JsonSchema, JsonSchema | null>()
+
 /** The JSON types a schema allows (`'integer'`, `'array'`, …); empty when it does not say. */
 export function typesOf(schema: JsonSchema, root: JsonSchema): Set<string> {
+  let cached = typesCache.get(schema)
+  if (!cached) typesCache.set(schema, (cached = computeTypes(schema, root)))
+  return cached
+}
+
+function computeTypes(schema: JsonSchema, root: JsonSchema): Set<string> {
   const types = new Set<string>()
   for (const b of branches(schema, root)) {
     const t = b.type
@@ -52,6 +63,12 @@ export function typesOf(schema: JsonSchema, root: JsonSchema): Set<string> {
  * `patternProperties`, or a branch that says nothing about its keys).
  */
 export function objectShape(schema: JsonSchema, root: JsonSchema): { properties: Map<string, JsonSchema>; open: boolean } {
+  let cached = shapeCache.get(schema)
+  if (!cached) shapeCache.set(schema, (cached = computeShape(schema, root)))
+  return cached
+}
+
+function computeShape(schema: JsonSchema, root: JsonSchema): { properties: Map<string, JsonSchema>; open: boolean } {
   const properties = new Map<string, JsonSchema>()
   let open = false
   let sawObject = false
@@ -75,8 +92,16 @@ export function objectShape(schema: JsonSchema, root: JsonSchema): { properties:
 
 /** The item schema of an array schema (over its branches), or null. */
 export function itemsOf(schema: JsonSchema, root: JsonSchema): JsonSchema | null {
-  for (const b of branches(schema, root)) {
-    if (b.items !== undefined && typeof b.items === 'object') return deref(b.items, root)
+  let cached = itemsCache.get(schema)
+  if (cached === undefined) {
+    cached = null
+    for (const b of branches(schema, root)) {
+      if (b.items !== undefined && typeof b.items === 'object') {
+        cached = deref(b.items, root)
+        break
+      }
+    }
+    itemsCache.set(schema, cached)
   }
-  return null
+  return cached
 }

@@ -54,6 +54,13 @@ export type ResourceArgs<R> = R extends string ? RouteParams<R> : R
  * ```
  */
 export abstract class Resource<R = Record<string, unknown>> extends MethodView<ResourceArgs<R>> {
+  /**
+   * False: one instance, made when the view is made, serves every request
+   * (its handlers, validated wrappers included, are built once). Set it to
+   * true for a new instance per request, as Flask's views do, when a
+   * resource keeps per-request state on `this`.
+   */
+  static override initEveryRequest = false
   /** Representations of this resource only, by media type (they win over the Api's). */
   static representations: Record<string, Representation> | null = null
   /** Decorators for every handler (a list), or per method (`{ get: [...], post: [...] }`). */
@@ -87,6 +94,11 @@ export abstract class Resource<R = Record<string, unknown>> extends MethodView<R
     return methods
   }
 
+  /** With `initEveryRequest = false`, the instance `resolveMethods` made to find the handlers serves the requests. */
+  static takeInstance(this: Function, classArgs: unknown[]): object | null {
+    return takeProbe(this, classArgs)
+  }
+
   /** Calls the handler for the request's method through `methodDecorators`; what it returns goes to the Api. */
   override dispatchRequest(args: ResourceArgs<R>, ctx: Context): ViewReturn | Promise<ViewReturn> {
     const method = ctx.request.method
@@ -107,12 +119,16 @@ export abstract class Resource<R = Record<string, unknown>> extends MethodView<R
   }
 }
 
-/** Handlers an instance has as own properties (class fields), by method name; one probe instance per class and arguments. */
-const probes = new WeakMap<Function, Map<string, Function>>()
+/** One probe per class: the arguments it was made with, the handlers found, and the instance until someone takes it. */
+const probes = new WeakMap<Function, { args: unknown[]; handlers: Map<string, Function>; instance: object | null }>()
+
+function sameArgs(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i])
+}
 
 /**
- * The handlers declared as class fields of a resource class: made once by
- * constructing it with `classArgs` (an error there says why).
+ * The handlers declared as class fields of a resource class: found by
+ * constructing it once with `classArgs` (an error there says why).
  *
  * @example
  * ```ts
@@ -120,8 +136,8 @@ const probes = new WeakMap<Function, Map<string, Function>>()
  * ```
  */
 export function fieldHandlers(cls: Function, classArgs: unknown[]): Map<string, Function> {
-  let found = probes.get(cls)
-  if (found) return found
+  const found = probes.get(cls)
+  if (found && sameArgs(found.args, classArgs)) return found.handlers
   let probe: Record<string, unknown>
   try {
     probe = new (cls as new (...args: unknown[]) => Record<string, unknown>)(...classArgs)
@@ -132,10 +148,19 @@ export function fieldHandlers(cls: Function, classArgs: unknown[]): Map<string, 
       { cause: err },
     )
   }
-  found = new Map()
+  const handlers = new Map<string, Function>()
   for (const name of HTTP_METHOD_FUNCS) {
-    if (Object.hasOwn(probe, name) && typeof probe[name] === 'function') found.set(name, probe[name] as Function)
+    if (Object.hasOwn(probe, name) && typeof probe[name] === 'function') handlers.set(name, probe[name] as Function)
   }
-  probes.set(cls, found)
-  return found
+  probes.set(cls, { args: [...classArgs], handlers, instance: probe })
+  return handlers
+}
+
+/** The probe instance made with these arguments, once (so a shared instance is not constructed twice). */
+function takeProbe(cls: Function, classArgs: unknown[]): object | null {
+  const found = probes.get(cls)
+  if (!found || !sameArgs(found.args, classArgs) || found.instance === null) return null
+  const instance = found.instance
+  found.instance = null
+  return instance
 }

@@ -143,10 +143,12 @@ export abstract class View<A = Record<string, unknown>> {
     // the final (decorated) function is read at call time, so replacing its viewClass takes effect, as in Flask
     let final: ClassView<never>
     let inner: ViewFunction<never>
+    const methods = cls.resolveMethods(classArgs)
     if (cls.initEveryRequest) {
       inner = (args, ctx) => new final.viewClass(...classArgs).dispatchRequest(args, ctx)
     } else {
-      const instance = new cls(...classArgs)
+      // a class may hand over an instance it already made (a Resource's probe for its handlers)
+      const instance = (cls as { takeInstance?: (args: unknown[]) => View<never> | null }).takeInstance?.(classArgs) ?? new cls(...classArgs)
       inner = (args, ctx) => instance.dispatchRequest(args, ctx)
     }
     const provide = cls.provideAutomaticOptions ?? undefined
@@ -159,7 +161,7 @@ export abstract class View<A = Record<string, unknown>> {
     final = view as ClassView<never>
     nameFunction(final, name)
     final.viewClass = cls
-    final.methods = cls.resolveMethods(classArgs)
+    final.methods = methods
     final.provideAutomaticOptions = provide
     return final as unknown as ClassView<ViewArgsOf<InstanceType<C>>>
   }

@@ -106,6 +106,46 @@ describe('resources', () => {
     expect((await app.testClient().get('/greet')).json).toEqual({ message: 'Howdy!' })
   })
 
+  it('builds one instance for all requests by default (handlers made once), or one per request when asked', async () => {
+    const app = makeApp()
+    const api = new Api(app)
+    let shared = 0
+    let perRequest = 0
+    class Shared extends Resource {
+      constructor() {
+        super()
+        shared += 1
+      }
+      get = this.validate({}, () => ({ n: shared }))
+    }
+    class Fresh extends Resource {
+      static override initEveryRequest = true
+      constructor() {
+        super()
+        perRequest += 1
+      }
+      get = this.validate({}, () => ({ n: perRequest }))
+    }
+    api.addResource(Shared, '/shared')
+    api.addResource(Fresh, '/fresh')
+    const client = app.testClient()
+    await client.get('/shared')
+    expect((await client.get('/shared')).json).toEqual({ n: 1 })
+    expect((await client.get('/fresh')).json).toEqual({ n: 2 })
+    expect((await client.get('/fresh')).json).toEqual({ n: 3 })
+  })
+
+  it('says why when a resource cannot be constructed outside a request', () => {
+    const api = new Api(makeApp())
+    class NeedsRequest extends Resource {
+      readonly path = request.path
+      get() {
+        return {}
+      }
+    }
+    expect(() => api.addResource(NeedsRequest, '/x')).toThrow(/NeedsRequest: creating one instance to find its handlers failed/)
+  })
+
   it('registers resources added before initApp (factory pattern) and with the decorator form', async () => {
     const api = new Api()
     api.addResource(HelloWorld, '/hello')
