@@ -1,12 +1,14 @@
 /**
  * phial/cors in Chromium: real cross-origin fetch calls from a page on one
  * loopback port to an API on another — allowed, refused, credentialed, and a
- * preflighted PUT with a custom header.
+ * preflighted PUT with a custom header. The API also runs Talisman, whose
+ * Cross-Origin-Resource-Policy: same-origin must not get in the way of CORS.
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Phial, request, type RunningServer } from 'phial'
 import { CORS, crossOrigin } from 'phial/cors'
+import { Talisman } from 'phial/talisman'
 import { browserMissing, launch, requireServices } from './browser.ts'
 
 const missing = browserMissing()
@@ -33,6 +35,8 @@ suite('phial/cors in Chromium', () => {
 
     const apiApp = new Phial(import.meta.url, { staticFolder: null, templateFolder: null })
     apiApp.config.fromMapping({ LOG_LEVEL: 'silent', SECRET_KEY: 'e2e' })
+    // plain HTTP on loopback: no HTTPS redirect; its other headers (CORP same-origin, CSP) stay on
+    new Talisman(apiApp, { forceHttps: false })
     apiApp.beforeRequest(() => {
       seen.push(`${request.method} ${request.path}`)
     })
@@ -94,8 +98,11 @@ suite('phial/cors in Chromium', () => {
       [url, init] as const,
     )
 
-  it('allowed: a simple GET reads the JSON and an exposed header', async () => {
+  it('allowed: a simple GET reads the JSON and an exposed header (through Talisman\'s CORP)', async () => {
     expect(await call(`${api.url}/api/data`)).toEqual({ status: 200, body: { items: [1, 2, 3] }, total: '3' })
+    // the answer the browser read did carry Talisman's CORP
+    const direct = await fetch(`${api.url}/api/data`, { headers: { Origin: site.url.replace(/\/$/, '') } })
+    expect(direct.headers.get('cross-origin-resource-policy')).toBe('same-origin')
   })
 
   it('refused: an origin not in the list cannot read the response', async () => {
