@@ -3,8 +3,8 @@
  * record of them for tests, and sends them in the background with
  * `phial/tasks`.
  */
-import { currentApp, hasContext, Signal, type Phial } from 'phial'
-import { whenTasksReady, type AsyncResult, type Task } from 'phial/tasks'
+import { currentContext, hasContext, Signal, type Phial } from 'phial'
+import { Task, whenTasksReady, type AsyncResult } from 'phial/tasks'
 import { applyMailDefaults } from './config.ts'
 import { MailError } from './errors.ts'
 import { Message, formatAddress, type MessageInit, type MessageJSON } from './message.ts'
@@ -55,7 +55,8 @@ export interface MailConnection {
  * ```
  */
 export class Mail {
-  #sendTask: Task<[MessageJSON], { messageId: string }> | null = null
+  /** The background-send task of each app (apps may have different `Tasks`). */
+  readonly #sendTasks = new WeakMap<Phial, Task<[MessageJSON], { messageId: string }>>()
 
   /** @example const mail = new Mail(app)   // or new Mail() then mail.initApp(app) */
   constructor(readonly app: Phial | null = null) {
@@ -75,21 +76,25 @@ export class Mail {
     applyMailDefaults(app.config)
     app.extensions.mail = this
     whenTasksReady(app, (tasks) => {
-      if (tasks.definitions().some((d) => d.name === SEND_TASK)) return
-      this.#sendTask = tasks.task(
-        SEND_TASK,
-        async (json: MessageJSON) => {
-          const message = Message.fromJSON(json)
-          await this.send(message)
-          return { messageId: message.msgId }
-        },
-        { retries: 3, backoff: { type: 'exponential', delay: 5 } },
-      )
+      const existing = tasks.definitions().find((d) => d.name === SEND_TASK)
+      const task = existing
+        ? new Task<[MessageJSON], { messageId: string }>(existing, tasks)
+        : tasks.task(
+            SEND_TASK,
+            async (json: MessageJSON) => {
+              const message = Message.fromJSON(json)
+              await this.send(message)
+              return { messageId: message.msgId }
+            },
+            { retries: 3, backoff: { type: 'exponential', delay: 5 } },
+          )
+      this.#sendTasks.set(app, task)
     })
   }
 
   #app(): Phial {
-    const app = hasContext() ? currentApp : this.app
+    // The app itself, not the currentApp proxy: it keys maps and is the signal's sender.
+    const app = hasContext() ? currentContext().app : this.app
     if (!app) throw new Error('mail.send() needs the app: call it inside a request or app.appContext(), or make the Mail with new Mail(app).')
     if (app.extensions.mail === undefined) throw new Error(`phial/mail is not set up for the app '${app.name}': call mail.initApp(app) first.`)
     return app
@@ -210,9 +215,12 @@ export class Mail {
    */
   async sendInBackground(message: Message): Promise<AsyncResult<{ messageId: string }>> {
     const app = this.#app()
-    if (!this.#sendTask) throw new Error('mail.sendInBackground() needs phial/tasks: call tasks.initApp(app) (before or after mail.initApp(app)).')
+    const task = this.#sendTasks.get(app)
+    if (!task) throw new Error('mail.sendInBackground() needs phial/tasks: call tasks.initApp(app) (before or after mail.initApp(app)).')
     await this.#prepare(app, message)
-    return this.#sendTask.delay(message.toJSON())
+    const json = message.toJSON()
+    // The task goes through this app's phial/tasks, also when called outside its context (new Mail(app)).
+    return hasContext() && currentContext().app === app ? task.applyAsync([json]) : app.appContext(() => task.applyAsync([json]))
   }
 
   /**

@@ -2,7 +2,7 @@
  * `Tasks` (Celery's app object, bound to Phial apps as an extension): the
  * registry of tasks and periodic tasks, and `initApp`.
  */
-import { currentApp, hasContext, type Phial } from 'phial'
+import { currentContext, hasContext, type Phial } from 'phial'
 import type { Backoff } from './backend.ts'
 import { MemoryBeat } from './beat.ts'
 import { registerTaskCommands } from './cli.ts'
@@ -236,7 +236,7 @@ export class Tasks {
    * ```
    */
   stateFor(app?: Phial): TasksState {
-    const target = app ?? (hasContext() ? currentApp : null)
+    const target = app ?? (hasContext() ? currentContext().app : null)
     if (target) {
       const state = target.extensions.tasks
       if (state instanceof TasksState && state.tasks === this) return state

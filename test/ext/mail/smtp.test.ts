@@ -193,3 +193,30 @@ describe('SMTP with STARTTLS and AUTH', () => {
     await expect(app.appContext(() => mail.sendInBackground(new Message({ subject: 'x', recipients: ['a@example.com'] })))).rejects.toThrow(/needs phial\/tasks: call tasks.initApp\(app\)/)
   })
 })
+
+describe('background send with two apps', () => {
+  it('each app sends through its own phial/tasks', async () => {
+    const mail = new Mail()
+    const make = (name: string): { app: Phial; tasks: Tasks } => {
+      const app = new Phial(import.meta.url, { name })
+      app.config.fromMapping({ TESTING: true, LOG_LEVEL: 'silent', MAIL_DEFAULT_SENDER: `${name}@example.com` })
+      const tasks = new Tasks()
+      tasks.initApp(app)
+      mail.initApp(app)
+      return { app, tasks }
+    }
+    const one = make('one')
+    const two = make('two')
+    await mail.recordMessages(async (outbox) => {
+      for (const { app } of [one, two]) {
+        const result = await app.appContext(() => mail.sendInBackground(new Message({ subject: app.name, recipients: ['a@example.com'], body: 'x' })))
+        await result.get({ timeout: 5 })
+      }
+      expect(outbox.map((m) => `${m.subject} from ${m.sender}`)).toEqual(['one from one@example.com', 'two from two@example.com'])
+    })
+    const stats = async (t: Tasks, app: Phial): Promise<number> => (await (await t.stateFor(app).backend()).stats(['default']))[0]!.completed
+    expect([await stats(one.tasks, one.app), await stats(two.tasks, two.app)]).toEqual([1, 1])
+    await one.tasks.close()
+    await two.tasks.close()
+  })
+})
