@@ -197,6 +197,20 @@ describe('error responses carry the CORS headers', () => {
   })
 })
 
+describe('with an authentication hook registered after CORS', () => {
+  it('the preflight is answered before it; the refused request still carries CORS headers', async () => {
+    const app = makeApp({ origins: ORIGIN })
+    app.beforeRequest((ctx) => (ctx.request.headers.get('authorization') ? undefined : [{ error: 'login first' }, 401]))
+    const client = app.testClient()
+    const pre = await client.options('/api/items', { headers: preflight(ORIGIN, 'PUT', 'Authorization') })
+    expect(pre.status).toBe(204)
+    expect(pre.headers.get('access-control-allow-headers')).toBe('authorization')
+    const refused = await client.put('/api/items', { headers: { Origin: ORIGIN } })
+    expect(refused.status).toBe(401)
+    expect(refused.headers.get('access-control-allow-origin')).toBe(ORIGIN)
+  })
+})
+
 describe('CORS(blueprint)', () => {
   it('covers only the blueprint routes', async () => {
     const app = new Phial(import.meta.url, { staticFolder: null, templateFolder: null })
