@@ -138,8 +138,9 @@ export class Cache extends CacheCommands {
   /**
    * A decorator for views (Flask-Caching's `@cache.cached`): GET and HEAD
    * responses served from the cache under `view/<path>` (+ a hash of the
-   * sorted query string). Personal responses (cookies, `private`, the
-   * session read, `Authorization`) and non-200 ones are never stored;
+   * sorted query string). Visitors whose session holds data, or who send
+   * `Authorization`, get the view itself; personal responses (cookies,
+   * `private`, data put in the session) and non-200 ones are never stored;
    * concurrent misses run the view once; while the cache server is down the
    * view runs uncached. See docs/caching.md for the rules and options.
    *

@@ -1,9 +1,10 @@
 /**
  * `cache.cached()` for views (Flask-Caching's `@cache.cached`), made safe:
- * only GET and HEAD are cached, the key includes the query string, and a
- * response that is personal — it sets a cookie, is private or no-store,
- * varies on the cookie, comes from a view that read the session, or answers
- * a request with credentials — is never stored.
+ * only GET and HEAD are cached, the key includes the query string, a
+ * visitor whose session holds data (logged in, a cart, a flash message) or
+ * who sends credentials gets the view itself, and a response that is
+ * personal — it sets a cookie, is private or no-store, varies on the cookie,
+ * or left data in the session — is never stored.
  */
 import { createHash } from 'node:crypto'
 import { makeResponse, Response, type Context } from 'phial'
@@ -90,10 +91,31 @@ export function viewCacheKey(path: string, queryString = '', keyPrefix = 'view/%
 const PERSONAL_CACHE_CONTROL = /(?:^|,)\s*(?:private|no-store|no-cache)\b/i
 const PERSONAL_VARY = /(?:^|,)\s*(?:\*|cookie|authorization)\s*(?:,|$)/i
 
+interface SessionFlags {
+  readonly isEmpty: boolean
+  readonly modified: boolean
+}
+
 /** The session of `ctx` if the request opened it (without opening it). */
-function openedSession(ctx: Context): { accessed: boolean; modified: boolean } | null {
-  const c = ctx as unknown as Record<string, { accessed: boolean; modified: boolean } | null | undefined>
+function openedSession(ctx: Context): SessionFlags | null {
+  // the core renamed this field once (sessionData → openedSession): read either
+  const c = ctx as unknown as Record<string, SessionFlags | null | undefined>
   return c.openedSession ?? c.sessionData ?? null
+}
+
+/**
+ * True when the visitor's session holds data: their page may depend on it
+ * (a logged-in user, a cart, a flash message). Opens a cookie session only
+ * when the request carries the session cookie.
+ */
+function hasSessionData(ctx: Context): boolean {
+  let session = openedSession(ctx)
+  if (session === null) {
+    const app = ctx.app
+    if (ctx.request.cookies[app.sessionInterface.cookieName(app)] === undefined) return false
+    session = ctx.session
+  }
+  return !session.isEmpty
 }
 
 /** Whether a response may be shared with other clients. */
@@ -104,9 +126,9 @@ function shareable(response: Response, ctx: Context): boolean {
   if (control !== null && PERSONAL_CACHE_CONTROL.test(control)) return false
   const vary = headers.get('vary')
   if (vary !== null && PERSONAL_VARY.test(vary)) return false
-  // a view that read the session made a page for this visitor
+  // a view that put data in the session made a page for this visitor
   const session = openedSession(ctx)
-  if (session !== null && (session.accessed || session.modified)) return false
+  if (session !== null && (session.modified || !session.isEmpty)) return false
   const body = response.body
   return body === null || typeof body === 'string' || body instanceof Uint8Array
 }
@@ -179,7 +201,12 @@ export function cachedView<V extends View>(cache: Cache, options: CachedOptions,
   const wrapped = async function (this: unknown, args: unknown, ctx: Context): Promise<unknown> {
     const request = ctx.request
     const method = request.method
-    if ((method !== 'GET' && method !== 'HEAD') || request.headers.has('authorization') || options.unless?.() === true) {
+    if (
+      (method !== 'GET' && method !== 'HEAD') ||
+      request.headers.has('authorization') ||
+      options.unless?.() === true ||
+      hasSessionData(ctx)
+    ) {
       return view(args as never, ctx)
     }
     const backend = cache.backend(ctx.app)

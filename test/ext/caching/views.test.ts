@@ -20,7 +20,7 @@ afterAll(async () => {
 
 function setup(config: Record<string, unknown> = {}): { app: Phial; cache: Cache; runs: () => number; hit: () => void } {
   const app = new Phial(import.meta.url)
-  app.config.fromMapping({ SECRET_KEY: 'test-secret', CACHE_KEY_PREFIX: PREFIX, CACHE_REDIS_URL: REDIS_URL, ...config })
+  app.config.fromMapping({ SECRET_KEY: 'test-secret', CACHE_KEY_PREFIX: PREFIX, CACHE_REDIS_URL: REDIS_URL, LOG_LEVEL: 'silent', ...config })
   const cache = new Cache(app)
   closers.push(cache)
   let n = 0
@@ -129,23 +129,38 @@ describe('cached() rules', () => {
     expect(runs()).toBe(6)
   })
 
-  it('never stores a page made from the session (it belongs to one visitor)', async () => {
+  it('a visitor whose session holds data gets the view itself; a page made for an empty session is shared', async () => {
     const { app, cache, runs, hit } = setup()
     app.post('/login/<name>', function login({ name }: { name: string }) {
       session.set('user', name)
       return 'ok'
     })
-    app.get('/me', cache.cached()(function me() {
+    app.get('/home', cache.cached()(function home() {
       hit()
-      return `hello ${session.get('user') ?? 'stranger'}`
+      return `hello ${session.get('user') ?? 'stranger'} (${runs()})`
     }))
     const alice = app.testClient()
     const bob = app.testClient()
+    expect((await app.testClient().get('/home')).text).toBe('hello stranger (1)')
+    expect((await app.testClient().get('/home')).text).toBe('hello stranger (1)')
     await alice.post('/login/alice')
     await bob.post('/login/bob')
-    expect((await alice.get('/me')).text).toBe('hello alice')
-    expect((await bob.get('/me')).text).toBe('hello bob')
-    expect(runs()).toBe(2)
+    expect((await alice.get('/home')).text).toBe('hello alice (2)')
+    expect((await bob.get('/home')).text).toBe('hello bob (3)')
+    expect((await alice.get('/home')).text).toBe('hello alice (4)')
+    // and what they saw was never stored for the others
+    expect((await app.testClient().get('/home')).text).toBe('hello stranger (1)')
+  })
+
+  it('a page whose view put data in the session is not stored', async () => {
+    const { app, cache, runs, hit } = setup()
+    app.get('/welcome', cache.cached()(function welcome() {
+      hit()
+      session.set('welcomed', true)
+      return `welcome (${runs()})`
+    }))
+    expect((await app.testClient().get('/welcome')).text).toBe('welcome (1)')
+    expect((await app.testClient().get('/welcome')).text).toBe('welcome (2)')
   })
 
   it('bypasses the cache for requests with Authorization', async () => {

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { Phial, session } from 'phial'
 import { LoginManager, UserMixin, currentUser, loginUser, logoutUser } from 'phial/login'
+import { Cache } from 'phial/caching'
 import { SessionStore, type ServerSessionInterface } from 'phial/session-store'
 import { REDIS_URL, redisUp, service } from '../caching/services.ts'
 
@@ -38,6 +39,12 @@ app.post('/logout', function doLogout() {
   logoutUser()
   return 'out'
 })
+const cache = new Cache(app)
+let renders = 0
+app.get('/front', cache.cached()(function front() {
+  renders++
+  return `${currentUser.isAuthenticated ? (currentUser as unknown as User).name : 'guest'} ${renders}`
+}))
 app.get('/me', function me() {
   return { user: currentUser.isAuthenticated ? (currentUser as unknown as User).name : null, cart: session.get('cart') ?? null }
 })
@@ -67,6 +74,16 @@ describe.skipIf(!available)('phial/login with Redis sessions', () => {
     const attacker = app.testClient()
     attacker.setCookie('session', before)
     expect((await attacker.get('/me')).json).toEqual({ user: null, cart: null })
+  })
+
+  it('cached views are shared by guests and skipped for the logged-in, with Redis sessions and user preloading', async () => {
+    expect((await app.testClient().get('/front')).text).toBe('guest 1')
+    expect((await app.testClient().get('/front')).text).toBe('guest 1')
+    const ann = app.testClient()
+    await ann.post('/login')
+    expect((await ann.get('/front')).text).toBe('ann 2')
+    expect((await ann.get('/front')).text).toBe('ann 3')
+    expect((await app.testClient().get('/front')).text).toBe('guest 1')
   })
 
   it('logoutUser logs the visitor out for good', async () => {
