@@ -12,6 +12,9 @@ import type { Engine, QueryListener } from './engine.ts'
 import type { Model, Insert, Row } from './model.ts'
 import { bindParameters, type SqlParameters } from './params.ts'
 
+/** Statements that only read, which need no transaction of their own. */
+const READ_ONLY = /^\s*(SELECT|SHOW|EXPLAIN|VALUES|PRAGMA\s+\w+\s*$|WITH\s(?![\s\S]*\b(INSERT|UPDATE|DELETE|MERGE)\b))/i
+
 /**
  * A statement the session ran, with its timing (Flask-SQLAlchemy's `_QueryInfo`).
  *
@@ -83,13 +86,29 @@ export class Session {
     return this.#engine
   }
 
-  /** True between the first statement and `commit()` / `rollback()`. @example if (db.session.inTransaction) ... */
+  /** True between the first write (or `begin()`) and `commit()` / `rollback()`. @example if (db.session.inTransaction) ... */
   get inTransaction(): boolean {
     return this.#runner?.isTransactionActive === true
   }
 
   /**
-   * The query runner, in a transaction: begun on first use (and again after a commit).
+   * The session's connection in a transaction, begun now if none is open.
+   * Writes begin one by themselves; reads before the first write run
+   * without one (each sees the latest committed data, as under READ
+   * COMMITTED), so a read-only request costs no BEGIN and no ROLLBACK.
+   * Call it first to read from one snapshot.
+   *
+   * @example
+   * ```ts
+   * await db.session.begin()
+   * ```
+   */
+  async begin(): Promise<QueryRunner> {
+    return this.#connect(true)
+  }
+
+  /**
+   * The query runner, in a transaction (see {@link begin}).
    *
    * @example
    * ```ts
@@ -98,18 +117,32 @@ export class Session {
    * ```
    */
   runner(): Promise<QueryRunner> {
-    if (this.#closed) return Promise.reject(new Error('This database session is closed (its request or app context has ended).'))
-    if (this.#runner !== null && this.#runner.isReleased && this.#engine?.lock === null) {
-      // The driver dropped the connection under this transaction: its work is gone, so say so
-      // (a 503) rather than carry on in a new transaction; rollback() starts afresh.
-      return Promise.reject(new DatabaseUnavailable('The connection to the database was lost during this request.'))
-    }
-    if (this.#runner !== null && this.#runner.isTransactionActive) return Promise.resolve(this.#runner)
-    this.#opening ??= this.#begin().finally(() => (this.#opening = null))
-    return this.#opening
+    return this.#connect(true)
   }
 
-  async #begin(): Promise<QueryRunner> {
+  /** The connection (opened on first use), in a transaction when `transaction`. */
+  #connect(transaction: boolean): Promise<QueryRunner> {
+    if (this.#closed) return Promise.reject(new Error('This database session is closed (its request or app context has ended).'))
+    const runner = this.#runner
+    if (runner !== null && runner.isReleased && this.#engine?.lock === null) {
+      // The driver dropped the connection. Inside a transaction its work is gone: say so
+      // (a 503) rather than carry on in a new one; rollback() starts afresh. Outside, reconnect.
+      if (runner.isTransactionActive) return Promise.reject(new DatabaseUnavailable('The connection to the database was lost during this request.'))
+      this.#runner = null
+    } else if (runner !== null && this.#opening === null && (!transaction || runner.isTransactionActive) && (this.#engine?.lock === null || this.#releaseLock !== null)) {
+      // (on SQLite only while this session holds the one connection: a commit gives it up)
+      return Promise.resolve(runner)
+    }
+    const previous = this.#opening ?? Promise.resolve(null)
+    const opening = previous.catch(() => null).then(() => this.#open(transaction))
+    const settled = opening.finally(() => {
+      if (this.#opening === settled) this.#opening = null
+    })
+    this.#opening = settled
+    return settled
+  }
+
+  async #open(transaction: boolean): Promise<QueryRunner> {
     if (this.#engine === null) {
       const engine = await this.#ready
       const observer = this.#observer
@@ -122,8 +155,8 @@ export class Session {
       this.#engine = engine
     }
     const engine = this.#engine
-    if (engine.lock !== null) {
-      this.#releaseLock ??= await engine.lock.acquire(engine.poolTimeoutMs)
+    if (engine.lock !== null && this.#releaseLock === null) {
+      this.#releaseLock = await engine.lock.acquire(engine.poolTimeoutMs)
       engine.listener = this.#listener
     }
     try {
@@ -131,12 +164,30 @@ export class Session {
         const runner = engine.dataSource.createQueryRunner()
         this.#runner = engine.lock === null ? engine.instrument(runner, () => this.#listener) : runner
       }
-      await this.#runner.startTransaction()
+      if (transaction && !this.#runner.isTransactionActive) await this.#runner.startTransaction()
     } catch (err) {
       await this.#finish()
       throw err
     }
     return this.#runner
+  }
+
+  /**
+   * A repository for reads only: no transaction is begun for it (what
+   * `find`, `get` and `paginate` use). Use {@link repository} to write.
+   *
+   * @example
+   * ```ts
+   * const posts = await (await db.session.read(Post)).findAndCount({ take: 5 })
+   * ```
+   */
+  read<M extends Model>(model: M): Promise<Repository<Row<M>>> {
+    return this.#reader(model)
+  }
+
+  /** A repository for reads: no transaction is begun for it. */
+  async #reader<M extends Model>(model: M): Promise<Repository<Row<M>>> {
+    return (await this.#connect(false)).manager.getRepository<Row<M>>(model.name)
   }
 
   /** The entity manager on this session's transaction. @example const m = await db.session.manager() */
@@ -165,7 +216,7 @@ export class Session {
 
   /** The row with this primary key, or null (SQLAlchemy's `session.get`). @example await db.session.get(User, 1) */
   async get<M extends Model>(model: M, id: unknown, options: Omit<FindOneOptions<Row<M>>, 'where'> = {}): Promise<Row<M> | null> {
-    return (await this.repository(model)).findOne({ ...options, where: { [model.primaryKey]: id } as FindOptionsWhere<Row<M>> })
+    return (await this.#reader(model)).findOne({ ...options, where: { [model.primaryKey]: id } as FindOptionsWhere<Row<M>> })
   }
 
   /**
@@ -186,7 +237,7 @@ export class Session {
   /** The first matching row, or a 404 (`first_or_404`). @example await db.session.firstOr404(User, { where: { username } }) */
   async firstOr404<M extends Model>(model: M, options: FindOneOptions<Row<M>> & { description?: string } = {}): Promise<Row<M>> {
     const { description, ...find } = options
-    const row = await (await this.repository(model)).findOne(find)
+    const row = await (await this.#reader(model)).findOne(find)
     if (row === null) throw new NotFound(description)
     return row
   }
@@ -194,24 +245,24 @@ export class Session {
   /** The only matching row; a 404 when there is none or more than one (`one_or_404`). @example await db.session.oneOr404(User, { where: { email } }) */
   async oneOr404<M extends Model>(model: M, options: FindManyOptions<Row<M>> & { description?: string } = {}): Promise<Row<M>> {
     const { description, ...find } = options
-    const rows = await (await this.repository(model)).find({ ...find, take: 2 })
+    const rows = await (await this.#reader(model)).find({ ...find, take: 2 })
     if (rows.length !== 1) throw new NotFound(description)
     return rows[0]!
   }
 
   /** Matching rows (TypeORM's find options: `where`, `order`, `relations`, `take`, `skip`). @example await db.session.find(Post, { order: { id: 'DESC' } }) */
   async find<M extends Model>(model: M, options: FindManyOptions<Row<M>> = {}): Promise<Row<M>[]> {
-    return (await this.repository(model)).find(options)
+    return (await this.#reader(model)).find(options)
   }
 
   /** The first matching row or null. @example await db.session.findOne(User, { where: { username } }) */
   async findOne<M extends Model>(model: M, options: FindOneOptions<Row<M>>): Promise<Row<M> | null> {
-    return (await this.repository(model)).findOne(options)
+    return (await this.#reader(model)).findOne(options)
   }
 
   /** How many rows match. @example await db.session.count(Post, { where: { authorId: 1 } }) */
   async count<M extends Model>(model: M, options: FindManyOptions<Row<M>> = {}): Promise<number> {
-    return (await this.repository(model)).count(options)
+    return (await this.#reader(model)).count(options)
   }
 
   /**
@@ -253,7 +304,7 @@ export class Session {
    * ```
    */
   async execute<T = Record<string, unknown>>(statement: string, parameters?: SqlParameters): Promise<ExecuteResult<T>> {
-    const runner = await this.runner()
+    const runner = await this.#connect(!READ_ONLY.test(statement))
     const [sql, values] = bindParameters(statement, parameters, this.engine.dialect)
     const result = await runner.query(sql, values, true)
     const records = Array.isArray(result.records) ? (result.records as T[]) : []

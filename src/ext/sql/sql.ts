@@ -280,7 +280,7 @@ export class SQL {
     if ('getMany' in source) {
       return Pagination.create({ items: (offset, limit) => source.clone().skip(offset).take(limit).getMany(), count: () => source.getCount() }, pageOptions)
     }
-    const repo = await this.session.repository(source)
+    const repo = await this.session.read(source)
     return Pagination.create({ items: (skip, take) => repo.find({ ...find, skip, take }), count: () => repo.count({ where: find.where }) }, pageOptions)
   }
 

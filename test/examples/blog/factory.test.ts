@@ -28,6 +28,8 @@ describe('the application factory', () => {
       const s = db.session
       expect(db.session).toBe(s)
       await db.execute('SELECT 1')
+      expect(s.inTransaction).toBe(false)
+      await s.begin()
       expect(s.inTransaction).toBe(true)
       return s
     })

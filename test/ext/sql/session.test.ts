@@ -26,6 +26,8 @@ describe.each(dbs)('session semantics on $name', (target) => {
     await app.appContext(async () => {
       const s = db.session
       expect(s.inTransaction).toBe(false)
+      await s.count(User)
+      expect(s.inTransaction).toBe(false) // a read begins nothing
       await s.add(User, { username: 'one' })
       expect(s.inTransaction).toBe(true)
       await s.commit()
