@@ -112,5 +112,11 @@ describe.skipIf(!available)('two phial serve processes on one Redis', () => {
     const again = await call(two, '/login/cy', { method: 'POST' })
     expect(again.status).toBe(200)
     expect((await call(one, '/whoami', { headers: { cookie: `session=${again.cookie}` } })).json.user).toBe('cy')
+
+    // open Redis connections do not keep a server from a graceful stop
+    const exited = new Promise<number>((resolve) => one.proc.once('exit', () => resolve(performance.now())))
+    const stopAt = performance.now()
+    one.proc.kill('SIGTERM')
+    expect((await exited) - stopAt).toBeLessThan(10_000)
   }, 60_000)
 })
