@@ -72,6 +72,20 @@ describe.each(dbs)('session semantics on $name', (target) => {
   })
 
   if (target.name === 'sqlite') {
+    it('after a commit, a read waits for another session\'s open transaction (no dirty read on the shared connection)', async () => {
+      const a = db.sessionFor(null, new Context(app, null))
+      const b = db.sessionFor(null, new Context(app, null))
+      await a.add(User, { username: 'committed-by-a' })
+      await a.commit() // a gives the connection up
+      await b.add(User, { username: 'uncommitted-by-b' }) // b holds it, in a transaction
+      const reading = a.count(User, { where: { username: 'uncommitted-by-b' } })
+      await new Promise((r) => setTimeout(r, 50))
+      await b.rollback()
+      await b.close()
+      expect(await reading).toBe(0)
+      await a.close()
+    })
+
     it('a session that waits too long for the one SQLite connection gets a 503', async () => {
       const holder = db.sessionFor(null, new Context(app, null))
       await holder.count(User) // holds the connection (an open transaction)
