@@ -85,14 +85,21 @@ function checkParts(spec: OperationSpec, args: unknown, ctx: Context): Checked {
     const schema = spec[part]
     if (schema === undefined) continue
     const raw = rawPart(part, schema, args, request)
+    let unknownReported = false
     if ((part === 'body' || part === 'form') && spec.unknown !== 'strip') {
       for (const path of unknownFields(raw, jsonSchemaOf(schema))) {
+        unknownReported = true
         checked.errors.push({ location: part, path, pointer: jsonPointer(path), message: 'Unknown field.', code: 'unknown_field' })
       }
     }
     const settle = (result: StandardSchemaV1.Result<unknown>): void => {
-      if (result.issues) checked.errors.push(...fieldErrors(part, result.issues))
-      else checked.input[part] = result.value
+      if (!result.issues) {
+        checked.input[part] = result.value
+        return
+      }
+      // a strict schema reports the unknown keys again, once for the object (zod's code): each is listed already
+      const issues = unknownReported ? result.issues.filter((i) => (i as { code?: unknown }).code !== 'unrecognized_keys') : result.issues
+      checked.errors.push(...fieldErrors(part, issues))
     }
     const result = runSchema(schema, raw)
     if (result instanceof Promise) (checked.pending ??= []).push(result.then(settle))

@@ -161,6 +161,15 @@ describe('bad input is a 4xx with every field error, and nothing reaches the vie
     expect(res.json).toMatchObject({ status: 400, title: 'Bad Request' })
   })
 
+  it('reports an unknown key once, also with a strict schema', async () => {
+    const app = makeApp()
+    app.post('/strict', validate({ body: z.strictObject({ a: z.number() }) }, function strict({ body }) {
+      return body
+    }))
+    const res = await app.testClient().post('/strict', { json: { a: 1, b: 2 } })
+    expect(res.json.errors).toEqual([{ location: 'body', path: ['b'], pointer: '/b', message: 'Unknown field.', code: 'unknown_field' }])
+  })
+
   it('unknown: "strip" drops undeclared keys instead', async () => {
     const app = makeApp()
     app.post('/loose', validate({ body: z.object({ a: z.number() }), unknown: 'strip' }, function loose({ body }) {
