@@ -74,6 +74,7 @@ export {
   type TemplateTest,
   type SafeString,
 } from './templating/index.ts'
+export { Markup, escape } from './templating/markup.ts'
 
 // sessions and flashing
 export { Session, NullSession, type SessionData } from './core/session.ts'

@@ -160,7 +160,8 @@ export class NullSession extends Session {
   protected override beforeWrite(): never {
     throw new Error(
       'The session is unavailable because no secret key was set. ' +
-        "Set SECRET_KEY in the app's config (app.config.SECRET_KEY = '...', or the PHIAL_SECRET_KEY environment variable) to a long random string.",
+        "Set SECRET_KEY in the app's config to a long random string: app.config.SECRET_KEY = '...', " +
+        'or from the environment with app.config.fromPrefixedEnv() and PHIAL_SECRET_KEY=... (the environment is read only when the app calls it).',
     )
   }
 }

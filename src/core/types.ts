@@ -8,14 +8,19 @@ import type { Response } from '../http/response.ts'
 import type { RouteParams } from '../routing/index.ts'
 
 /**
- * Anything JSON-serialisable that a view may return as a JSON body.
+ * An object or array a view may return as a JSON body: a literal, a value of
+ * an `interface` type, or a class instance (its own enumerable properties,
+ * or its `toJSON()`, as `JSON.stringify` reads them). Functions are not
+ * bodies.
  *
  * @example
  * ```ts
- * const body: JsonBody = { id: 1, tags: ['a', 'b'] }
+ * interface User { id: number; name: string }
+ * const body: JsonBody = { id: 1, name: 'ada' } satisfies User
  * ```
  */
-export type JsonBody = { [key: string]: unknown } | unknown[]
+// `object` and not `{ [key: string]: unknown }`: an interface type has no index signature
+export type JsonBody = object
 
 /**
  * A body a view can return: it becomes a {@link Response}.

@@ -128,6 +128,8 @@ function bodyToResponse(rv: unknown, where: string, wantsJson: JsonPreference): 
         'Return a string, an object or array (JSON), a Response, bytes, a stream, or a [body, status, headers] tuple.',
     )
   }
+  // MarkupSafe's protocol: `Markup` (and any object with `__html__`) is an HTML body, as a str subclass is in Flask
+  if (typeof (rv as { __html__?: unknown }).__html__ === 'function') return new Response(String((rv as { __html__(): unknown }).__html__()))
   if (rv instanceof HTTPException) return rv.response ?? rv.toResponse(typeof wantsJson === 'boolean' ? wantsJson : wantsJson.wantsJson)
   if (rv instanceof Uint8Array) return new Response(rv)
   if (typeof globalThis.Response === 'function' && rv instanceof globalThis.Response) return fromWeb(rv)

@@ -3,7 +3,7 @@
  * registered twice), and the setup-finished guard.
  */
 import { describe, expect, it } from 'vitest'
-import { Blueprint, request, urlFor } from '../../src/index.ts'
+import { Blueprint, RuleError, request, urlFor } from '../../src/index.ts'
 import { makeApp } from './helpers.ts'
 
 describe('route registration', () => {
@@ -197,5 +197,22 @@ describe('the setup-finished guard', () => {
     const srv = await app.run({ port: 0, announce: false })
     await srv.close()
     expect(() => app.get('/late', function late() { return 'l' })).toThrow(/first request/)
+  })
+})
+
+describe('a refused rule', () => {
+  it('leaves nothing registered, so the corrected rule is accepted', async () => {
+    const app = makeApp()
+    expect(() =>
+      app.get('/items/<int:id', function item() {
+        return 'never registered'
+      }),
+    ).toThrow(RuleError)
+    expect(app.viewFunctions.item).toBeUndefined()
+    expect([...app.urlMap.rules()].map((r) => r.rule)).toEqual([])
+    app.get('/items/<int:id>', function item({ id }) {
+      return { id }
+    })
+    expect((await app.testClient().get('/items/3')).json).toEqual({ id: 3 })
   })
 })

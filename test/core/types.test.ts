@@ -97,3 +97,44 @@ describe('typed request, session and g', () => {
     })
   })
 })
+
+describe('JSON bodies of any object type', () => {
+  it('a view may return an interface-typed object, a class instance or an array of them', async () => {
+    interface User {
+      id: number
+      name: string
+    }
+    class Point {
+      constructor(
+        readonly x: number,
+        readonly y: number,
+      ) {}
+    }
+    class Money {
+      constructor(readonly cents: number) {}
+      toJSON(): string {
+        return `${(this.cents / 100).toFixed(2)} EUR`
+      }
+    }
+    const load = (): User => ({ id: 1, name: 'ada' })
+    const app = makeApp()
+    app.get('/user', function user(): User {
+      return load()
+    })
+    app.get('/point', function point() {
+      return new Point(1, 2)
+    })
+    app.get('/users', function users(): User[] {
+      return [load()]
+    })
+    app.get('/price', function price() {
+      return [new Money(1250), 201] as [Money, number]
+    })
+    const c = app.testClient()
+    expect((await c.get('/user')).json).toEqual({ id: 1, name: 'ada' })
+    expect((await c.get('/point')).json).toEqual({ x: 1, y: 2 })
+    expect((await c.get('/users')).json).toEqual([{ id: 1, name: 'ada' }])
+    const price = await c.get('/price')
+    expect([price.status, price.json]).toEqual([201, '12.50 EUR'])
+  })
+})
