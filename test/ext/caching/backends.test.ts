@@ -152,6 +152,41 @@ describe('CACHE_TYPE null', () => {
   })
 })
 
+describe.skipIf(!redis)('Redis settings', () => {
+  it('CACHE_OPTIONS reach ioredis (here: the database number) and CACHE_KEY_PREFIX prefixes every key', async () => {
+    const app = new Phial(import.meta.url)
+    app.config.fromMapping({ CACHE_TYPE: 'redis', CACHE_REDIS_URL: REDIS_URL, CACHE_KEY_PREFIX: `${PREFIX}opts:`, CACHE_OPTIONS: { db: 3 } })
+    const cache = new Cache(app)
+    caches.push(cache)
+    await cache.set('where', 'db3')
+    const { Redis } = await import('ioredis')
+    const raw = new Redis(REDIS_URL, { db: 3 })
+    try {
+      expect(await raw.get(`${PREFIX}opts:where`)).toBe('p1:"db3"')
+      await raw.select(0)
+      expect(await raw.get(`${PREFIX}opts:where`)).toBeNull()
+    } finally {
+      raw.disconnect()
+    }
+  })
+
+  it('a value written by another client reads as a miss, not an error', async () => {
+    const app = new Phial(import.meta.url)
+    app.config.fromMapping({ CACHE_TYPE: 'redis', CACHE_REDIS_URL: REDIS_URL, CACHE_KEY_PREFIX: `${PREFIX}foreign:` })
+    const cache = new Cache(app)
+    caches.push(cache)
+    const { Redis } = await import('ioredis')
+    const raw = new Redis(REDIS_URL)
+    try {
+      await raw.set(`${PREFIX}foreign:pickled`, '\x80\x04\x95 cos\nsystem\n')
+      expect(await cache.get('pickled')).toBeUndefined()
+      expect(await cache.getOrSet('pickled', () => 'recomputed')).toBe('recomputed')
+    } finally {
+      raw.disconnect()
+    }
+  })
+})
+
 describe('configuration', () => {
   it('refuses an unknown CACHE_TYPE with the valid names', () => {
     const app = new Phial(import.meta.url)
