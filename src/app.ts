@@ -20,7 +20,8 @@ import { getTemplateEnvironment, type TemplateEnvironment } from './templating/e
 import { CliRunner } from './cli/runner.ts'
 import { handleFetch } from './server/fetch.ts'
 import { withAccessLog } from './server/access-log.ts'
-import { serve, type RunningServer, type ServeOptions } from './server/serve.ts'
+import { runFromCli } from './server/main-module.ts'
+import { idleServer, serve, type RunningServer, type ServeOptions } from './server/serve.ts'
 import { TestClient } from './testing/client.ts'
 import { testRequestContextFor, type TestRequestInit } from './testing/request.ts'
 
@@ -161,14 +162,26 @@ export class Phial extends AppCore {
 
   /**
    * Starts the development server on `host:port` (default 127.0.0.1:5000).
+   * While the `phial` command loads the app (`phial run`, `phial serve`,
+   * `phial routes`), the call is ignored with a warning, as Flask ignores
+   * `app.run()` under `flask run`: the command serves the app itself, and
+   * the promise resolves at once to an idle server (port 0). Guard the call
+   * with {@link isMainModule} to run the file both ways without the warning.
    *
    * @example
    * ```ts
-   * const server = await app.run({ port: 8000, debug: true })
-   * // later: await server.close()
+   * if (isMainModule(import.meta.url)) await app.run({ port: 8000, debug: true })
+   * const server = await app.run({ port: 0 })   // in a test; later: await server.close()
    * ```
    */
   run(options: ServeOptions & { debug?: boolean } = {}): Promise<RunningServer> {
+    if (runFromCli()) {
+      this.logger.warn(
+        "Ignoring a call to app.run() while the 'phial' command loads the app: the command serves it. " +
+          'Only call app.run() when the file is run directly: if (isMainModule(import.meta.url)) await app.run()',
+      )
+      return Promise.resolve(idleServer())
+    }
     if (options.debug !== undefined) this.debug = options.debug
     return serve(this, options)
   }

@@ -100,6 +100,7 @@ export { sendFile, sendFromDirectory, safeJoin, type SendFileOptions, type SendF
 
 // serving, the CLI and testing
 export { toNodeHandler } from './server/node.ts'
+export { isMainModule } from './server/main-module.ts'
 export type { ServeOptions, RunningServer } from './server/serve.ts'
 export { CliError, type AppCli, type CommandGroup, type CliCommand } from './core/commands.ts'
 export type { ArgumentSpec, OptionSpec, CommandSpec, GroupSpec, CommandAction, ArgumentsOf, OptionsOf, CliResult } from './core/command-types.ts'

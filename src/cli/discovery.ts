@@ -9,6 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { register as registerHooks } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { RUN_FROM_CLI } from '../server/main-module.ts'
 import type { RunnableApp } from '../server/serve.ts'
 import { CliError } from '../core/commands.ts'
 
@@ -259,12 +260,20 @@ export async function loadApp(spec: string | undefined, cwd: string = process.cw
   const where = shown(file, cwd)
   if (/\.[cm]?tsx?$/.test(file)) await ensureTypeScript()
   let module: Record<string, unknown>
+  // while the command loads the app, a bare `app.run()` in it is ignored (Flask's FLASK_RUN_FROM_CLI)
+  const previous = process.env[RUN_FROM_CLI]
+  process.env[RUN_FROM_CLI] = 'true'
   try {
-    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>
-  } catch (err) {
-    const hint = isEsmScope(file) ? '' : `\n\nHint: RunnableApp apps are ES modules: add "type": "module" to the package.json beside '${where}' (or name it .mts / .mjs).`
-    const error = new NoAppError(`While importing '${where}', an error was raised:\n\n${(err as Error)?.stack ?? String(err)}${hint}`, 1)
-    throw Object.assign(error, { cause: err })
+    try {
+      module = (await import(pathToFileURL(file).href)) as Record<string, unknown>
+    } catch (err) {
+      const hint = isEsmScope(file) ? '' : `\n\nHint: Phial apps are ES modules: add "type": "module" to the package.json beside '${where}' (or name it .mts / .mjs).`
+      const error = new NoAppError(`While importing '${where}', an error was raised:\n\n${(err as Error)?.stack ?? String(err)}${hint}`, 1)
+      throw Object.assign(error, { cause: err })
+    }
+    return { app: await findApp(module, parsed, where), file }
+  } finally {
+    if (previous === undefined) delete process.env[RUN_FROM_CLI]
+    else process.env[RUN_FROM_CLI] = previous
   }
-  return { app: await findApp(module, parsed, where), file }
 }

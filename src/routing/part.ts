@@ -7,6 +7,7 @@
 import type { PartWeight } from './weight.ts'
 import type { MatchState } from './matcher.ts'
 import { countGroups, escapeRegex } from './regex.ts'
+import { compileLinear, type LinearMatcher, type LinearPiece } from './linear.ts'
 
 // How a part tests its target; chosen once, at compile time.
 /** A lone `[^/]+` converter: any non-empty segment. */
@@ -19,6 +20,31 @@ const WHOLE = 2
 const GROUPS = 3
 /** A lone `\\d+` converter (int): ASCII digits, checked without a regex. */
 const DIGITS = 4
+/** Several converters, or a converter with its own regex: the linear-time matcher (linear.ts). */
+const LINEAR = 5
+
+/**
+ * The regexes of the built-in converters. A part with at most one of them
+ * (and static text) runs in linear time on V8's backtracking engine: one
+ * quantified run, anchored at both ends. Anything else goes to linear.ts.
+ */
+const BUILTIN_REGEX =
+  /^(?:\[\^\/\](?:\+|\{\d+(?:,\d*)?\})|(?:-\?)?\\d\+(?:\\\.\\d\+)?|\[\^\/\]\.\*\?|\[A-Fa-f0-9\]\{8\}(?:-\[A-Fa-f0-9\]\{4\}){3}-\[A-Fa-f0-9\]\{12\}|\(\?:(?:[^\\()[\]{}|*+?.^$]|\\.)+(?:\|(?:[^\\()[\]{}|*+?.^$]|\\.)+)*\))$/
+
+/**
+ * Whether V8's regex can match this part in linear time: no converter, or
+ * exactly one built-in one. Two converters in one part (`<a>-<b>`) can
+ * backtrack over every split of the segment; a converter's own regex can
+ * hold nested quantifiers.
+ */
+function backtrackSafe(pieces: ReadonlyArray<string | number>, regexes: readonly string[]): boolean {
+  let converters = 0
+  for (const piece of pieces) {
+    if (typeof piece === 'string') continue
+    if (++converters > 1 || !BUILTIN_REGEX.test(regexes[piece])) return false
+  }
+  return true
+}
 
 function allDigits(text: string): boolean {
   const n = text.length
@@ -55,6 +81,7 @@ export class DynamicPart {
   private readonly kind: number
   private readonly groups: readonly number[]
   private readonly suffixGroup: number
+  private readonly linear: LinearMatcher | null = null
 
   /**
    * @param pieces static text (already unescaped) and converter positions (index into `regexes`)
@@ -95,7 +122,12 @@ export class DynamicPart {
     if (lone === '[^/]+' && !final) this.kind = ANY_SEGMENT
     else if (lone === '[^/].*?' && final) this.kind = ANY_PATH
     else if (lone === '\\d+' && !final) this.kind = DIGITS
-    else if (lone !== null && countGroups(lone) === 0) this.kind = WHOLE
+    else if (!backtrackSafe(list, regexes)) {
+      this.kind = LINEAR
+      const linearPieces: LinearPiece[] = list.map((p) => (typeof p === 'string' ? { text: p } : { regex: regexes[p] }))
+      if (suffixed) linearPieces.push({ suffixSlash: true })
+      this.linear = compileLinear(linearPieces)
+    } else if (lone !== null && countGroups(lone) === 0) this.kind = WHOLE
     else this.kind = GROUPS
   }
 
@@ -128,6 +160,14 @@ export class DynamicPart {
         if (!this.regex.test(target)) return -1
         state.values[state.count++] = target
         return 0
+      case LINEAR: {
+        const found = (this.linear as LinearMatcher).exec(target)
+        if (found === null) return -1
+        const values = state.values
+        const last = this.suffixed ? found.length - 1 : found.length
+        for (let i = 0; i < last; i++) values[state.count++] = found[i]
+        return this.suffixed && found[last] === '/' ? 1 : 0
+      }
       default: {
         const m = this.regex.exec(target)
         if (m === null) return -1

@@ -61,6 +61,15 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
+/**
+ * What `app.run()` resolves to when it is ignored (under the `phial`
+ * command): a server that does not listen, port 0, and a `close` with
+ * nothing to do.
+ */
+export function idleServer(): RunningServer {
+  return { server: createServer(), host: '', port: 0, url: '', close: async () => {} }
+}
+
 /** The safe defaults of the server timeouts. */
 export const SERVER_TIMEOUTS = { headersTimeout: 20_000, requestTimeout: 120_000, keepAliveTimeout: 5_000 } as const
 
