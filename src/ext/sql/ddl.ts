@@ -99,11 +99,51 @@ export class SchemaEditor {
     await this.runner.renameColumn(table, from, to)
   }
 
-  /** Changes a column's type, nullability or default. @example await editor.alterColumn('user', 'email', { kind: 'string', length: 200 }) */
+  /**
+   * Changes a column's type, length, nullability or default, keeping its data.
+   * (TypeORM's changeColumn drops and re-adds a column whose type or length
+   * changes on PostgreSQL and MySQL; here the type changes in place first.)
+   *
+   * @example
+   * ```ts
+   * await editor.alterColumn('user', 'email', { kind: 'string', length: 200 })
+   * ```
+   */
   async alterColumn(table: string, name: string, spec: ColumnState): Promise<void> {
     const { TableColumn } = await loadTypeOrm()
     const [options] = await this.#columns(table, { [name]: spec })
-    await this.runner.changeColumn(table, name, new TableColumn(options!))
+    const wanted = new TableColumn(options!)
+    if (this.dialect !== 'sqlite') {
+      const current = (await this.runner.getTable(table))?.findColumnByName(name)
+      if (current === undefined) throw new Error(`alterColumn: the table '${table}' has no column '${name}'.`)
+      const typeChanged =
+        current.type !== wanted.type || (current.length ?? '') !== (wanted.length ?? '') || current.precision !== wanted.precision || current.scale !== wanted.scale
+      if (typeChanged) {
+        await this.#changeType(table, current, wanted)
+        // hand TypeORM the table as it is now, not its cached copy with the old type
+        const fresh = await this.runner.getTable(table)
+        await this.runner.changeColumn(fresh!, name, wanted)
+        return
+      }
+    }
+    await this.runner.changeColumn(table, name, wanted)
+  }
+
+  /** ALTER … TYPE (PostgreSQL) / MODIFY (MySQL), converting the values instead of dropping them. */
+  async #changeType(table: string, current: TableColumnOptions, wanted: TableColumnOptions): Promise<void> {
+    const { TableColumn } = await loadTypeOrm()
+    const driver = this.dataSource.driver
+    const type = driver.createFullType(new TableColumn(wanted))
+    const t = driver.escape(table)
+    const c = driver.escape(wanted.name)
+    if (this.dialect === 'postgres') {
+      await this.runner.query(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${type} USING ${c}::${type}`)
+    } else {
+      // MODIFY restates the column: keep its nullability and default until changeColumn sets the new ones
+      const nullability = current.isNullable ? 'NULL' : 'NOT NULL'
+      const fallback = current.default === undefined || current.default === null ? '' : ` DEFAULT ${current.default}`
+      await this.runner.query(`ALTER TABLE ${t} MODIFY ${c} ${type} ${nullability}${fallback}`)
+    }
   }
 
   /** Creates an index (unique or not). @example await editor.createIndex('post', { name: 'ix_post_created', columns: ['created'] }) */

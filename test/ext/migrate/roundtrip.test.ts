@@ -25,6 +25,9 @@ const PostV4 = defineModel('Post', {
   authorId: column.integer({ name: 'author_id' }),
 }, { relations: { author: manyToOne('User', { column: 'authorId', onDelete: 'CASCADE' }), tags: manyToMany('Tag', { joinTable: 'post_tag' }) } })
 
+// the fifth: a changed column (longer, not null with a default) and the tags gone again
+const UserV5 = defineModel('User', { id: column.id(), name: column.string({ length: 80, unique: true }), email: column.string({ length: 200, default: '' }) })
+
 describe.each(dbs)('migration round trip on $name', (target) => {
   if (skip(target)) return it.skip(`skipped: ${target.missing}`)
   const dir = mkdtempSync(join(tmpdir(), 'phial-migrations-'))
@@ -127,13 +130,28 @@ export async function down(op: MigrationOps): Promise<void> {
     expect(history.output.trim().split('\n')).toHaveLength(4)
   })
 
+  it('changes a column and drops tables, keeping the rows', async () => {
+    const { run, schemaDiff } = appWith([UserV5, PostV1])
+    await target.query(`UPDATE ${q}user${q} SET email = 'alice@example.com'`)
+    const made = await run(['migrate', '-m', 'longer email, no tags'])
+    expect(made.output).toContain("Detected changed column 'user.email'")
+    expect(made.output).toContain("Detected removed table 'post_tag'")
+    expect(made.output).toContain("Detected removed table 'tag'")
+    const up = await run(['upgrade'])
+    expect(up.exitCode, up.output).toBe(0)
+    expect(await schemaDiff()).toBe('')
+    expect(await target.query(`SELECT name, email FROM ${q}user${q}`)).toEqual([{ name: 'alice', email: 'alice@example.com' }])
+    expect(await target.query('SELECT title FROM post')).toEqual([{ title: 'kept' }])
+  })
+
   it('downgrades step by step and back to base, then up again', async () => {
-    const { run, schemaDiff } = appWith([UserV3, PostV4, TagV4])
+    const { run, schemaDiff } = appWith([UserV5, PostV1])
     const one = await run(['downgrade'])
-    expect(one.output).toMatch(/^Running downgrade \d{14} -> \d{14}, tags\n$/)
+    expect(one.output).toMatch(/^Running downgrade \d{14} -> \d{14}, longer email, no tags\n$/)
+    expect(await target.query(`SELECT name, email FROM ${q}user${q}`)).toEqual([{ name: 'alice', email: 'alice@example.com' }])
     const base = await run(['downgrade', 'base'])
     expect(base.exitCode, base.output).toBe(0)
-    expect(base.output.trim().split('\n')).toHaveLength(3)
+    expect(base.output.trim().split('\n')).toHaveLength(4)
     expect((await run(['current'])).output).toMatch(/^<base>/)
     expect((await run(['downgrade'])).output).toContain('Nothing to downgrade: the database is at base')
     const tables = target.name === 'sqlite'
@@ -148,7 +166,7 @@ export async function down(op: MigrationOps): Promise<void> {
   })
 
   it('says so when the database is ahead of the code, and stamp repairs it', async () => {
-    const { run } = appWith([UserV3, PostV4, TagV4])
+    const { run } = appWith([UserV5, PostV1])
     await target.query("UPDATE phial_version SET revision = '29991231235959'")
     const res = await run(['upgrade'])
     expect(res.exitCode).toBe(1)
@@ -159,15 +177,15 @@ export async function down(op: MigrationOps): Promise<void> {
   })
 
   it('refuses a branched history with a message', async () => {
-    const { run } = appWith([UserV3, PostV4, TagV4])
+    const { run } = appWith([UserV5, PostV1])
     const files = versions()
     const last = readFileSync(join(dir, 'versions', files.at(-1)!), 'utf8')
     const branch = join(dir, 'versions', '29990101000000_other_branch.ts')
-    writeFileSync(branch, last.replace(/export const revision = '\d+'/, "export const revision = '29990101000000'"))
+    writeFileSync(branch, last.replace(/export const revision = '\d+'/, "export const revision = '29990101000000'").replace("message = 'longer email, no tags'", "message = 'tags'"))
     try {
       const res = await run(['upgrade'])
       expect(res.exitCode).toBe(1)
-      expect(res.output).toMatch(/The migration history has branched: \d{14} \(tags\) and 29990101000000 \(tags\) both revise \d{14}/)
+      expect(res.output).toMatch(/The migration history has branched: \d{14} \(longer email, no tags\) and 29990101000000 \(tags\) both revise \d{14}/)
       expect((await run(['migrate', '-m', 'more'])).output).toContain('The migration history has branched')
     } finally {
       rmSync(branch)
