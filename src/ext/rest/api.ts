@@ -90,10 +90,8 @@ export class Api {
   readonly defaultMediatype: string | null
   readonly decorators: readonly ViewDecorator[]
   readonly catchAll404s: boolean
-  readonly name: string
   readonly options: ApiOptions
-  /** The blueprint this Api registers on, or null for an app. */
-  readonly blueprint: Blueprint | null
+  #blueprint: Blueprint | null
   /** Representations by media type (Flask-RESTful's `representations`). */
   readonly representations: Record<string, Representation> = { 'application/json': outputJson }
   readonly #registrations: Registration[] = []
@@ -116,16 +114,26 @@ export class Api {
     this.defaultMediatype = options.defaultMediatype === undefined ? 'application/json' : options.defaultMediatype
     this.decorators = options.decorators ?? []
     this.catchAll404s = options.catchAll404s === true
-    this.blueprint = target instanceof Blueprint ? target : null
-    this.name = options.name ?? this.blueprint?.name ?? 'api'
-    if (this.blueprint) installOnBlueprint(this, this.blueprint)
-    else if (target) this.initApp(target as Phial)
+    this.#blueprint = null
+    if (target) this.initApp(target)
+  }
+
+  /** The blueprint this Api registers on, or null for an app. */
+  get blueprint(): Blueprint | null {
+    return this.#blueprint
+  }
+
+  /** The Api's name: endpoints of its document and docs page, `phial openapi --api`. */
+  get name(): string {
+    return this.options.name ?? this.#blueprint?.name ?? 'api'
   }
 
   /**
    * Sets up an app (Flask's `init_app`): the config defaults, its resources'
    * rules, the JSON error handling, the document and docs routes and the
    * `phial openapi` command. Resources added later are registered too.
+   * Given a blueprint instead, the Api puts its resources on it (before the
+   * blueprint is registered), as `new Api(blueprint)` does.
    *
    * @example
    * ```ts
@@ -133,8 +141,15 @@ export class Api {
    * export function createApp() { const app = new Phial(import.meta.url); api.initApp(app); return app }
    * ```
    */
-  initApp(app: Phial): void {
-    if (this.blueprint) throw new Error(`This Api belongs to the blueprint '${this.blueprint.name}': register the blueprint on the app instead.`)
+  initApp(app: Phial | Blueprint): void {
+    if (app instanceof Blueprint) {
+      if (this.#blueprint || this.#apps.length > 0) throw new Error('This Api is already set up: one Api serves one blueprint, or apps.')
+      this.#blueprint = app
+      installOnBlueprint(this, app)
+      for (const reg of this.#registrations) this.#addRulesWith((rule, ep, v, o) => app.addUrlRule(rule, ep, v, o), reg)
+      return
+    }
+    if (this.#blueprint) throw new Error(`This Api belongs to the blueprint '${this.#blueprint.name}': register the blueprint on the app instead.`)
     if (this.#apps.includes(app)) return
     this.#apps.push(app)
     if (this.prefix) this.prefixes.add(this.prefix)
