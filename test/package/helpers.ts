@@ -34,7 +34,12 @@ export interface RunResult {
  * npm's per-script variables left out, the current Node first on PATH.
  */
 export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const keep = ['HOME', 'USER', 'LANG', 'TERM', 'TMPDIR', 'CI', 'PHIAL_REQUIRE_SERVICES', 'npm_config_cache', 'npm_config_registry', 'npm_config_nodedir', 'XDG_CACHE_HOME']
+  const keep = [
+    ...['HOME', 'USER', 'LANG', 'TERM', 'TMPDIR', 'XDG_CACHE_HOME', 'CI', 'PHIAL_REQUIRE_SERVICES'],
+    // what reaches the registry: a proxy and its CA (Node's official binaries do not read the system store)
+    ...['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy'],
+    ...['cache', 'registry', 'nodedir', 'cafile', 'ca', 'strict_ssl', 'proxy', 'https_proxy', 'noproxy'].map((key) => `npm_config_${key}`),
+  ]
   const env: NodeJS.ProcessEnv = {}
   for (const key of keep) if (process.env[key] !== undefined) env[key] = process.env[key]
   const path = (process.env.PATH ?? '')
