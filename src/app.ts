@@ -13,6 +13,8 @@ import type { Scaffold } from './core/scaffold.ts'
 import type { SessionInterface } from './core/session-interface.ts'
 import type { AnyView } from './core/types.ts'
 import { bindMatch } from './dispatch/match.ts'
+import { createRequestContext } from './dispatch/run.ts'
+import type { RequestInit } from './http/request.ts'
 import { runInAppContext } from './dispatch/teardown.ts'
 import { SecureCookieSessionInterface } from './sessions/cookie-session.ts'
 import { makeStaticView } from './static/view.ts'
@@ -114,6 +116,25 @@ export class Phial extends AppCore {
     request.preloadBody()
     bindMatch(request, this.urlMap.match(request.path, request.method))
     return runInAppContext(ctx, fn)
+  }
+
+  /**
+   * Runs `fn` inside the context of a request that is not dispatched
+   * (Flask's `app.request_context(environ)`): `request`, `session`, `g` and
+   * `currentApp` work, no hook or view runs, and teardown hooks run when
+   * `fn` is done (when its promise settles). For extensions that serve
+   * requests outside the pipeline: `phial/socketio` runs each event in the
+   * context of its connection's handshake. The session opens lazily from
+   * the request's cookie; with a store that opens asynchronously, open it
+   * with `app.sessionInterface.openSession` and set `ctx.openedSession`.
+   *
+   * @example
+   * ```ts
+   * app.requestContext({ method: 'GET', url: '/chat', headers: req.headers }, (ctx) => ctx.session.get('userId'))
+   * ```
+   */
+  requestContext<T>(init: RequestInit, fn: (ctx: Context) => T): T {
+    return runInAppContext(createRequestContext(this, init), fn)
   }
 
   /**

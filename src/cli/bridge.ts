@@ -9,13 +9,17 @@ import type { ArgumentSpec, OptionSpec } from '../core/command-types.ts'
 
 const camel = (s: string): string => s.replace(/-([a-z0-9])/gi, (_, c: string) => c.toUpperCase())
 
+/** A commander parser over a spec's `parse`: a throw, or a NaN from `parse: Number`, is a usage error (exit 2). */
 function parser(name: string, parse: NonNullable<ArgumentSpec['parse']>) {
   return (value: string, previous: unknown): unknown => {
+    let result: unknown
     try {
-      return (parse as (v: string, p: unknown) => unknown)(value, previous)
+      result = (parse as (v: string, p: unknown) => unknown)(value, previous)
     } catch (err) {
       throw new InvalidArgumentError(err instanceof Error ? err.message : `invalid value for ${name}`)
     }
+    if (typeof result === 'number' && Number.isNaN(result)) throw new InvalidArgumentError(`'${value}' is not a valid number.`)
+    return result
   }
 }
 

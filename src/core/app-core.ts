@@ -6,6 +6,7 @@
  * extends it with serving, the test helpers and the CLI runner; every file
  * below app.ts names this type, never `Phial`.
  */
+import type { Server as NodeServer } from 'node:http'
 import { resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { Config, DEFAULT_CONFIG } from '../config/index.ts'
@@ -92,6 +93,20 @@ export abstract class AppCore extends Scaffold {
   readonly ruleSettings = new Map<Rule, RuleSettings>()
   /** Functions run when a blueprint is registered (extensions hook in here). */
   readonly blueprintHooks: Array<(bp: Blueprint, name: string) => void> = []
+  /**
+   * Functions run with each `node:http` server Phial creates for the app
+   * (`app.run`, `phial run`, `phial serve` workers), before it listens.
+   * Extensions that need the server itself hook in here: WebSockets
+   * (`phial/socketio`, `phial/websocket`) add their `upgrade` listener. With
+   * a server of your own (`createServer(toNodeHandler(app))`), call the
+   * extension's `attach(server)` instead.
+   *
+   * @example
+   * ```ts
+   * app.serverHooks.push((server) => server.on('upgrade', onUpgrade))
+   * ```
+   */
+  readonly serverHooks: Array<(server: NodeServer) => void> = []
   /** Custom commands of `phial` (and those of registered blueprints). */
   readonly cli = new AppCli()
   /**

@@ -134,6 +134,8 @@ export async function serve(app: AppCore, options: ServeOptions = {}): Promise<R
   // Node checks headersTimeout/requestTimeout only every connectionsCheckingInterval (30 s by default)
   const checkEvery = Math.min(1000, Math.max(50, Math.floor((options.headersTimeout ?? SERVER_TIMEOUTS.headersTimeout) / 2)))
   const server = createServer({ connectionsCheckingInterval: checkEvery }, toNodeHandler(app))
+  // extensions that need the server itself (WebSocket upgrades) attach before it listens
+  for (const hook of app.serverHooks) hook(server)
   applyTimeouts(server, options)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
