@@ -11,6 +11,9 @@ const app = createApp()
 const state = await app.appContext(() => migrate.upgradeIfNew())
 if (state === 'created') app.logger.info('Initialized the database (applied the migrations).')
 if (state === 'behind') app.logger.warn("The database is behind the migrations: run 'phial --app examples/blog/app.ts db upgrade'.")
+if (state === 'unmanaged') {
+  app.logger.warn("The database predates the migrations (it has tables but no revision): if its schema matches, run 'phial --app examples/blog/app.ts db stamp head'; or delete it to start afresh.")
+}
 const host = process.env.HOST ?? '127.0.0.1'
 const port = Number(process.env.PORT ?? 5000)
 let server

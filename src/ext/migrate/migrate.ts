@@ -339,19 +339,27 @@ export class Migrate {
   }
 
   /**
-   * Brings a database to the head when it has no migration yet, or says how
-   * far behind it is (for `npm start`: a new database is created, an old one
-   * is left for `phial db upgrade`).
+   * Brings a new, empty database to the head; leaves any other alone and
+   * says what it is: `'behind'` (for `phial db upgrade`), or `'unmanaged'`
+   * (tables but no recorded revision: made before migrations or by
+   * `createAll`; `phial db stamp head` adopts it). For `npm start`.
    *
    * @example
    * ```ts
    * await app.appContext(() => migrate.upgradeIfNew())
    * ```
    */
-  async upgradeIfNew(app: Phial = currentContext().app): Promise<'created' | 'up to date' | 'behind'> {
+  async upgradeIfNew(app: Phial = currentContext().app): Promise<'created' | 'up to date' | 'behind' | 'unmanaged'> {
     const { revision, head } = await this.current(app)
     if (revision === head) return 'up to date'
     if (revision !== null) return 'behind'
+    // no revision recorded, but tables there: made before migrations (or by createAll) — leave it alone
+    const tables = Object.keys(this.#modelState().tables)
+    const existing = await withEditor(await this.#engine(app), async (editor) => {
+      for (const t of tables) if (await editor.hasTable(t)) return t
+      return null
+    })
+    if (existing !== null) return 'unmanaged'
     await this.upgrade('head', () => {}, app)
     return 'created'
   }

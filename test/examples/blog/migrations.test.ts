@@ -35,3 +35,16 @@ describe('the blog migrations', () => {
     expect(await fx.query('SELECT * FROM post')).toEqual([])
   })
 })
+
+describe('npm start on a database made before migrations', () => {
+  it('is left alone and reported, and stamp adopts it', async () => {
+    const { migrate } = await import('../../../examples/blog/db.ts')
+    fx = await blogFixture()
+    const app = fx.app
+    await fx.query('DELETE FROM phial_version')
+    expect(await app.appContext(() => migrate.upgradeIfNew())).toBe('unmanaged')
+    expect(await fx.query('SELECT title FROM post')).toEqual([{ title: 'test title' }])
+    expect((await app.testCliRunner().invoke(['db', 'stamp', 'head'])).exitCode).toBe(0)
+    expect(await app.appContext(() => migrate.upgradeIfNew())).toBe('up to date')
+  })
+})
