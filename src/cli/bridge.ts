@@ -134,6 +134,10 @@ export async function execute(
     return { exitCode: 0, exception: null }
   } catch (err) {
     if (err instanceof CommanderError) {
+      const global = /'(--app|--env-file|-A|-e)'/.exec(err.message)
+      if (err.code === 'commander.unknownOption' && global) {
+        writeErr(`(${global[1]} is an option of phial itself: give it before the command, as in phial ${global[1]} <value> ${argv.find((a) => !a.startsWith('-')) ?? '<command>'} …)\n`)
+      }
       const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version'
       return { exitCode: ok ? 0 : err.exitCode === 1 ? 2 : err.exitCode, exception: null }
     }

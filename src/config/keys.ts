@@ -47,10 +47,16 @@ export interface CoreConfigValues {
   SESSION_COOKIE_SAMESITE: 'Strict' | 'Lax' | 'None' | null
   /** Re-send a permanent session cookie on every request, sliding its expiry. Default `true`. */
   SESSION_REFRESH_EACH_REQUEST: boolean
-  /** Largest request body in bytes (413 above it); `null` for no limit. Phial default 16 MiB (Flask: `None`). */
+  /** Largest request body in bytes (413 above it): raw, streamed and multipart bodies; `null` for no limit. Phial default 16 MiB (Flask: `None`). */
   MAX_CONTENT_LENGTH: number | null
-  /** Largest non-file form field in bytes (413 above it). Default `500000`. */
+  /** Largest non-file form field in bytes, and largest urlencoded body (413 above it). Default `500000`. */
   MAX_FORM_MEMORY_SIZE: number | null
+  /** Largest JSON body in bytes (413 above it, before it is read when `Content-Length` says so); `null`: only `MAX_CONTENT_LENGTH`. Default 1 MiB. */
+  MAX_JSON_SIZE: number | null
+  /** Deepest nesting of arrays and objects in a JSON body (400 above it); `null` for no limit. Default `64`. */
+  MAX_JSON_DEPTH: number | null
+  /** Most array elements plus object members in a JSON body, counted over the whole document (413 above it); `null` for no limit. Default `100000`. */
+  MAX_JSON_ITEMS: number | null
   /** Most fields plus files in a multipart form (413 above it). Default `1000`. */
   MAX_FORM_PARTS: number | null
   /** `Cache-Control: max-age` (seconds) for `sendFile` and static files; `null` sends conditional responses only. Default `null`. */
@@ -117,6 +123,9 @@ const coreDefaults = {
   SESSION_REFRESH_EACH_REQUEST: true,
   MAX_CONTENT_LENGTH: 16 * 1024 * 1024,
   MAX_FORM_MEMORY_SIZE: 500_000,
+  MAX_JSON_SIZE: 1024 * 1024,
+  MAX_JSON_DEPTH: 64,
+  MAX_JSON_ITEMS: 100_000,
   MAX_FORM_PARTS: 1000,
   SEND_FILE_MAX_AGE_DEFAULT: null,
   TRAP_BAD_REQUEST_ERRORS: null,

@@ -19,12 +19,14 @@ export interface ReadBodyOptions {
   limit: number | null
   /** The `Content-Length` the client announced, checked before reading. */
   declaredLength?: number | null
+  /** The config key the limit comes from, named in the 413 (`'MAX_JSON_SIZE'`); default `'MAX_CONTENT_LENGTH'`. */
+  limitName?: string
 }
 
 const EMPTY = Buffer.alloc(0)
 
-function tooLarge(limit: number): RequestEntityTooLarge {
-  return new RequestEntityTooLarge(`The request body is larger than the limit of ${limit} bytes.`)
+function tooLarge(limit: number, name = 'MAX_CONTENT_LENGTH'): RequestEntityTooLarge {
+  return new RequestEntityTooLarge(`The request body is larger than the limit of ${limit} bytes (${name}).`)
 }
 
 function disconnected(cause?: unknown): ClientDisconnected {
@@ -65,17 +67,18 @@ export function readBody(
 ): Promise<Buffer> {
   const limit = options.limit ?? null
   const declared = options.declaredLength ?? null
-  if (limit !== null && declared !== null && declared > limit) return Promise.reject(tooLarge(limit))
+  const name = options.limitName
+  if (limit !== null && declared !== null && declared > limit) return Promise.reject(tooLarge(limit, name))
   if (source == null) return Promise.resolve(EMPTY)
   if (source instanceof Uint8Array) {
-    if (limit !== null && source.byteLength > limit) return Promise.reject(tooLarge(limit))
+    if (limit !== null && source.byteLength > limit) return Promise.reject(tooLarge(limit, name))
     return Promise.resolve(Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength))
   }
-  if (isNodeStream(source)) return readNodeStream(source, limit)
-  return readIterable(source as AsyncIterable<Uint8Array>, limit)
+  if (isNodeStream(source)) return readNodeStream(source, limit, name)
+  return readIterable(source as AsyncIterable<Uint8Array>, limit, name)
 }
 
-function readNodeStream(stream: NodeReadable, limit: number | null): Promise<Buffer> {
+function readNodeStream(stream: NodeReadable, limit: number | null, name: string | undefined): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     if (stream.readableEnded) return resolve(EMPTY)
     if (stream.destroyed) return reject(disconnected())
@@ -101,7 +104,7 @@ function readNodeStream(stream: NodeReadable, limit: number | null): Promise<Buf
       if (limit !== null && total > limit) {
         stream.pause()
         chunks.length = 0
-        fail(tooLarge(limit))
+        fail(tooLarge(limit, name))
         return
       }
       chunks.push(buf)
@@ -131,7 +134,7 @@ function readNodeStream(stream: NodeReadable, limit: number | null): Promise<Buf
   })
 }
 
-async function readIterable(source: AsyncIterable<Uint8Array>, limit: number | null): Promise<Buffer> {
+async function readIterable(source: AsyncIterable<Uint8Array>, limit: number | null, name: string | undefined): Promise<Buffer> {
   const chunks: Buffer[] = []
   let total = 0
   try {
@@ -140,7 +143,7 @@ async function readIterable(source: AsyncIterable<Uint8Array>, limit: number | n
       total += buf.length
       if (limit !== null && total > limit) {
         chunks.length = 0
-        throw tooLarge(limit) // leaving the loop calls the iterator's return(): no more is read
+        throw tooLarge(limit, name) // leaving the loop calls the iterator's return(): no more is read
       }
       chunks.push(buf)
     }
@@ -163,9 +166,76 @@ function safeReviver(key: string, value: unknown): unknown {
 }
 
 /**
- * Parses a JSON body. An empty body or malformed JSON is a
- * `BadRequest('Failed to decode JSON object: <reason>')`, as in Flask. A
- * leading UTF-8 byte order mark is ignored.
+ * Bounds of {@link parseJson} (the app passes `MAX_JSON_DEPTH` and `MAX_JSON_ITEMS`).
+ *
+ * @example
+ * ```ts
+ * parseJson(body, { maxDepth: 64, maxItems: 100_000 } satisfies JsonLimits)
+ * ```
+ */
+export interface JsonLimits {
+  /** Deepest nesting of arrays and objects; deeper is a 400. Null or absent: no limit. */
+  maxDepth?: number | null
+  /** Most array elements plus object members in the whole document; more is a 413. Null or absent: no limit. */
+  maxItems?: number | null
+}
+
+/**
+ * Phial's default `MAX_JSON_SIZE` (1 MiB, as Fastify's `bodyLimit`).
+ *
+ * @example
+ * ```ts
+ * app.config.MAX_JSON_SIZE = 4 * DEFAULT_MAX_JSON_SIZE
+ * ```
+ */
+export const DEFAULT_MAX_JSON_SIZE = 1024 * 1024
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Counts the nesting and the elements of a JSON text in one pass over its
+ * characters (strings skipped), before `JSON.parse` builds anything: a
+ * 1 MiB `[{},{},…]` would otherwise make 350,000 objects first.
+ */
+function checkJsonShape(text: string, maxDepth: number | null, maxItems: number | null): void {
+  const depthLimit = maxDepth ?? Infinity
+  const itemLimit = maxItems ?? Infinity
+  let depth = 0
+  let items = 0
+  let opened = false // just after '[' or '{': the next token is a first element, or the close
+  const n = text.length
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 32 || c === 10 || c === 13 || c === 9) continue
+    if (opened) {
+      opened = false
+      if (c !== 93 && c !== 125) items++
+    }
+    if (c === 34 /* " */) {
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i)
+        if (d === 92 /* \ */) i++
+        else if (d === 34) break
+      }
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > depthLimit) {
+        throw new BadRequest(`Failed to decode JSON object: it is nested deeper than the limit of ${depthLimit} levels (MAX_JSON_DEPTH).`)
+      }
+      opened = true
+    } else if (c === 93 || c === 125) depth--
+    else if (c === 44 /* , */ && depth > 0) items++
+    if (items > itemLimit) {
+      throw new RequestEntityTooLarge(`The JSON body has more than the limit of ${itemLimit} elements (MAX_JSON_ITEMS).`)
+    }
+  }
+}
+
+/**
+ * Parses a JSON body. An empty body, malformed JSON or bytes that are not
+ * valid UTF-8 are a `BadRequest('Failed to decode JSON object: <reason>')`,
+ * as in Flask. A leading UTF-8 byte order mark is ignored. With `limits`,
+ * a document nested deeper than `maxDepth` is a 400 and one with more than
+ * `maxItems` elements a 413, found by a scan of the text before it is parsed.
  *
  * Prototype pollution: `JSON.parse` itself never changes a prototype, but it
  * creates own `__proto__` keys that a later `Object.assign`, spread or deep
@@ -180,12 +250,24 @@ function safeReviver(key: string, value: unknown): unknown {
  * parseJson('{"name": "Ada"}')                  // { name: 'Ada' }
  * parseJson('{"__proto__": {"admin": true}}')   // {}
  * parseJson('{oops')                            // throws BadRequest (400)
+ * parseJson('[[[1]]]', { maxDepth: 2 })         // throws BadRequest: nested deeper than the limit of 2 levels
  * ```
  */
-export function parseJson(buf: Buffer | Uint8Array | string): unknown {
-  let text = typeof buf === 'string' ? buf : Buffer.isBuffer(buf) ? buf.toString('utf8') : Buffer.from(buf).toString('utf8')
+export function parseJson(buf: Buffer | Uint8Array | string, limits: JsonLimits = {}): unknown {
+  let text: string
+  if (typeof buf === 'string') text = buf
+  else {
+    try {
+      text = UTF8.decode(buf) // fatal: invalid UTF-8 throws; a BOM is dropped
+    } catch (err) {
+      throw new BadRequest('Failed to decode JSON object: the body is not valid UTF-8.', { cause: err })
+    }
+  }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   if (text.length === 0) throw new BadRequest('Failed to decode JSON object: the request body is empty.')
+  const maxDepth = limits.maxDepth ?? null
+  const maxItems = limits.maxItems ?? null
+  if (maxDepth !== null || maxItems !== null) checkJsonShape(text, maxDepth, maxItems)
   try {
     return SUSPICIOUS.test(text) ? JSON.parse(text, safeReviver) : JSON.parse(text)
   } catch (err) {

@@ -51,7 +51,8 @@ export interface RequestInit {
 export type RequestConfig = Pick<
   CoreConfigValues,
   'TRUST_PROXY' | 'SERVER_NAME' | 'TRUSTED_HOSTS' | 'APPLICATION_ROOT' | 'MAX_CONTENT_LENGTH' | 'MAX_FORM_MEMORY_SIZE' | 'MAX_FORM_PARTS'
->
+> &
+  Partial<Pick<CoreConfigValues, 'MAX_JSON_SIZE' | 'MAX_JSON_DEPTH' | 'MAX_JSON_ITEMS'>>
 
 const EMPTY_ARGS = new ImmutableMultiDict<string>()
 const REQUEST_ID = /^[\w.\-:@]{1,200}$/

@@ -1,7 +1,8 @@
 /**
  * Typed command-line values: a number option given 'abc' is a usage error
  * (message, exit 2) as in Click, never a NaN in the action; CliTypes gives
- * Click's INT, FLOAT, BOOL and Path.
+ * Click's INT, FLOAT, BOOL and Path. And a global option given after the
+ * command says where it goes.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -60,5 +61,15 @@ describe('typed command-line values', () => {
     const ok = await runner.invoke(['seed', file, '--times', '3', '--ratio', '0.5', '--dry', 'yes', '-n', '7'])
     expect(ok.exitCode).toBe(0)
     expect(seen).toEqual([{ file, times: 3, ratio: 0.5, dry: true, count: 7 }])
+  })
+})
+
+describe('a global option after the command', () => {
+  it('is a usage error that says where global options go', async () => {
+    const { app } = appWithCommand()
+    const result = await app.testCliRunner().invoke(['routes', '--app', 'x.ts'])
+    expect(result.exitCode).toBe(2)
+    expect(result.output).toMatch(/unknown option '--app'/)
+    expect(result.output).toMatch(/--app is an option of phial itself: give it before the command, as in phial --app <value> routes/)
   })
 })
