@@ -189,6 +189,24 @@ export interface JsonLimits {
  * ```
  */
 export const DEFAULT_MAX_JSON_SIZE = 1024 * 1024
+/**
+ * Phial's default `MAX_JSON_DEPTH`.
+ *
+ * @example
+ * ```ts
+ * parseJson(text, { maxDepth: DEFAULT_MAX_JSON_DEPTH })
+ * ```
+ */
+export const DEFAULT_MAX_JSON_DEPTH = 64
+/**
+ * Phial's default `MAX_JSON_ITEMS`.
+ *
+ * @example
+ * ```ts
+ * parseJson(text, { maxItems: DEFAULT_MAX_JSON_ITEMS })
+ * ```
+ */
+export const DEFAULT_MAX_JSON_ITEMS = 100_000
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
 

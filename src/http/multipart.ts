@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import busboy from 'busboy'
+import { parseContentType } from './body.ts'
 import { BadRequest, ClientDisconnected, HTTPException, RequestEntityTooLarge } from './exceptions.ts'
 import { FileStorage } from './file-storage.ts'
 import { ImmutableMultiDict } from './multidict.ts'
@@ -29,6 +30,8 @@ export interface MultipartOptions {
   maxFormParts?: number | null
   /** Most bytes of the whole body (`MAX_CONTENT_LENGTH`); more is a 413. Null: no limit. */
   maxContentLength?: number | null
+  /** The `Content-Length` the client announced: above `maxContentLength` it is a 413 at once, before reading. */
+  declaredLength?: number | null
   /** Files larger than this many bytes go to a temporary file (default 512 KiB). */
   spoolThreshold?: number
   /** Where temporary files go (default `os.tmpdir()`). */
@@ -92,6 +95,10 @@ function badRequest(err: unknown): HTTPException {
   return new BadRequest(`Malformed multipart/form-data body: ${message}.`, { cause: err })
 }
 
+function bodyTooLarge(limit: number): RequestEntityTooLarge {
+  return new RequestEntityTooLarge(`The request body is larger than the limit of ${limit} bytes (MAX_CONTENT_LENGTH).`)
+}
+
 function fieldTooLarge(limit: number): RequestEntityTooLarge {
   return new RequestEntityTooLarge(`A form field is larger than the limit of ${limit} bytes (MAX_FORM_MEMORY_SIZE).`)
 }
@@ -136,8 +143,13 @@ export function parseMultipart(
   const threshold = options.spoolThreshold ?? DEFAULT_SPOOL_THRESHOLD
   const dir = options.tmpDir ?? tmpdir()
 
-  if (maxLength !== null && source instanceof Uint8Array && source.byteLength > maxLength) {
-    return Promise.reject(new RequestEntityTooLarge(`The request body is larger than the limit of ${maxLength} bytes.`))
+  const declared = options.declaredLength ?? null
+  if (maxLength !== null && ((source instanceof Uint8Array && source.byteLength > maxLength) || (declared !== null && declared > maxLength))) {
+    return Promise.reject(bodyTooLarge(maxLength))
+  }
+  // busboy takes `boundary=` as the empty boundary and then reads any body as an empty form
+  if (parseContentType(contentType).params.boundary === '') {
+    return Promise.reject(new BadRequest('Cannot parse multipart/form-data: the boundary parameter is empty.'))
   }
 
   let bb: busboy.Busboy
@@ -316,7 +328,7 @@ export function parseMultipart(
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
       received += buf.length
       if (maxLength !== null && received > maxLength) {
-        fail(new RequestEntityTooLarge(`The request body is larger than the limit of ${maxLength} bytes.`))
+        fail(bodyTooLarge(maxLength))
         return
       }
       if (!bb.write(buf)) {

@@ -9,7 +9,7 @@
 import { Readable } from 'node:stream'
 import { RequestEntityTooLarge, UnsupportedMediaType } from './exceptions.ts'
 import { ImmutableMultiDict, MultiDict } from './multidict.ts'
-import { parseJson, parseUrlencoded, readBody } from './body.ts'
+import { DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_ITEMS, DEFAULT_MAX_JSON_SIZE, parseJson, parseUrlencoded, readBody } from './body.ts'
 import { parseMultipart } from './multipart.ts'
 import type { FileStorage } from './file-storage.ts'
 import { SansioRequest } from './sansio-request.ts'
@@ -70,6 +70,7 @@ export class Request extends SansioRequest {
         maxFormMemorySize: config.MAX_FORM_MEMORY_SIZE,
         maxFormParts: config.MAX_FORM_PARTS,
         maxContentLength: config.MAX_CONTENT_LENGTH,
+        declaredLength: this.contentLength,
       })
       this.#form = parsed.form
       this.#files = parsed.files
@@ -77,7 +78,20 @@ export class Request extends SansioRequest {
       this.onCleanup(parsed.cleanup)
       return
     }
-    this.#data = await readBody(source, { limit: config.MAX_CONTENT_LENGTH, declaredLength: this.contentLength })
+    // A body that is parsed in memory has its own, smaller limit (a 14 MiB
+    // JSON array of `{}` costs over a GiB once parsed): the smaller one wins.
+    let limit = config.MAX_CONTENT_LENGTH
+    let limitName = 'MAX_CONTENT_LENGTH'
+    const parsedLimit = this.isJson
+      ? (config.MAX_JSON_SIZE === undefined ? DEFAULT_MAX_JSON_SIZE : config.MAX_JSON_SIZE)
+      : this.mimetype === 'application/x-www-form-urlencoded'
+        ? config.MAX_FORM_MEMORY_SIZE
+        : null
+    if (parsedLimit != null && (limit === null || parsedLimit < limit)) {
+      limit = parsedLimit
+      limitName = this.isJson ? 'MAX_JSON_SIZE' : 'MAX_FORM_MEMORY_SIZE'
+    }
+    this.#data = await readBody(source, { limit, limitName, declaredLength: this.contentLength })
   }
 
   /**
@@ -142,6 +156,12 @@ export class Request extends SansioRequest {
   get stream(): Readable {
     if (!this.#bodyLoaded) {
       const body = this.requestInit.body
+      // Werkzeug: a declared length over MAX_CONTENT_LENGTH is a 413 before anything is read
+      const limit = this.requestConfig.MAX_CONTENT_LENGTH
+      const declared = this.contentLength
+      if (limit != null && declared !== null && declared > limit) {
+        throw new RequestEntityTooLarge(`The request body is larger than the limit of ${limit} bytes (MAX_CONTENT_LENGTH).`)
+      }
       if (body instanceof Uint8Array) return Readable.from([Buffer.from(body)])
       if (body) {
         this.#bodyLoaded = true
@@ -206,7 +226,17 @@ export class Request extends SansioRequest {
       )
     }
     try {
-      const value = parseJson(this.data)
+      const config = this.requestConfig
+      const data = this.data
+      const maxSize = config.MAX_JSON_SIZE === undefined ? DEFAULT_MAX_JSON_SIZE : config.MAX_JSON_SIZE
+      if (maxSize !== null && data.length > maxSize) {
+        // a body read under MAX_CONTENT_LENGTH (not sent as JSON) parsed with force
+        throw new RequestEntityTooLarge(`The JSON body is larger than the limit of ${maxSize} bytes (MAX_JSON_SIZE).`)
+      }
+      const value = parseJson(data, {
+        maxDepth: config.MAX_JSON_DEPTH === undefined ? DEFAULT_MAX_JSON_DEPTH : config.MAX_JSON_DEPTH,
+        maxItems: config.MAX_JSON_ITEMS === undefined ? DEFAULT_MAX_JSON_ITEMS : config.MAX_JSON_ITEMS,
+      })
       this.#json = { value }
       return value
     } catch (err) {

@@ -184,3 +184,30 @@ export function toNodeHandler(app: AppCore): (req: IncomingMessage, res: ServerR
     }
   }
 }
+
+/**
+ * A `'checkContinue'` listener for `Expect: 100-continue` requests: it sends
+ * `100 Continue` only once the app starts reading the body, so a body the
+ * app refuses at once (a declared `Content-Length` over the limit is a 413
+ * before reading) is never sent. Without it Node answers 100 to every such
+ * request before the app sees it. `app.run` and `phial serve` install it.
+ *
+ * @example
+ * ```ts
+ * const handler = toNodeHandler(app)
+ * const server = createServer(handler)
+ * server.on('checkContinue', toNodeContinueHandler(app, handler))
+ * ```
+ */
+export function toNodeContinueHandler(
+  app: AppCore,
+  handler: (req: IncomingMessage, res: ServerResponse) => void = toNodeHandler(app),
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return function phialCheckContinue(req: IncomingMessage, res: ServerResponse): void {
+    // the body readers resume the request stream; a refused body is never resumed
+    req.once('resume', () => {
+      if (!res.headersSent && !res.writableEnded) res.writeContinue()
+    })
+    handler(req, res)
+  }
+}

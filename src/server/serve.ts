@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { AppCore } from '../core/app-core.ts'
-import { toNodeHandler } from './node.ts'
+import { toNodeContinueHandler, toNodeHandler } from './node.ts'
 
 /**
  * An app the CLI and the production workers can serve: the app core plus
@@ -133,7 +133,10 @@ export async function serve(app: AppCore, options: ServeOptions = {}): Promise<R
   const host = options.host ?? '127.0.0.1'
   // Node checks headersTimeout/requestTimeout only every connectionsCheckingInterval (30 s by default)
   const checkEvery = Math.min(1000, Math.max(50, Math.floor((options.headersTimeout ?? SERVER_TIMEOUTS.headersTimeout) / 2)))
-  const server = createServer({ connectionsCheckingInterval: checkEvery }, toNodeHandler(app))
+  const handler = toNodeHandler(app)
+  const server = createServer({ connectionsCheckingInterval: checkEvery }, handler)
+  // `Expect: 100-continue`: 100 only once the app reads the body, so a refused one is never sent
+  server.on('checkContinue', toNodeContinueHandler(app, handler))
   // extensions that need the server itself (WebSocket upgrades) attach before it listens
   for (const hook of app.serverHooks) hook(server)
   applyTimeouts(server, options)

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 
-const PAGES = ['request-response.md', 'context.md', 'hooks-and-errors.md', 'testing.md', 'sessions.md'].filter((p) => existsSync(new URL(`../../docs/${p}`, import.meta.url)))
+const PAGES = ['request-response.md', 'context.md', 'hooks-and-errors.md', 'testing.md', 'sessions.md', 'routing.md'].filter((p) => existsSync(new URL(`../../docs/${p}`, import.meta.url)))
 const docsDir = fileURLToPath(new URL('../../docs/', import.meta.url))
 const outDir = mkdtempSync(join(tmpdir(), 'phial-docs-'))
 afterAll(() => rmSync(outDir, { recursive: true, force: true }))
