@@ -99,7 +99,7 @@ export { secureFilename, generatePasswordHash, checkPasswordHash, type PasswordH
 export { sendFile, sendFromDirectory, safeJoin, type SendFileOptions, type SendFileSource, type MaxAge } from './static/index.ts'
 
 // serving, the CLI and testing
-export { toNodeHandler } from './server/node.ts'
+export { toNodeContinueHandler, toNodeHandler } from './server/node.ts'
 export { isMainModule } from './server/main-module.ts'
 export type { ServeOptions, RunningServer } from './server/serve.ts'
 export { CliError, type AppCli, type CommandGroup, type CliCommand } from './core/commands.ts'

@@ -47,17 +47,49 @@ export function findErrorHandler(app: AppCore, err: unknown, scopes: readonly Sc
   const codes = code === null ? [null] : [code, null]
   let chain: ErrorClass[] | null = null
   for (const c of codes) {
-    for (const scope of scopes) {
-      const byClass = spec.get(scope)?.get(c)
+    for (let s = 0; s < scopes.length; s++) {
+      const byClass = spec.get(scopes[s]!)?.get(c)
       if (!byClass) continue
       chain ??= classChain(err)
       for (const cls of chain) {
         const handler = byClass.get(cls)
-        if (handler) return handler
+        if (handler) {
+          if (c !== null && s > 0 && app.debug) warnIfShadowed(app, chain, scopes, s, c)
+          return handler
+        }
       }
     }
   }
   return null
+}
+
+const warned = new WeakMap<AppCore, Set<string>>()
+
+/**
+ * In debug mode, says once when a blueprint's class handler (say
+ * `api.errorHandler(HTTPException, …)`) loses to an outer handler for the
+ * status code (say `app.errorHandler(404, …)`): Flask's order, by code
+ * before class across all scopes, which surprises a JSON API blueprint.
+ */
+function warnIfShadowed(app: AppCore, chain: readonly ErrorClass[], scopes: readonly Scope[], found: number, code: number): void {
+  for (let s = 0; s < found; s++) {
+    const inner = scopes[s]!
+    const byClass = app.errorHandlerSpec.get(inner)?.get(null)
+    const cls = byClass && chain.find((c) => byClass.has(c))
+    if (!cls) continue
+    const key = `${inner}|${code}|${cls.name}`
+    let seen = warned.get(app)
+    if (!seen) warned.set(app, (seen = new Set()))
+    if (seen.has(key)) return
+    seen.add(key)
+    const outer = scopes[found] === null ? 'app' : `blueprint '${scopes[found]}'`
+    app.logger.warn(
+      `The blueprint '${inner}' has errorHandler(${cls.name}), but a ${code} is handled by the ${outer}'s errorHandler(${code}): ` +
+        'handlers are looked up by status code first, in every scope, then by class (as in Flask). ' +
+        `Register ${inner}.errorHandler(${code}, …) as well, or handle ${cls.name} at the app level and branch on request.blueprint.`,
+    )
+    return
+  }
 }
 
 /**

@@ -197,3 +197,41 @@ describe('unhandled errors', () => {
     await expect(app.fetch(new Request('http://localhost/boom'))).rejects.toThrow('fetch boom')
   })
 })
+
+describe("a blueprint's class handler shadowed by an app code handler", () => {
+  it("keeps Flask's order and, in debug, says so once", async () => {
+    const app = makeApp()
+    const lines = recordLogs(app, 'warn')
+    const api = new Blueprint('api', { urlPrefix: '/api' })
+    api.errorHandler(HTTPException, (err) => [{ error: err.name }, err.code])
+    api.get('/missing', function missing() {
+      abort(404)
+    })
+    app.register(api)
+    app.errorHandler(404, () => ['<h1>Not here</h1>', 404])
+    const client = app.testClient()
+    expect((await client.get('/api/missing')).text).toBe('<h1>Not here</h1>')
+    expect(lines.filter((l) => l.level === 40)).toEqual([])
+  })
+
+  it('warns in debug mode, once', async () => {
+    const app = makeApp()
+    app.debug = true
+    app.config.PROPAGATE_EXCEPTIONS = false
+    const lines = recordLogs(app, 'warn')
+    const api = new Blueprint('api', { urlPrefix: '/api' })
+    api.errorHandler(HTTPException, (err) => [{ error: err.name }, err.code])
+    api.get('/missing', function missing() {
+      abort(404)
+    })
+    app.register(api)
+    app.errorHandler(404, () => ['<h1>Not here</h1>', 404])
+    const client = app.testClient()
+    await client.get('/api/missing')
+    await client.get('/api/missing')
+    const warnings = lines.filter((l) => l.level === 40)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]!.msg).toMatch(/blueprint 'api' has errorHandler\(HTTPException\), but a 404 is handled by the app's errorHandler\(404\)/)
+    expect(warnings[0]!.msg).toMatch(/Register api\.errorHandler\(404, …\) as well/)
+  })
+})
