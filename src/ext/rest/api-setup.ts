@@ -20,9 +20,17 @@ function apisOf(app: Phial): Map<string, Api> {
 
 function registerApi(app: Phial, api: Api): void {
   const apis = apisOf(app)
+  if ([...apis.values()].includes(api)) return
   const existing = apis.get(api.name)
-  if (existing && existing !== api) throw new Error(`The app already has an Api named '${api.name}': give the new one another { name }.`)
-  apis.set(api.name, api)
+  if (existing === undefined) {
+    apis.set(api.name, api)
+    return
+  }
+  // two Apis at the app's level would share their document's endpoint: a clear error; a blueprint's has its own
+  if (!existing.blueprint && !api.blueprint) throw new Error(`The app already has an Api named '${api.name}': give the new one another { name }.`)
+  let n = 2
+  while (apis.has(`${api.name}-${n}`)) n++
+  apis.set(`${api.name}-${n}`, api)
 }
 
 const fallbackInstalled = new WeakMap<Phial, Set<Api>>()

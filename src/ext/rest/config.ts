@@ -17,6 +17,8 @@ declare module 'phial' {
     API_TITLE: string | null
     /** The document's `info.version` when the Api gives none (Flask-Smorest's `API_VERSION`). Default `'1.0.0'`. */
     API_VERSION: string
+    /** How resources' JSON is written (Flask-RESTful's `RESTFUL_JSON`): `{ indent, sortKeys }`; debug mode indents by 4. Default `null`. */
+    RESTFUL_JSON: { indent?: number; sortKeys?: boolean } | null
   }
 }
 
@@ -35,6 +37,7 @@ export const REST_DEFAULTS = Object.freeze({
   REST_DOCS_URL: '/docs',
   API_TITLE: null,
   API_VERSION: '1.0.0',
+  RESTFUL_JSON: null,
 } as const)
 
 /**

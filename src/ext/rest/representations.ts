@@ -2,12 +2,14 @@
  * The default representation (JSON) and media-type negotiation, as
  * Flask-RESTful's `Api.make_response`.
  */
-import { HeaderMap, NotAcceptable, Response, type Request } from 'phial'
+import { HeaderMap, NotAcceptable, Response, currentApp, hasContext, type Request } from 'phial'
 import type { Representation } from './resource.ts'
 
 /**
  * Flask-RESTful's `output_json`: the data as JSON with the status and
- * headers (no body for 204 and 304).
+ * headers (no body for 204 and 304). `RESTFUL_JSON` (`{ indent, sortKeys }`)
+ * formats it; in debug mode it is indented by 4, with a final newline, as
+ * Flask-RESTful does.
  *
  * @example
  * ```ts
@@ -16,7 +18,25 @@ import type { Representation } from './resource.ts'
  */
 export const outputJson: Representation = (data, status, headers) => {
   const empty = status === 204 || status === 304 || data === undefined
-  return new Response(empty ? '' : JSON.stringify(data), { status, headers, mimetype: 'application/json' })
+  const body = empty ? '' : formatJson(data)
+  return new Response(body, { status, headers, mimetype: 'application/json' })
+}
+
+/** JSON text with the app's `RESTFUL_JSON` settings (compact unless asked, or in debug mode). */
+function formatJson(data: unknown): string {
+  const app = hasContext() ? currentApp : null
+  const settings = app?.config.RESTFUL_JSON as { indent?: number; sortKeys?: boolean } | null | undefined
+  const indent = settings?.indent ?? (app?.debug ? 4 : undefined)
+  if (indent === undefined && !settings?.sortKeys) return JSON.stringify(data)
+  const replacer = settings?.sortKeys ? sortedKeys : undefined
+  return JSON.stringify(data, replacer, indent) + (indent ? '\n' : '')
+}
+
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value
+  const out: Record<string, unknown> = {}
+  for (const k of Object.keys(value).sort()) out[k] = (value as Record<string, unknown>)[k]
+  return out
 }
 
 /** Headers given with a return value, as a plain object. */
