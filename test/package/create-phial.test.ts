@@ -79,7 +79,7 @@ function stop(child: ChildProcess): Promise<void> {
   return exited.finally(() => clearTimeout(force))
 }
 
-describe('create-phial', { timeout: 180_000 }, () => {
+describe('create-phial', { timeout: 420_000 }, () => {
   it('refuses an unknown template (usage error, exit 2) and a folder that is not empty (exit 1)', async () => {
     const unknown = await createPhial(['x', '--template', 'nope'])
     expect(unknown.code).toBe(2)

@@ -58,7 +58,7 @@ describe('the tarball', { timeout: 60_000 }, () => {
   })
 })
 
-describe('installed in a fresh project', { timeout: 120_000 }, () => {
+describe('installed in a fresh project', { timeout: 240_000 }, () => {
   it('lives outside this repository, with no way back to its node_modules', () => {
     expect(project.dir.startsWith(REPO)).toBe(false)
     const resolved = execFileSync(process.execPath, ['-e', 'console.log(require.resolve("typescript"))'], { cwd: project.dir, encoding: 'utf8' })
