@@ -134,7 +134,10 @@ export class Phial extends AppCore {
    * ```
    */
   requestContext<T>(init: RequestInit, fn: (ctx: Context) => T): T {
-    return runInAppContext(createRequestContext(this, init), fn)
+    const ctx = createRequestContext(this, init)
+    // as Flask's RequestContext: the URL is matched (request.endpoint, viewArgs), nothing is dispatched
+    bindMatch(ctx.request, this.urlMap.match(ctx.request.path, ctx.request.method))
+    return runInAppContext(ctx, fn)
   }
 
   /**

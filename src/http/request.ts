@@ -156,12 +156,6 @@ export class Request extends SansioRequest {
   get stream(): Readable {
     if (!this.#bodyLoaded) {
       const body = this.requestInit.body
-      // Werkzeug: a declared length over MAX_CONTENT_LENGTH is a 413 before anything is read
-      const limit = this.requestConfig.MAX_CONTENT_LENGTH
-      const declared = this.contentLength
-      if (limit != null && declared !== null && declared > limit) {
-        throw new RequestEntityTooLarge(`The request body is larger than the limit of ${limit} bytes (MAX_CONTENT_LENGTH).`)
-      }
       if (body instanceof Uint8Array) return Readable.from([Buffer.from(body)])
       if (body) {
         this.#bodyLoaded = true

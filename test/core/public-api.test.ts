@@ -171,3 +171,23 @@ describe('the root export', () => {
     }
   })
 })
+
+describe('requestContext(init, fn)', () => {
+  it("runs code in a request given as an adapter hands it over (Flask's request_context)", async () => {
+    const app = makeApp()
+    app.config.SECRET_KEY = 'k'
+    let tornDown = false
+    app.teardownAppContext(() => {
+      tornDown = true
+    })
+    app.get('/socket', function socket() {
+      return 'ws'
+    })
+    const seen = await app.requestContext(
+      { method: 'GET', url: '/socket?room=1', headers: { host: 'example.com' }, remoteAddr: '10.0.0.1' },
+      async (ctx) => [ctx.request.endpoint, request.args.get('room'), request.remoteAddr, request.host, ctx.session.get('x') ?? null],
+    )
+    expect(seen).toEqual(['socket', '1', '10.0.0.1', 'example.com', null])
+    expect(tornDown).toBe(true)
+  })
+})
