@@ -26,7 +26,7 @@
  * @module
  */
 export { Resource, fieldHandlers, type Representation, type ResourceArgs } from './resource.ts'
-export { validate, operationSpec, unpackReturn } from './validate.ts'
+export { validate, checkRequest, operationSpec, unpackReturn } from './validate.ts'
 export type { Operation, OperationHandler, OperationInput, OperationReturn, OperationSpec, ResponseSpec, ResponsesSpec } from './operation-types.ts'
 export { ApiError, RequestValidationError, problemOf, problemResponse, jsonPointer, PROBLEM_JSON, type FieldError, type FieldLocation, type ProblemDetails } from './problem.ts'
 export { paginated, isPaginated, paginationHeaders, pageQuery, type Paginated, type PaginationLike, type PageArgs } from './pagination.ts'

@@ -7,7 +7,7 @@ import { coerceStrings, multiToObject, unknownFields } from './input-shape.ts'
 import { isPaginated, paginationHeaders } from './pagination.ts'
 import { compileProjector } from './project.ts'
 import { isStandardSchema, issuePath, jsonSchemaOf, runSchema, type AnySchema, type StandardSchemaV1 } from './schema.ts'
-import type { Operation, OperationHandler, OperationSpec, ResponseSpec } from './operation-types.ts'
+import type { Operation, OperationHandler, OperationInput, OperationSpec, ResponseSpec } from './operation-types.ts'
 import { Response, type Context, type Request } from 'phial'
 
 const PARTS = ['path', 'query', 'headers', 'form', 'body'] as const
@@ -230,6 +230,32 @@ export function validate<S extends OperationSpec, A = Record<string, unknown>, T
   Object.defineProperty(run, 'name', { value: handler.name || 'validated', configurable: true })
   Object.defineProperty(run, 'spec', { value: spec, enumerable: true })
   return run as unknown as Operation<A>
+}
+
+/**
+ * Validates the current request against a spec without calling anything:
+ * the validated parts (`input`, typed from the schemas) and every field
+ * error. For HTML forms that show errors next to their fields instead of
+ * answering a problem document. Malformed JSON and a non-JSON body for a
+ * `body` schema still throw their 400/415.
+ *
+ * @example
+ * ```ts
+ * app.route('/signup', { methods: ['GET', 'POST'] }, async function signup(_args, ctx) {
+ *   if (ctx.request.method === 'GET') return renderTemplate('signup.html')
+ *   const { input, errors } = await checkRequest({ form: SignupForm }, ctx)
+ *   if (errors.length > 0) return [renderTemplate('signup.html', { errors }), 422]
+ *   return redirect(createUser(input.form!))
+ * })
+ * ```
+ */
+export async function checkRequest<S extends OperationSpec>(
+  spec: S,
+  ctx: Context,
+): Promise<{ input: Partial<OperationInput<S>>; errors: FieldError[] }> {
+  const checked = checkParts(spec, ctx.request.viewArgs ?? {}, ctx)
+  if (checked.pending !== null) await Promise.all(checked.pending)
+  return { input: (checked.errors.length > 0 ? {} : checked.input) as Partial<OperationInput<S>>, errors: checked.errors }
 }
 
 /**

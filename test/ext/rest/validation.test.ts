@@ -222,3 +222,23 @@ describe('validate() on plain function views', () => {
     expect(() => validate({ body: { type: 'object' } as never }, () => 'x')).toThrow(/must be a Standard Schema/)
   })
 })
+
+describe('checkRequest() for HTML forms', () => {
+  it('returns the validated input or every field error, without answering', async () => {
+    const { checkRequest } = await import('phial/rest')
+    const app = makeApp()
+    const Signup = z.object({ username: z.string().min(3), age: z.number().int().min(13) })
+    app.post('/signup', async function signup(_args, ctx) {
+      const { input, errors } = await checkRequest({ form: Signup }, ctx)
+      if (errors.length > 0) return [`<ul>${errors.map((e) => `<li>${e.pointer}: ${e.message}</li>`).join('')}</ul>`, 422]
+      return `welcome ${input.form!.username} (${input.form!.age + 1} next year)`
+    })
+    const client = app.testClient()
+    expect((await client.post('/signup', { form: { username: 'ada', age: '36' } })).text).toBe('welcome ada (37 next year)')
+    const bad = await client.post('/signup', { form: { username: 'x', age: '9' } })
+    expect(bad.status).toBe(422)
+    expect(bad.mimetype).toBe('text/html')
+    expect(bad.text).toContain('<li>/username:')
+    expect(bad.text).toContain('<li>/age:')
+  })
+})
