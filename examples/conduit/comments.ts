@@ -2,7 +2,7 @@
  * Comments on an article: list, add, delete (RealWorld's
  * `/articles/{slug}/comments`).
  */
-import { abort } from 'phial'
+import { Response, abort } from 'phial'
 import { Resource } from 'phial/rest'
 import { api } from './api.ts'
 import { articleOr404 } from './articles.ts'
@@ -52,7 +52,8 @@ class CommentItem extends Resource<'/articles/<slug>/comments/<int:id>'> {
       if (comment.authorId !== currentConduitUser().id) abort(403, 'only the author may delete this comment')
       await db.session.delete(ConduitComment, { id: comment.id })
       await db.session.commit()
-      return null
+      // phial/rest sends a null return as the JSON text "" (see the report): send an empty body ourselves
+      return new Response('', { status: 200 })
     },
   )
 }
