@@ -8,7 +8,7 @@ import type { ClassView, ViewDecorator } from 'phial/views'
 import { installOnApp, installOnBlueprint } from './api-setup.ts'
 import { buildOpenApi, type OpenApiInfo, type ResourceRecord } from './openapi.ts'
 import { problemOf, problemResponse } from './problem.ts'
-import { headersRecord, negotiate, outputJson } from './representations.ts'
+import { headersRecord, jsonResponse, negotiate, outputJson } from './representations.ts'
 import { fieldHandlers, type Representation, type Resource } from './resource.ts'
 import { unpackReturn } from './validate.ts'
 
@@ -284,7 +284,10 @@ export class Api {
     const table = own ? { ...this.representations, ...own } : this.representations
     const mediatype = negotiate(ctx.request, Object.keys(table), this.defaultMediatype)
     const represent = table[mediatype] ?? outputJson
-    const response = represent(data, status ?? 200, headersRecord(headers))
+    const response =
+      represent === outputJson
+        ? jsonResponse(data, status ?? 200, headersRecord(headers), ctx.app as Phial)
+        : represent(data, status ?? 200, headersRecord(headers))
     if (!response.headers.has('content-type')) response.headers.set('content-type', mediatype)
     return response
   }

@@ -2,7 +2,7 @@
  * The default representation (JSON) and media-type negotiation, as
  * Flask-RESTful's `Api.make_response`.
  */
-import { HeaderMap, NotAcceptable, Response, currentApp, hasContext, type Request } from 'phial'
+import { HeaderMap, NotAcceptable, Response, currentApp, hasContext, type Phial, type Request } from 'phial'
 import type { Representation } from './resource.ts'
 
 /**
@@ -16,17 +16,19 @@ import type { Representation } from './resource.ts'
  * api.representation('application/vnd.todo+json', outputJson)
  * ```
  */
-export const outputJson: Representation = (data, status, headers) => {
+export const outputJson: Representation = (data, status, headers) => jsonResponse(data, status, headers, hasContext() ? currentApp : null)
+
+/** {@link outputJson} for a known app (the Api's own path: no context lookup). */
+export function jsonResponse(data: unknown, status: number, headers: Record<string, string>, app: Phial | null): Response {
   const empty = status === 204 || status === 304 || data === undefined
-  const body = empty ? '' : formatJson(data)
+  const body = empty ? '' : formatJson(data, app)
   return new Response(body, { status, headers, mimetype: 'application/json' })
 }
 
 /** JSON text with the app's `RESTFUL_JSON` settings (compact unless asked, or in debug mode). */
-function formatJson(data: unknown): string {
-  const app = hasContext() ? currentApp : null
-  const settings = app?.config.RESTFUL_JSON as { indent?: number; sortKeys?: boolean } | null | undefined
-  const indent = settings?.indent ?? (app?.debug ? 4 : undefined)
+function formatJson(data: unknown, app: Phial | null): string {
+  const settings = app?.config.RESTFUL_JSON
+  const indent = settings?.indent ?? (app?.config.DEBUG === true ? 4 : undefined)
   if (indent === undefined && !settings?.sortKeys) return JSON.stringify(data)
   const replacer = settings?.sortKeys ? sortedKeys : undefined
   return JSON.stringify(data, replacer, indent) + (indent ? '\n' : '')
@@ -65,7 +67,9 @@ export function headersRecord(headers: unknown): Record<string, string> {
  * ```
  */
 export function negotiate(request: Request, available: readonly string[], defaultMediatype: string | null): string {
-  const best = available.length === 1 && !request.headers.has('accept') ? available[0]! : request.accept.mimetypes.bestMatch(available, null)
+  // one representation that is also the default: whatever the Accept header says, the answer is it
+  if (available.length === 1 && available[0] === defaultMediatype) return defaultMediatype
+  const best = request.accept.mimetypes.bestMatch(available, null)
   const chosen = best ?? defaultMediatype
   if (chosen === null) {
     throw new NotAcceptable(`This resource can be represented as ${available.join(', ')}; the request's Accept header allows none of them.`)
