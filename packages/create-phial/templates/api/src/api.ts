@@ -4,8 +4,7 @@
  */
 import { abort, BadRequest, Blueprint, HTTPException, request, UnsupportedMediaType } from 'phial'
 
-// A type alias, not an interface: a view may return it as JSON (an interface lacks the index signature).
-export type Note = {
+export interface Note {
   id: number
   text: string
 }
