@@ -196,8 +196,9 @@ export class Api {
 
   /**
    * The decorator form of {@link addResource} (Flask-RESTful's
-   * `@api.resource('/todos')`): a function of the class, also usable as a
-   * TypeScript class decorator.
+   * `@api.resource('/todos')`): a function of the class that returns it.
+   * Its signature is also a TC39 class decorator's, for builds that
+   * compile `@decorator` syntax (tsx and vitest here do not lower it).
    *
    * @example
    * ```ts
@@ -209,6 +210,19 @@ export class Api {
       this.addResource(resource, ...urlsAndOptions)
       return resource
     }
+  }
+
+  /**
+   * Flask-Smorest's spelling of {@link resource} (`@blp.route('/pets')` on a
+   * view class).
+   *
+   * @example
+   * ```ts
+   * api.route('/pets')(class Pets extends Resource { get() { return [] } })
+   * ```
+   */
+  route(...urlsAndOptions: Array<string | AddResourceOptions>): <C extends ResourceClass>(resource: C, context?: unknown) => C {
+    return this.resource(...urlsAndOptions)
   }
 
   #addRules(app: Phial, reg: Registration): void {

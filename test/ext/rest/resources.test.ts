@@ -157,8 +157,16 @@ describe('resources', () => {
       },
     )
     const app = makeApp()
+    api.route('/pets', { endpoint: 'pets' })(
+      class Pets extends Resource {
+        get() {
+          return []
+        }
+      },
+    )
     api.initApp(app)
     const client = app.testClient()
+    expect((await client.get('/pets')).json).toEqual([])
     expect((await client.get('/hello')).json).toEqual({ hello: 'world' })
     expect((await client.get('/bye')).json).toEqual({ bye: true })
   })
