@@ -3,8 +3,14 @@
  * error in the RealWorld format `{"errors": {"body": ["…"]}}` instead of
  * RFC 9457 problem details (validation errors stay 422).
  */
-import { HTTPException, Response } from 'phial'
+import { HTTPException, Response, type Phial } from 'phial'
 import { Api, RequestValidationError } from 'phial/rest'
+
+interface Operation {
+  operationId: string
+  security?: unknown[]
+  responses: Record<string, { description: string; content?: Record<string, unknown> }>
+}
 
 /** The messages of an error: one per invalid field (`user.email: Invalid email address`), or its description. */
 export function errorMessages(err: HTTPException): string[] {
@@ -27,6 +33,31 @@ export function errorMessages(err: HTTPException): string[] {
  * ```
  */
 export class ConduitApi extends Api {
+  /** Operations that need a token (`security: [{ Token: [] }]`) or take one optionally. */
+  readonly security = new Map<string, 'required' | 'optional'>()
+
+  /**
+   * The document, with what phial/rest cannot derive yet: each operation's
+   * `security`, and errors as `GenericErrorModel` rather than problem details.
+   */
+  override openapi(app: Phial): Record<string, unknown> {
+    const doc = super.openapi(app) as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } }
+    const error = { description: 'Unexpected error', content: { 'application/json': { schema: { $ref: '#/components/schemas/GenericErrorModel' } } } }
+    for (const item of Object.values(doc.paths)) {
+      for (const op of Object.values(item)) {
+        const needs = this.security.get(op.operationId)
+        if (needs) op.security = needs === 'required' ? [{ Token: [] }] : [{}, { Token: [] }]
+        for (const [status, response] of Object.entries(op.responses)) {
+          if (status === 'default' || (Number(status) >= 400 && response.content?.['application/problem+json'])) {
+            op.responses[status] = status === '401' ? { description: 'Unauthorized', content: error.content } : error
+          }
+        }
+      }
+    }
+    delete doc.components.schemas.ProblemDetails
+    return doc
+  }
+
   override errorResponse(err: HTTPException): Response {
     const headers = err.getHeaders()
     delete headers['Content-Type']
@@ -57,3 +88,9 @@ export const api = new ConduitApi(null, {
     },
   },
 })
+
+// which operations take a token (the document's `security`; the guards themselves are on the resources)
+for (const id of ['GetCurrentUser', 'UpdateCurrentUser', 'FollowUserByUsername', 'UnfollowUserByUsername', 'GetArticlesFeed', 'CreateArticle', 'UpdateArticle', 'DeleteArticle', 'CreateArticleComment', 'DeleteArticleComment', 'CreateArticleFavorite', 'DeleteArticleFavorite']) {
+  api.security.set(id, 'required')
+}
+for (const id of ['GetProfileByUsername', 'GetArticles', 'GetArticle', 'GetArticleComments']) api.security.set(id, 'optional')

@@ -68,7 +68,7 @@ class CurrentUser extends Resource {
   static override methodDecorators = [authRequired]
 
   get = this.validate(
-    { responses: { 200: UserResponse, 401: null }, operationId: 'GetCurrentUser', summary: 'Get current user', tags: TAGS },
+    { responses: { 200: UserResponse, 401: null, ...invalid }, operationId: 'GetCurrentUser', summary: 'Get current user', tags: TAGS },
     () => userBody(currentConduitUser()),
   )
 
