@@ -1,19 +1,31 @@
 /**
  * Flaskr, the blog of Flask's tutorial, in Phial: the application factory.
  */
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { Phial, type ConfigValues } from 'phial'
 import { CSRFProtect } from 'phial/csrf'
-import { auth } from './auth.ts'
+import * as admin from './admin.ts'
+import { auth, loginManager } from './auth.ts'
 import { blog } from './blog.ts'
 import * as database from './db.ts'
+import { configureSecretKey } from './secret-key.ts'
 
 export const csrf = new CSRFProtect()
+
+// tests that give no SECRET_KEY sign with a random key of this process, never a public one
+const TEST_SECRET_KEY = randomBytes(32).toString('hex')
 
 /**
  * Creates the blog app. Without `testConfig`, settings come from the defaults,
  * then `instance/config.json`, then `PHIAL_*` environment variables; with it
  * (as the tests do), from the defaults and `testConfig` only.
+ *
+ * SECRET_KEY: without `testConfig`, from the config, else the `SECRET_KEY`
+ * environment variable, else the key kept in `instance/secret_key` (made on
+ * first start; never in production, where a missing or weak key is a
+ * `SecretKeyError`: see secret-key.ts). `BLOG_INSTANCE_PATH` moves the
+ * instance folder.
  *
  * The database is `DATABASE_URL` (config, `PHIAL_DATABASE_URL`, or the
  * `DATABASE_URL` environment variable); else the SQLite file `DATABASE`.
@@ -24,16 +36,15 @@ export const csrf = new CSRFProtect()
  * ```
  */
 export function createApp(testConfig?: Partial<ConfigValues> & Record<string, unknown>): Phial {
-  const app = new Phial(import.meta.url, { name: 'flaskr', instanceRelativeConfig: true })
-  app.config.fromMapping({
-    SECRET_KEY: 'dev',
-    DATABASE: join(app.instancePath, 'blog.sqlite'),
-  })
+  const instancePath = process.env.BLOG_INSTANCE_PATH || undefined
+  const app = new Phial(import.meta.url, { name: 'flaskr', instanceRelativeConfig: true, instancePath })
+  app.config.fromMapping({ DATABASE: join(app.instancePath, 'blog.sqlite') })
   if (testConfig === undefined) {
     app.config.fromFile('config.json', { silent: true })
     app.config.fromPrefixedEnv('PHIAL')
+    configureSecretKey(app)
   } else {
-    app.config.fromMapping(testConfig)
+    app.config.fromMapping({ SECRET_KEY: TEST_SECRET_KEY, ...testConfig })
   }
   const config = app.config as unknown as { DATABASE_URL?: string | null; DATABASE: string }
   if (!config.DATABASE_URL) {
@@ -44,6 +55,8 @@ export function createApp(testConfig?: Partial<ConfigValues> & Record<string, un
 
   database.initApp(app)
   csrf.initApp(app)
+  loginManager.initApp(app)
+  admin.initApp(app)
   app.templateFilter('date', (value: unknown) => (value instanceof Date ? value.toISOString() : String(value ?? '')).slice(0, 10))
 
   app.register(auth)

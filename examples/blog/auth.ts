@@ -1,86 +1,71 @@
 /**
- * Registration, login and logout (Flaskr's auth.py).
+ * Registration, login and logout (Flaskr's auth.py), on `phial/login`
+ * (Flask-Login): the login manager loads the logged-in user from the
+ * database for each request as `currentUser`, keeps a "remember me" cookie,
+ * and sends anonymous visitors of `loginRequired` views to the login page
+ * with `next`, which is only followed when it stays on this site.
  */
-import { Blueprint, checkPasswordHash, flash, g, generatePasswordHash, redirect, renderTemplate, request, session, urlFor, type View } from 'phial'
+import { Blueprint, checkPasswordHash, flash, generatePasswordHash, redirect, renderTemplate, request, urlFor } from 'phial'
+import { LoginManager, loginUser, logoutUser, safeNextUrl } from 'phial/login'
 import { IntegrityError } from 'phial/sql'
 import { db } from './db.ts'
+import { LoginForm, RegisterForm, validateForm } from './forms.ts'
 import { User } from './models.ts'
 
-declare module 'phial' {
-  interface AppGlobals {
-    user?: User | null
-  }
-  interface SessionData {
-    userId?: number
+declare module 'phial/login' {
+  interface UserTypes {
+    user: User
   }
 }
 
 export const auth = new Blueprint('auth', import.meta.url, { urlPrefix: '/auth' })
 
-/**
- * Wraps a view so that anonymous visitors are sent to the login page.
- *
- * @example
- * ```ts
- * blog.route('/create', { methods: ['GET', 'POST'] }, loginRequired(function create() { ... }))
- * ```
- */
-export function loginRequired<A>(view: View<A>): View<A> {
-  const wrapped: View<A> = (args, ctx) => {
-    if (!g.user) return redirect(urlFor('auth.login'))
-    return view(args, ctx)
-  }
-  Object.defineProperty(wrapped, 'name', { value: view.name })
-  return wrapped
-}
+/** The blog's login manager: `loginManager.initApp(app)` in the factory. */
+export const loginManager = new LoginManager()
+loginManager.loginView = 'auth.login'
 
-auth.beforeAppRequest(async function loadLoggedInUser() {
-  const userId = session.get('userId')
-  g.user = userId === undefined ? null : await db.session.get(User, userId)
-})
+// the session and the remember-me cookie keep String(user.id)
+loginManager.userLoader(async (id) => (/^\d{1,15}$/.test(id) ? db.session.get(User, Number(id)) : null))
 
 auth.route('/register', { methods: ['GET', 'POST'] }, async function register() {
-  if (request.method === 'POST') {
-    const username = request.form.get('username')?.trim() ?? ''
-    const password = request.form.get('password') ?? ''
-    let error: string | null = null
-    if (!username) error = 'Username is required.'
-    else if (!password) error = 'Password is required.'
-    if (error === null) {
-      try {
-        await db.session.add(User, { username, password: await generatePasswordHash(password) })
-        await db.session.commit()
-        return redirect(urlFor('auth.login'))
-      } catch (err) {
-        if (!(err instanceof IntegrityError && err.kind === 'unique')) throw err
-        await db.session.rollback()
-        error = `User ${username} is already registered.`
-      }
+  if (request.method === 'GET') return renderTemplate('auth/register.html', { errors: {} })
+  const form = await validateForm(RegisterForm, request.form)
+  if (form.ok) {
+    const { username, password } = form.data
+    try {
+      await db.session.add(User, { username, password: await generatePasswordHash(password) })
+      await db.session.commit()
+      return redirect(urlFor('auth.login'))
+    } catch (err) {
+      if (!(err instanceof IntegrityError && err.kind === 'unique')) throw err
+      await db.session.rollback()
+      form.errors.username = [`User ${username} is already registered.`]
     }
-    flash(error)
   }
-  return renderTemplate('auth/register.html')
+  return [renderTemplate('auth/register.html', { errors: form.errors }), 400]
 })
 
 auth.route('/login', { methods: ['GET', 'POST'] }, async function login() {
-  if (request.method === 'POST') {
-    const username = request.form.get('username') ?? ''
-    const password = request.form.get('password') ?? ''
+  if (request.method === 'GET') return renderTemplate('auth/login.html', { errors: {} })
+  const form = await validateForm(LoginForm, request.form)
+  if (form.ok) {
+    const { username, password, remember } = form.data
     const user = await db.session.findOne(User, { where: { username } })
     let error: string | null = null
     if (user === null) error = 'Incorrect username.'
     else if (!(await checkPasswordHash(user.password, password))) error = 'Incorrect password.'
     if (error === null) {
-      session.clear()
-      session.set('userId', user!.id)
-      return redirect(urlFor('index'))
+      // a new session (no fixation); with remember, a signed cookie that outlives the browser session
+      await loginUser(user!, { remember })
+      return redirect(safeNextUrl(urlFor('index')))
     }
     flash(error)
   }
-  return renderTemplate('auth/login.html')
+  return [renderTemplate('auth/login.html', { errors: form.errors }), 400]
 })
 
 auth.get('/logout', function logout() {
-  session.clear()
+  // ends the login and deletes the remember-me cookie
+  logoutUser()
   return redirect(urlFor('index'))
 })

@@ -1,15 +1,23 @@
 /**
  * The posts: list (paginated), create, update, delete (Flaskr's blog.py).
+ * Authors edit and delete their own posts; an admin may delete anyone's.
  */
-import { Blueprint, abort, flash, g, redirect, renderTemplate, request, urlFor } from 'phial'
-import { loginRequired } from './auth.ts'
+import { Blueprint, abort, redirect, renderTemplate, request, urlFor } from 'phial'
+import { currentUser, loginRequired } from 'phial/login'
+import { adminPermission } from './admin.ts'
 import { db } from './db.ts'
+import { PostForm, validateForm } from './forms.ts'
 import { Post } from './models.ts'
 
 /** Posts on a page of the index. */
 export const POSTS_PER_PAGE = 10
 
 export const blog = new Blueprint('blog', import.meta.url)
+
+/** Whether the current user wrote `post`. @example if (!isAuthor(post)) abort(403) */
+export function isAuthor(post: Post): boolean {
+  return currentUser.isAuthenticated && post.authorId === currentUser.id
+}
 
 /**
  * A post by id with its author, or 404; 403 unless the current user wrote it (when `checkAuthor`).
@@ -21,47 +29,38 @@ export const blog = new Blueprint('blog', import.meta.url)
  */
 export async function getPost(id: number, checkAuthor = true): Promise<Post> {
   const post = await db.getOr404(Post, id, { relations: { author: true }, description: `Post id ${id} doesn't exist.` })
-  if (checkAuthor && post.authorId !== g.user?.id) abort(403)
+  if (checkAuthor && !isAuthor(post)) abort(403)
   return post
 }
 
 blog.get('/', async function index() {
   // ?page=2 and ?per_page=20 (a bad number is a 404, as in Flask-SQLAlchemy)
   const page = await db.paginate(Post, { relations: { author: true }, order: { created: 'DESC', id: 'DESC' }, defaultPerPage: POSTS_PER_PAGE, maxPerPage: 50 })
-  return renderTemplate('blog/index.html', { page })
+  return renderTemplate('blog/index.html', { page, isAdmin: adminPermission.can() })
 })
 
 blog.route('/create', { methods: ['GET', 'POST'] }, loginRequired(async function create() {
-  if (request.method === 'POST') {
-    const title = request.form.get('title')?.trim() ?? ''
-    const body = request.form.get('body') ?? ''
-    if (!title) flash('Title is required.')
-    else {
-      await db.session.add(Post, { title, body, authorId: g.user!.id })
-      await db.session.commit()
-      return redirect(urlFor('blog.index'))
-    }
-  }
-  return renderTemplate('blog/create.html')
+  if (request.method === 'GET') return renderTemplate('blog/create.html', { errors: {} })
+  const form = await validateForm(PostForm, request.form)
+  if (!form.ok) return [renderTemplate('blog/create.html', { errors: form.errors }), 400]
+  await db.session.add(Post, { ...form.data, authorId: currentUser.isAuthenticated ? currentUser.id : abort(401) })
+  await db.session.commit()
+  return redirect(urlFor('blog.index'))
 }))
 
 blog.route('/<int:id>/update', { methods: ['GET', 'POST'] }, loginRequired(async function update({ id }) {
   const post = await getPost(id)
-  if (request.method === 'POST') {
-    const title = request.form.get('title')?.trim() ?? ''
-    const body = request.form.get('body') ?? ''
-    if (!title) flash('Title is required.')
-    else {
-      await db.session.update(Post, { id }, { title, body })
-      await db.session.commit()
-      return redirect(urlFor('blog.index'))
-    }
-  }
-  return renderTemplate('blog/update.html', { post })
+  if (request.method === 'GET') return renderTemplate('blog/update.html', { post, errors: {} })
+  const form = await validateForm(PostForm, request.form)
+  if (!form.ok) return [renderTemplate('blog/update.html', { post, errors: form.errors }), 400]
+  await db.session.update(Post, { id }, form.data)
+  await db.session.commit()
+  return redirect(urlFor('blog.index'))
 }))
 
 blog.post('/<int:id>/delete', { endpoint: 'delete' }, loginRequired(async function deletePost({ id }) {
-  await getPost(id)
+  const post = await getPost(id, false)
+  if (!isAuthor(post) && !adminPermission.can()) abort(403)
   await db.session.delete(Post, { id })
   await db.session.commit()
   return redirect(urlFor('blog.index'))

@@ -1,6 +1,7 @@
 /**
  * The blog's tables as models (Flaskr's schema.sql, declared once): users and
- * their posts. `User` and `Post` are both the model and the row type.
+ * their posts. `User` and `Post` are both the model and the row type. A user
+ * whose `role` is 'admin' may delete anyone's post.
  */
 import { column, manyToOne, oneToMany, type Row } from 'phial/sql'
 import { db } from './db.ts'
@@ -9,6 +10,8 @@ export const User = db.defineModel('User', {
   id: column.id(),
   username: column.string({ length: 150, unique: true }),
   password: column.text(),
+  // null, or 'admin' (phial/principal's role): `phial --app examples/blog/app.ts promote NAME`
+  role: column.string({ length: 20, nullable: true }),
 }, { relations: { posts: oneToMany('Post', { inverse: 'author' }) } })
 export type User = Row<typeof User>
 

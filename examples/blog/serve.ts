@@ -3,11 +3,23 @@
  * migrations to a new database), then serve the blog on
  * http://127.0.0.1:5000 (or $HOST:$PORT). `DATABASE_URL=postgresql://…`
  * serves it from PostgreSQL.
+ *
+ * The first start also makes a random SECRET_KEY and keeps it in
+ * instance/secret_key (mode 0600), unless SECRET_KEY is set; with
+ * NODE_ENV=production it refuses to start without a real SECRET_KEY.
  */
 import { createApp } from './app.ts'
 import { migrate } from './db.ts'
+import { SecretKeyError } from './secret-key.ts'
 
-const app = createApp()
+let app
+try {
+  app = createApp()
+} catch (err) {
+  if (!(err instanceof SecretKeyError)) throw err
+  process.stderr.write(`Error: ${err.message}\n`)
+  process.exit(1)
+}
 const state = await app.appContext(() => migrate.upgradeIfNew())
 if (state === 'created') app.logger.info('Initialized the database (applied the migrations).')
 if (state === 'behind') app.logger.warn("The database is behind the migrations: run 'phial --app examples/blog/app.ts db upgrade'.")

@@ -20,7 +20,10 @@ export interface BlogFixture {
   url: string
   /** Runs SQL (`:name` or `?` parameters) and commits; `"user"` needs its quotes on PostgreSQL. */
   query<T = Record<string, unknown>>(sql: string, args?: unknown[] | Record<string, unknown>): Promise<T[]>
-  login(username?: string, password?: string): Promise<TestResponse>
+  /** Posts the login form (`remember` ticks "Remember me"; `next` is the login URL's `?next=`). */
+  login(username?: string, password?: string, options?: { remember?: boolean; next?: string }): Promise<TestResponse>
+  /** Runs `phial <args>` (the app's CLI) against this database. */
+  cli(...args: string[]): Promise<{ exitCode: number; output: string }>
   logout(): Promise<TestResponse>
   cleanup(): Promise<void>
 }
@@ -75,7 +78,9 @@ export async function blogFixture(config: Record<string, unknown> = {}): Promise
         await db.session.commit()
         return rows
       }),
-    login: (username = 'test', password = 'test') => client.post('/auth/login', { form: { username, password } }),
+    login: (username = 'test', password = 'test', { remember, next }: { remember?: boolean; next?: string } = {}) =>
+      client.post('/auth/login', { form: { username, password, ...(remember ? { remember: 'on' } : {}) }, ...(next === undefined ? {} : { query: { next } }) }),
+    cli: (...args: string[]) => app.testCliRunner().invoke(args),
     logout: () => client.get('/auth/logout'),
     async cleanup() {
       await db.close(app)
