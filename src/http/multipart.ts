@@ -3,17 +3,15 @@
  * fields in memory (each at most `maxFormMemorySize`), small files in memory,
  * large files spooled to temporary files that `cleanup()` removes.
  */
-import { randomUUID } from 'node:crypto'
 import { createWriteStream, type WriteStream } from 'node:fs'
-import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import busboy from 'busboy'
 import { parseContentType } from './body.ts'
 import { BadRequest, ClientDisconnected, HTTPException, RequestEntityTooLarge } from './exceptions.ts'
 import { FileStorage } from './file-storage.ts'
 import { ImmutableMultiDict } from './multidict.ts'
+import { removeSpooled, spoolPath } from './spool.ts'
 
 /**
  * Limits of {@link parseMultipart} (the app passes its config).
@@ -84,10 +82,7 @@ export const DEFAULT_SPOOL_THRESHOLD = 512 * 1024
 
 const NO_CLEANUP = (): Promise<void> => Promise.resolve()
 
-function removeFiles(paths: readonly string[]): Promise<void> {
-  if (paths.length === 0) return Promise.resolve()
-  return Promise.allSettled(paths.map((p) => rm(p, { force: true }))).then(() => undefined)
-}
+const removeFiles = removeSpooled
 
 function badRequest(err: unknown): HTTPException {
   if (err instanceof HTTPException) return err
@@ -271,7 +266,7 @@ export function parseMultipart(
         }
         chunks.push(chunk)
         if (!noFilename && size > threshold) {
-          path = join(dir, `phial-upload-${randomUUID()}`)
+          path = spoolPath(dir)
           tempPaths.push(path)
           ws = createWriteStream(path, { flags: 'wx', mode: 0o600 })
           writers.add(ws)

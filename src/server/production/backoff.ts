@@ -1,6 +1,8 @@
 /**
- * How long to wait before replacing a worker that died: at once for one that
- * ran a while, then exponentially longer while workers keep dying young.
+ * How long to wait before starting a worker again after one failed to boot:
+ * exponentially longer while boots keep failing, back to none once a boot
+ * succeeds. (A worker that booted and was then killed, by a crashing request
+ * say, is replaced at once by the master without asking this.)
  */
 
 /**
@@ -51,6 +53,11 @@ export class RestartBackoff {
     }
     this.#failures++
     return Math.min(this.max, this.base * 2 ** (this.#failures - 1))
+  }
+
+  /** A boot succeeded: the next failure starts from `base` again. @example backoff.reset() */
+  reset(): void {
+    this.#failures = 0
   }
 
   /** Consecutive young deaths so far. @example backoff.failures // 2 */

@@ -48,7 +48,7 @@ export interface WorkerConfig {
  * ```
  */
 export interface ClusterMessage {
-  phial: 'drain' | 'recycle'
+  phial: 'drain' | 'recycle' | 'crashed'
 }
 
 /** Whether a value is a {@link ClusterMessage} of that kind. @example isMessage(m, 'drain') */

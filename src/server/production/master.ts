@@ -2,8 +2,10 @@
  * The `phial serve` master (node:cluster primary). It never loads the app;
  * it keeps `workers` workers listening on one port:
  *
- * - a worker that dies is replaced (later and later while workers keep dying
- *   young); if no worker ever booted, the master gives up with exit code 3;
+ * - a worker that dies after it listened is replaced at once (a request that
+ *   crashes a worker must not starve the pool); one that dies while booting
+ *   is retried later and later while boots keep failing; if no worker ever
+ *   booted, the master gives up with exit code 3;
  * - SIGTERM / SIGINT: workers drain (in-flight requests finish, up to the
  *   graceful timeout), then the master exits 0; a second signal kills them;
  * - SIGHUP: each worker in turn is replaced: the new one is started, and
@@ -106,6 +108,10 @@ export function runMaster(options: MasterOptions): Promise<number> {
       if (isMessage(message, 'recycle') && phase === 'running') {
         log(`worker ${worker.process.pid} served its max requests; replacing it`)
         void replace(slot)
+      } else if (isMessage(message, 'crashed') && phase === 'running') {
+        // it keeps serving until its replacement listens, so the port is never without a worker
+        log(`worker ${worker.process.pid} had an uncaught error; replacing it`)
+        void replace(slot)
       }
     })
     return new Promise<Slot>((resolve, reject) => {
@@ -116,6 +122,7 @@ export function runMaster(options: MasterOptions): Promise<number> {
       worker.once('listening', () => {
         clearTimeout(timer)
         slot.state = 'ready'
+        backoff.reset() // the app boots: a later death is the request's fault, not the boot's
         if (!everReady) {
           everReady = true
           const host = options.host.includes(':') ? `[${options.host}]` : options.host
@@ -202,7 +209,9 @@ export function runMaster(options: MasterOptions): Promise<number> {
       log(`worker ${worker.process.pid} died (${how}) ${slot.replacing ? 'while being replaced' : 'while booting'}`)
       return
     }
-    const delay = backoff.next(Date.now() - slot.started)
+    // Back-off only for a failed boot: a worker that listened and then died
+    // (a crashing request) is replaced at once, while the others keep serving.
+    const delay = slot.state === 'booting' ? backoff.next(Date.now() - slot.started) : 0
     log(`worker ${worker.process.pid} died (${how}); ${delay ? `starting a new one in ${delay / 1000}s` : 'starting a new one'}`)
     if (delay === 0) respawn()
     else later(delay, () => phase === 'running' && respawn())

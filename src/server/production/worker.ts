@@ -6,6 +6,7 @@
 import type { RunnableApp as Phial } from '../serve.ts'
 import { isMessage, type ClusterMessage, type WorkerConfig } from './config.ts'
 import { ConnectionTracker } from './tracker.ts'
+import { flushSpooledUploads, sweepStaleUploads } from '../../http/spool.ts'
 
 /**
  * Options of {@link runWorker}.
@@ -46,6 +47,9 @@ export async function runWorker(config: WorkerConfig, hooks: WorkerHooks): Promi
   process.on('SIGINT', requestDrain)
   process.on('disconnect', requestDrain)
 
+  // upload spool files a killed worker (or an older run) left behind
+  void sweepStaleUploads().catch(() => 0)
+
   let app: Phial
   try {
     app = await hooks.loadApp(config.appSpec)
@@ -85,12 +89,27 @@ export async function runWorker(config: WorkerConfig, hooks: WorkerHooks): Promi
     })
   }
 
+  // An uncaught error (a request's callback that throws) would kill the
+  // worker at once, with every request it holds, and if the other workers
+  // die the same way the port is closed until one boots. Instead it asks the
+  // master for a replacement and keeps serving until that one listens and
+  // the master drains it; a worker in an unknown state does not live on
+  // past a deadline.
+  let crashed = false
+  process.on('uncaughtException', (err) => {
+    error(`Uncaught error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+    if (crashed) return
+    crashed = true
+    if (process.connected && process.send) process.send({ phial: 'crashed' } satisfies ClusterMessage)
+    else requestDrain()
+    setTimeout(() => process.exit(1), config.gracefulTimeout + 10_000).unref()
+  })
+
   let draining: Promise<void> | null = null
   drain = () => {
-    draining ??= tracker.drain(config.gracefulTimeout).then(
-      () => process.exit(0),
-      () => process.exit(0),
-    )
+    // the last responses' upload files are removed before the exit, not after
+    const exit = (): Promise<never> => flushSpooledUploads().then(() => process.exit(0), () => process.exit(0))
+    draining ??= tracker.drain(config.gracefulTimeout).then(exit, exit)
   }
   if (drainRequested) drain()
   return new Promise<never>(() => {})
