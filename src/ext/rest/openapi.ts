@@ -109,6 +109,7 @@ function operationFor(
   const doc = spec?.description
   if (doc) op.description = doc
   if (spec?.deprecated) op.deprecated = true
+  if (spec?.security) op.security = spec.security.map((req) => ({ ...req }))
   if (parameters.length > 0) op.parameters = parameters
   if (spec?.body) {
     op.requestBody = { required: true, content: { 'application/json': { schema: schemaFor(spec.body, 'input', components) } } }

@@ -65,6 +65,8 @@ export interface OperationSpec {
   tags?: readonly string[]
   operationId?: string
   deprecated?: boolean
+  /** The operation's OpenAPI `security` (`[{ Token: [] }]`; add `{}` for optional), naming schemes given in the Api's `openapi.components`. */
+  security?: ReadonlyArray<Readonly<Record<string, readonly string[]>>>
 }
 
 type Part = 'body' | 'form' | 'query' | 'headers'

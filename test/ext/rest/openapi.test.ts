@@ -59,7 +59,10 @@ describe('blueprints, parameters and shared schemas', () => {
         { query: z.object({ species: z.enum(['cat', 'dog']).optional(), limit: z.number().int().max(50).default(10) }), headers: z.object({ 'x-trace': z.string().optional() }), responses: { 200: z.array(Pet) } },
         () => [],
       )
-      post = this.validate({ form: z.object({ name: z.string() }), responses: { 201: Pet }, description: 'Adds a pet.', deprecated: true }, () => ({ id: 1, owner: { name: 'a' }, friends: [] }))
+      post = this.validate(
+        { form: z.object({ name: z.string() }), responses: { 201: Pet }, description: 'Adds a pet.', deprecated: true, security: [{ key: [] }] },
+        () => ({ id: 1, owner: { name: 'a' }, friends: [] }),
+      )
     }
     api.addResource(Pets, '/pets')
     app.register(bp)
@@ -76,7 +79,8 @@ describe('blueprints, parameters and shared schemas', () => {
     ])
     const post = doc.paths['/v1/pets'].post
     expect(Object.keys(post.requestBody.content)).toEqual(['application/x-www-form-urlencoded', 'multipart/form-data'])
-    expect(post).toMatchObject({ description: 'Adds a pet.', deprecated: true })
+    expect(post).toMatchObject({ description: 'Adds a pet.', deprecated: true, security: [{ key: [] }] })
+    expect(op.security).toBeUndefined()
     expect(doc.components.schemas.Owner).toMatchObject({ type: 'object' })
     expect(JSON.stringify(doc)).not.toContain('#/$defs/')
     expect(doc.components.securitySchemes.key.type).toBe('apiKey')
