@@ -284,9 +284,13 @@ export class BoundField<O = unknown> extends Markup {
    * ```
    */
   render(...args: unknown[]): Markup {
-    const attrs: HtmlAttrs = { ...this.definition.options.renderKw, ...keywordsOf(args) }
-    if (this.flags.required && !('required' in attrs)) attrs.required = true
-    if (this.errors.length > 0 && !('aria_invalid' in attrs)) attrs.aria_invalid = 'true'
+    // the flags first, so the page's own attributes (render_kw, then the call's) may override them
+    const attrs: HtmlAttrs = {
+      required: this.flags.required,
+      aria_invalid: this.errors.length > 0 ? 'true' : undefined,
+      ...this.definition.options.renderKw,
+      ...keywordsOf(args),
+    }
     return new Markup(this.definition.widget(this, attrs))
   }
 

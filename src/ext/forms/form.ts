@@ -18,8 +18,16 @@ export const SUBMIT_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATC
  * const shape = { name: new StringField('Name', { required: true }) } satisfies FormShape
  * ```
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type FormShape = Record<string, Field<any, any>>
+// Not Record<string, Field<any, any>>: that contextual type would make TypeScript infer `any` for the
+// output of a field written without a schema (`new StringField('Nick')`) instead of its default.
+export type FormShape = Record<string, FieldDefinition>
+
+/** What {@link FormShape} holds: any {@link Field} (a non-generic view of it). */
+export interface FieldDefinition {
+  readonly type: string
+  readonly acceptsFiles: boolean
+  readonly hidden: boolean
+}
 
 /** The `data` type of a field definition. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -104,6 +112,22 @@ export interface FormClass<S extends FormShape> {
   readonly shape: S
 }
 
+/**
+ * Checks across fields for {@link defineForm}: `validate(data, form)` runs
+ * after every field passed, with the typed data; add messages to a field's
+ * `errors` or to `form.formErrors`.
+ *
+ * @example
+ * ```ts
+ * const SignupForm = defineForm({ password: new PasswordField(), confirm: new PasswordField() }, {
+ *   validate(data, form) { if (data.password !== data.confirm) form.confirm.errors.push('Passwords must match.') },
+ * })
+ * ```
+ */
+export interface FormHooks<S extends FormShape> {
+  validate?(data: FormData<S>, form: Form<S> & BoundFields<S>): void
+}
+
 const RESERVED = new Set([
   'data', 'errors', 'formErrors', 'prefix', 'meta', 'csrf_token', 'validate', 'validateAsync', 'validateOnSubmit',
   'validateOnSubmitAsync', 'validateForm', 'isSubmitted', 'hiddenTag', 'hidden_tag', 'populateObj', 'field', 'constructor',
@@ -166,7 +190,7 @@ export class Form<S extends FormShape = FormShape> implements Iterable<BoundFiel
     const obj = options.obj as Record<string, unknown> | undefined
     const data = (options.data ?? {}) as Record<string, unknown>
     for (const [key, definition] of Object.entries(shape)) {
-      const field = new BoundField(definition, key, prefix)
+      const field = new BoundField(definition as Field<unknown>, key, prefix)
       field.process(input === null ? null : submittedFor(input, field.name), obj !== undefined && key in obj ? obj[key] : data[key])
       this.#fields.set(key, field)
       Object.defineProperty(this, key, { value: field, enumerable: true })
@@ -362,6 +386,8 @@ function isSubmitted(): boolean {
  * otherwise, its `data`/`obj`/defaults; `validateOnSubmit()` checks the
  * CSRF token and every field, and narrows `form.data` to the fields' schema
  * outputs. A field may not be named like a form member (`data`, `errors`…).
+ * `hooks.validate` adds checks across fields (or extend the class and
+ * override `validateForm`).
  *
  * @example
  * ```ts
@@ -379,7 +405,7 @@ function isSubmitted(): boolean {
  * })
  * ```
  */
-export function defineForm<const S extends FormShape>(shape: S & { readonly [K in keyof S & ReservedName]: never }): FormClass<S> {
+export function defineForm<const S extends FormShape>(shape: S & { readonly [K in keyof S & ReservedName]: never }, hooks: FormHooks<S> = {}): FormClass<S> {
   for (const key of Object.keys(shape)) {
     if (RESERVED.has(key) || key.startsWith('#')) {
       throw new TypeError(`defineForm(): a field may not be named '${key}' (it is a member of every form); rename it.`)
@@ -390,6 +416,9 @@ export function defineForm<const S extends FormShape>(shape: S & { readonly [K i
     static readonly shape: S = frozen
     constructor(options?: FormOptions<S>) {
       super(frozen, options)
+    }
+    protected override validateForm(data: FormData<S>): void {
+      hooks.validate?.(data, this as unknown as Form<S> & BoundFields<S>)
     }
   }
   return FormOfShape as unknown as FormClass<S>
