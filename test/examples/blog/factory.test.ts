@@ -1,6 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../../examples/blog/app.ts'
 import { blogFixture, type BlogFixture } from './fixtures.ts'
+
+// createApp() without test config keeps a SECRET_KEY in the instance folder: a temporary one here
+const instance = mkdtempSync(join(tmpdir(), 'phial-blog-factory-'))
+beforeAll(() => void (process.env.BLOG_INSTANCE_PATH = instance))
+afterAll(() => {
+  delete process.env.BLOG_INSTANCE_PATH
+  rmSync(instance, { recursive: true, force: true })
+})
 
 let fx: BlogFixture | undefined
 afterEach(async () => {
