@@ -163,6 +163,36 @@ function parseMethod(method: string): ParsedMethod {
   throw new RangeError(`Invalid hash method '${name}'`)
 }
 
+// ------------------------------------------------ hashing's own concurrency
+
+/**
+ * How many password derivations may run at once: half of libuv's thread
+ * pool (`UV_THREADPOOL_SIZE`, 4 by default), at least 1. scrypt and pbkdf2
+ * run on that pool, and so do file reads, `dns.lookup` and zlib: with every
+ * thread hashing (60 concurrent wrong-password logins), a static file waited
+ * 2.5 s. The other half stays free for them; more hashes queue here, in order.
+ */
+const HASH_SLOTS = Math.max(1, Math.floor((Number(process.env.UV_THREADPOOL_SIZE) || 4) / 2))
+let hashesRunning = 0
+const hashQueue: Array<() => void> = []
+
+function releaseHashSlot(): void {
+  const next = hashQueue.shift()
+  if (next !== undefined) next()
+  else hashesRunning--
+}
+
+/** Runs `derive` when a slot is free (a slot passes straight to the next in the queue). */
+async function withHashSlot<T>(derive: () => Promise<T>): Promise<T> {
+  if (hashesRunning < HASH_SLOTS) hashesRunning++
+  else await new Promise<void>((resolve) => hashQueue.push(resolve))
+  try {
+    return await derive()
+  } finally {
+    releaseHashSlot()
+  }
+}
+
 function generateSalt(length: number): string {
   let salt = ''
   for (let i = 0; i < length; i++) salt += SALT_CHARS[randomInt(SALT_CHARS.length)]
@@ -174,7 +204,9 @@ function generateSalt(length: number): string {
  * `method$salt$hexhash`, e.g. `scrypt:32768:8:1$Xo3...$9a1c...`. Store the
  * whole string; {@link checkPasswordHash} reads the method and salt from it.
  *
- * The work runs on libuv's thread pool, so it does not block the event loop.
+ * The work runs on libuv's thread pool, so it does not block the event loop;
+ * at most half of the pool hashes at once (more calls wait their turn), so
+ * file I/O keeps its threads. See `UV_THREADPOOL_SIZE` in docs/deployment.md.
  * Throws a `RangeError` for an unknown method or unreasonable parameters.
  *
  * @example
@@ -190,7 +222,7 @@ export async function generatePasswordHash(password: string, options: PasswordHa
   if (!Number.isInteger(saltLength) || saltLength < 1 || saltLength > 1024)
     throw new RangeError('saltLength must be an integer between 1 and 1024')
   const salt = generateSalt(saltLength)
-  const key = await parsed.derive(Buffer.from(password, 'utf8'), Buffer.from(salt, 'utf8'))
+  const key = await withHashSlot(() => parsed.derive(Buffer.from(password, 'utf8'), Buffer.from(salt, 'utf8')))
   return `${parsed.canonical}$${salt}$${key.toString('hex')}`
 }
 
@@ -223,7 +255,7 @@ export async function checkPasswordHash(pwhash: string, password: string): Promi
   }
   let actual: Buffer
   try {
-    actual = await parsed.derive(Buffer.from(password, 'utf8'), Buffer.from(salt, 'utf8'))
+    actual = await withHashSlot(() => parsed.derive(Buffer.from(password, 'utf8'), Buffer.from(salt, 'utf8')))
   } catch {
     return false
   }
