@@ -1,0 +1,96 @@
+/**
+ * The Conduit benchmark in Fastify + TypeORM (the SQL layer under phial/sql),
+ * written as their docs do it: EntitySchemas on a DataSource, the query
+ * builder for the list, jose for the token, node:crypto's scrypt for the
+ * password. It serves the two benchmarked endpoints with the same answers:
+ * GET /api/articles (anonymous: 20 newest, authors, tags, favourite counts)
+ * and POST /api/users/login.
+ */
+import { scrypt, timingSafeEqual } from 'node:crypto'
+import Fastify from 'fastify'
+import { SignJWT } from 'jose'
+import { DataSource, EntitySchema } from 'typeorm'
+import { conduitUrl } from './conduit-shared.ts'
+
+const { url, dialect, file, schema } = conduitUrl()
+const dateType = dialect === 'postgres' ? 'timestamp' : 'datetime'
+
+interface UserRow { id: number; username: string; email: string; passwordHash: string; bio: string | null; image: string | null }
+interface ArticleRow { id: number; slug: string; title: string; description: string; body: string; authorId: number; createdAt: Date; updatedAt: Date; author?: UserRow }
+
+const User = new EntitySchema<UserRow>({
+  name: 'User', tableName: 'users',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    username: { type: 'varchar' }, email: { type: 'varchar' }, passwordHash: { type: 'text', name: 'password_hash' },
+    bio: { type: 'text', nullable: true }, image: { type: 'varchar', nullable: true },
+  },
+})
+const Article = new EntitySchema<ArticleRow>({
+  name: 'Article', tableName: 'articles',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    slug: { type: 'varchar' }, title: { type: 'varchar' }, description: { type: 'text' }, body: { type: 'text' },
+    authorId: { type: 'integer', name: 'author_id' },
+    createdAt: { type: dateType, name: 'created_at' }, updatedAt: { type: dateType, name: 'updated_at' },
+  },
+  relations: { author: { type: 'many-to-one', target: 'User', joinColumn: { name: 'author_id' } } },
+})
+
+const dataSource = new DataSource(
+  dialect === 'sqlite'
+    ? { type: 'better-sqlite3', database: file!, enableWAL: true, entities: [User, Article] }
+    : { type: 'postgres', url, ...(schema && { schema, extra: { options: `-c search_path=${schema}` } }), entities: [User, Article] },
+)
+await dataSource.initialize()
+const users = dataSource.getRepository(User)
+const articles = dataSource.getRepository(Article)
+const secret = new TextEncoder().encode(process.env.BENCH_CONDUIT_SECRET ?? 'conduit-development-secret-change-me-in-production')
+
+/** Checks a Werkzeug-format scrypt hash (`scrypt:N:r:p$salt$hex`), as the Conduit app writes them. */
+function checkPassword(stored: string, password: string): Promise<boolean> {
+  const [method, salt, hex] = stored.split('$') as [string, string, string]
+  const [, n, r, p] = method.split(':').map(Number) as [number, number, number, number]
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, 64, { N: n, r, p, maxmem: 132 * n * r * p + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(timingSafeEqual(key, Buffer.from(hex, 'hex'))))),
+  )
+}
+
+const app = Fastify({ logger: false })
+
+app.get<{ Querystring: { limit?: string; offset?: string } }>('/api/articles', async (req) => {
+  const limit = Number(req.query.limit ?? 20)
+  const offset = Number(req.query.offset ?? 0)
+  const [rows, total] = await articles.createQueryBuilder('article').innerJoinAndSelect('article.author', 'author')
+    .orderBy('article.createdAt', 'DESC').addOrderBy('article.id', 'DESC').offset(offset).limit(limit).getManyAndCount()
+  const ids = rows.map((a) => a.id)
+  const tags: Array<{ article_id: number; name: string }> = ids.length === 0 ? [] : await dataSource.query(
+    `SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id IN (${ids.map((_, i) => (dialect === 'postgres' ? `$${i + 1}` : '?')).join(', ')}) ORDER BY at.article_id, at.position`, ids)
+  const counts: Array<{ article_id: number; n: number | string }> = ids.length === 0 ? [] : await dataSource.query(
+    `SELECT article_id, COUNT(*) AS n FROM favorites WHERE article_id IN (${ids.map((_, i) => (dialect === 'postgres' ? `$${i + 1}` : '?')).join(', ')}) GROUP BY article_id`, ids)
+  const tagLists = new Map<number, string[]>()
+  for (const t of tags) tagLists.set(Number(t.article_id), [...(tagLists.get(Number(t.article_id)) ?? []), t.name])
+  const favourites = new Map(counts.map((c) => [Number(c.article_id), Number(c.n)]))
+  return {
+    articles: rows.map((a) => ({
+      slug: a.slug, title: a.title, description: a.description, body: a.body, tagList: tagLists.get(a.id) ?? [],
+      createdAt: new Date(a.createdAt).toISOString(), updatedAt: new Date(a.updatedAt).toISOString(),
+      favorited: false, favoritesCount: favourites.get(a.id) ?? 0,
+      author: { username: a.author!.username, bio: a.author!.bio, image: a.author!.image, following: false },
+    })),
+    articlesCount: total,
+  }
+})
+
+app.post<{ Body: { user?: { email?: string; password?: string } } }>('/api/users/login', async (req, reply) => {
+  const { email, password } = req.body?.user ?? {}
+  if (typeof email !== 'string' || typeof password !== 'string') return reply.code(422).send({ errors: { body: ['email and password are required'] } })
+  const user = await users.findOneBy({ email: email.toLowerCase() })
+  if (user === null || !(await checkPassword(user.passwordHash, password))) return reply.code(401).send({ errors: { body: ['email or password is invalid'] } })
+  const token = await new SignJWT({ type: 'access', fresh: false }).setProtectedHeader({ alg: 'HS256' }).setSubject(String(user.id))
+    .setJti(crypto.randomUUID()).setIssuedAt().setNotBefore('0s').setExpirationTime('30d').sign(secret)
+  return { user: { email: user.email, token, username: user.username, bio: user.bio, image: user.image } }
+})
+
+await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 3000) })
+console.log('ready')
