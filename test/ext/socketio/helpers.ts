@@ -39,7 +39,7 @@ export function makeApp(): Phial {
   login.userLoader(async (id) => USERS.get(id) ?? null) // asynchronous on purpose: the extension must await it
   app.post('/login/<id>', async function doLogin({ id }: { id: string }) {
     const { loginUser } = await import('phial/login')
-    loginUser(USERS.get(id)!)
+    await loginUser(USERS.get(id)!)
     session.set('greeting', `hi ${USERS.get(id)!.name}`)
     return 'ok'
   })
