@@ -66,6 +66,26 @@ describe("Flask-WTF's quick start: MyForm with a required StringField", () => {
   })
 })
 
+describe('which requests submit a form', () => {
+  it('POST, PUT, PATCH and DELETE are submissions; GET and HEAD (even with a query string) are not', async () => {
+    const { Phial } = await import('phial')
+    const { defineForm, StringField } = await import('phial/forms')
+    const NameForm = defineForm({ name: new StringField('Name', { required: true }) })
+    const app = new Phial(import.meta.url, { staticFolder: null, templateFolder: null })
+    app.config.fromMapping({ SECRET_KEY: 's', LOG_LEVEL: 'silent', WTF_CSRF_ENABLED: false })
+    app.route('/f', { methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] }, function f() {
+      const form = new NameForm()
+      return { submitted: form.isSubmitted(), valid: form.validateOnSubmit(), name: form.data.name ?? null }
+    })
+    const client = app.testClient()
+    for (const method of ['post', 'put', 'patch', 'delete'] as const) {
+      expect((await client[method]('/f', { form: { name: 'Ann' } })).json).toEqual({ submitted: true, valid: true, name: 'Ann' })
+    }
+    expect((await client.get('/f?name=Ann')).json).toEqual({ submitted: false, valid: false, name: null })
+    expect((await client.post('/f', { form: {} })).json).toEqual({ submitted: true, valid: false, name: null })
+  })
+})
+
 describe('CSRF', () => {
   it('with CSRFProtect, a POST without a token is a 400 before the view (Flask-WTF)', async () => {
     const res = await makeApp().testClient().post('/submit', { form: { name: 'danny' } })

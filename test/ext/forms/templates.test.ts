@@ -47,6 +47,16 @@ describe('fields in templates', () => {
     )
   })
 
+  it("a label with attributes: {{ form.author.label.render(class_='lbl') }}", async () => {
+    const res = await appWith("{{ form.author.label.render(class_='lbl') }}")
+    expect(res.text).toBe('<label for="author" class="lbl">Your name</label>')
+  })
+
+  it('calling a field as in Jinja (form.author(size=20)) is an error that names it', async () => {
+    const res = await appWith('{{ form.author(size=20) }}')
+    expect(res.status).toBe(500)
+  })
+
   it('hidden_tag() prints the hidden fields with their data', async () => {
     const res = await appWith('{{ form.hidden_tag() }}')
     expect(res.text).toBe('<input id="post_id" name="post_id" type="hidden" value="7">')
