@@ -2,6 +2,8 @@
  * Conduit, the RealWorld API (a Medium clone's backend), in Phial: the
  * application factory. The API lives under `/api`, its OpenAPI document at
  * `/api/openapi.json` and its docs page at `/api/docs`.
+ *
+ * @module
  */
 import { Phial, type ConfigValues } from 'phial'
 import { CORS } from 'phial/cors'
