@@ -2,7 +2,8 @@
  * The debug-mode traceback page: the error, its stack, and the source lines
  * around each frame of your code. Only ever shown with `DEBUG` on.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import { dirname, isAbsolute, join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Context } from '../core/context.ts'
 import { escapeHtml } from '../http/escape.ts'
@@ -12,12 +13,44 @@ const FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/
 
 const esc = (value: unknown): string => escapeHtml(String(value))
 
-function sourceLines(file: string, line: number, around = 3): string {
-  if (file.startsWith('node:') || file.includes('/node_modules/')) return ''
-  let path = file
-  if (path.startsWith('file://')) path = fileURLToPath(path)
+/** True when `path` (already resolved) lies inside `root`. */
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path)
+  return rel !== '' && !rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel)
+}
+
+const projectRoots = new Map<string, string>()
+
+/**
+ * The folder whose files the page may show: the app's package (the nearest
+ * folder above `rootPath` with a package.json, so views in a sibling folder
+ * of the app module still show), else `rootPath` itself.
+ */
+function projectRoot(rootPath: string): string {
+  let root = projectRoots.get(rootPath)
+  if (root === undefined) {
+    root = rootPath
+    for (let dir = rootPath; ; dir = dirname(dir)) {
+      if (existsSync(join(dir, 'package.json'))) { root = dir; break }
+      if (dirname(dir) === dir) break
+    }
+    try { root = realpathSync(root) } catch { /* keep it as given */ }
+    projectRoots.set(rootPath, root)
+  }
+  return root
+}
+
+/**
+ * The source around a frame's line, only for a file of the app: under its
+ * project root once symlinks are resolved (so a link cannot lead out), not in
+ * node_modules (noise), never `node:` internals or anything elsewhere.
+ */
+function sourceLines(file: string, line: number, root: string | null, around = 3): string {
+  if (root === null || file.startsWith('node:') || file.includes('/node_modules/')) return ''
   let text: string
   try {
+    const path = realpathSync(file.startsWith('file://') ? fileURLToPath(file) : file)
+    if (!isAbsolute(path) || !isInside(root, path)) return ''
     text = readFileSync(path, 'utf8')
   } catch {
     return ''
@@ -34,6 +67,23 @@ function sourceLines(file: string, line: number, around = 3): string {
 }
 
 /**
+ * The frame lines of the real stack: what follows the `Name: message`
+ * header V8 wrote, so a message that contains `at x (/etc/passwd:1:1)` is not
+ * taken for a frame. When the header does not match (the message or the
+ * stack was changed after the error was made), only the last run of frame
+ * lines is kept, and those still pass the root check in `sourceLines`.
+ */
+function stackFrames(err: Error): string[] {
+  const stack = err.stack ?? ''
+  const header = err.message ? `${err.name}: ${err.message}` : err.name
+  if (stack.startsWith(header + '\n')) return stack.slice(header.length + 1).split('\n')
+  const lines = stack.split('\n')
+  let first = lines.length
+  while (first > 1 && FRAME.test(lines[first - 1]!)) first--
+  return lines.slice(first)
+}
+
+/**
  * The traceback page for an error, as a 500 response.
  *
  * @example
@@ -44,12 +94,13 @@ function sourceLines(file: string, line: number, around = 3): string {
 export function renderDebugPage(error: unknown, ctx: Context | null): Response {
   const err = error instanceof Error ? error : new Error(String(error))
   const frames: string[] = []
-  for (const raw of (err.stack ?? '').split('\n').slice(1)) {
+  const root = ctx ? projectRoot(ctx.app.rootPath) : null
+  for (const raw of stackFrames(err)) {
     const m = FRAME.exec(raw)
     if (!m) continue
     const [, fn, file, line] = m
     frames.push(
-      `<li><div class="frame"><code>${esc(fn ?? '<anonymous>')}</code> in <code>${esc(file)}:${line}</code></div>${sourceLines(file!, Number(line))}</li>`,
+      `<li><div class="frame"><code>${esc(fn ?? '<anonymous>')}</code> in <code>${esc(file)}:${line}</code></div>${sourceLines(file!, Number(line), root)}</li>`,
     )
   }
   const request = ctx?.hasRequest ? ctx.request : null
