@@ -47,7 +47,7 @@ describe('debug page source lines', () => {
     expect(res.text).not.toContain(SECRET)
   })
 
-  it('the source of a real frame of the app's project is still shown', async () => {
+  it('the source of a real frame of the app project is still shown', async () => {
     const app = makeApp()
     app.config.DEBUG = true
     app.get('/boom', function rootFrame() {
