@@ -130,14 +130,14 @@ export interface FormHooks<S extends FormShape> {
 
 const RESERVED = new Set([
   'data', 'errors', 'formErrors', 'prefix', 'meta', 'csrf_token', 'validate', 'validateAsync', 'validateOnSubmit',
-  'validateOnSubmitAsync', 'validateForm', 'isSubmitted', 'hiddenTag', 'hidden_tag', 'populateObj', 'field', 'constructor',
+  'validateOnSubmitAsync', 'validateForm', 'isSubmitted', 'hiddenTag', 'hidden_tag', 'populateObj', 'field', 'fields', 'constructor',
   'toString', 'valueOf',
 ])
 
 /** Field names that would hide a form member. */
 type ReservedName =
   | 'data' | 'errors' | 'formErrors' | 'prefix' | 'meta' | 'csrf_token' | 'validate' | 'validateAsync' | 'validateOnSubmit'
-  | 'validateOnSubmitAsync' | 'validateForm' | 'isSubmitted' | 'hiddenTag' | 'hidden_tag' | 'populateObj' | 'field'
+  | 'validateOnSubmitAsync' | 'validateForm' | 'isSubmitted' | 'hiddenTag' | 'hidden_tag' | 'populateObj' | 'field' | 'fields'
 
 /** A combined view of `request.form` and `request.files`. */
 function requestInput(): FormInput {
@@ -179,6 +179,8 @@ export class Form<S extends FormShape = FormShape> implements Iterable<BoundFiel
   formErrors: string[] = []
   /** The CSRF field, or null when CSRF is off for this form. */
   readonly csrf_token: BoundField<string> | null
+  /** The bound fields by name (the same objects as `form.<name>`). */
+  readonly fields: BoundFields<S>
   readonly #fields = new Map<string, BoundField<unknown>>()
 
   constructor(shape: S, options: FormOptions<S> = {}) {
@@ -187,14 +189,17 @@ export class Form<S extends FormShape = FormShape> implements Iterable<BoundFiel
     let input: FormInput | null = null
     if (options.formdata !== undefined) input = options.formdata
     else if (isSubmitted()) input = requestInput()
+    const fields: Record<string, BoundField<unknown>> = {}
     const obj = options.obj as Record<string, unknown> | undefined
     const data = (options.data ?? {}) as Record<string, unknown>
     for (const [key, definition] of Object.entries(shape)) {
       const field = new BoundField(definition as Field<unknown>, key, prefix)
       field.process(input === null ? null : submittedFor(input, field.name), obj !== undefined && key in obj ? obj[key] : data[key])
       this.#fields.set(key, field)
+      fields[key] = field
       Object.defineProperty(this, key, { value: field, enumerable: true })
     }
+    this.fields = Object.freeze(fields) as BoundFields<S>
     let csrf: BoundField<string> | null = null
     if (csrfEnabled(options.meta?.csrf)) {
       csrf = new BoundField(new CsrfTokenField(), csrfFieldName(currentContext().app.config.get('WTF_CSRF_FIELD_NAME')), prefix)

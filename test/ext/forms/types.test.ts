@@ -32,6 +32,7 @@ describe('typed data', () => {
     expectTypeOf(form.data.avatar).toEqualTypeOf<FileStorage | undefined>()
     expectTypeOf(form.data.nickname).toEqualTypeOf<string>()
     expectTypeOf(form.age.data).toEqualTypeOf<number>()
+    expect(form.fields.age).toBe(form.age)
     expect(form.data).toEqual({ name: 'Ann', slug: ['a', 'b'], age: 7, lang: 'py', agree: false, avatar: undefined, nickname: '' })
   })
 
