@@ -20,9 +20,12 @@ import './tags.ts'
 
 export const cors = new CORS()
 
-/** The defaults: a development secret (set PHIAL_SECRET_KEY in production), tokens that last 30 days. */
+/** The secret tokens are signed with when none is configured: for development only. */
+export const DEVELOPMENT_SECRET = 'conduit-development-secret-change-me-in-production'
+
+/** The defaults: the development secret (set PHIAL_SECRET_KEY in production), tokens that last 30 days. */
 const DEFAULTS = {
-  SECRET_KEY: 'conduit-development-secret-change-me-in-production',
+  SECRET_KEY: DEVELOPMENT_SECRET,
   JWT_HEADER_TYPE: 'Token',
   JWT_ACCESS_TOKEN_EXPIRES: 30 * 24 * 3600,
   CORS_ORIGINS: '*',

@@ -3,10 +3,14 @@
  * then serve the API on http://127.0.0.1:3000/api (or $HOST:$PORT).
  * `DATABASE_URL=postgresql://…` serves it from PostgreSQL.
  */
-import { createApp } from './app.ts'
+import { DEVELOPMENT_SECRET, createApp } from './app.ts'
 import { migrate } from './db.ts'
 
 const app = createApp()
+if (app.config.get('SECRET_KEY') === DEVELOPMENT_SECRET) {
+  // tokens are signed with it, and it is in the repository: anyone could forge them
+  app.logger.warn('SECRET_KEY is the development default: set PHIAL_SECRET_KEY before serving real users.')
+}
 await app.appContext(() => migrate.upgrade('head', (line) => app.logger.info(line)))
 const host = process.env.HOST ?? '127.0.0.1'
 const port = Number(process.env.PORT ?? 3000)
