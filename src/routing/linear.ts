@@ -34,8 +34,12 @@ const AT_START = 5
 const AT_END = 6
 const NOT_AFTER_SLASH = 7
 
-/** More instructions than this (huge counted repeats such as `{1,100000}`) is refused. */
-const MAX_PROGRAM = 20_000
+/**
+ * More instructions than this is refused: a counted repeat is expanded
+ * (`{1,500}` is 1,000 instructions), and the work per character grows with
+ * the program: 1,024 keeps the worst 8,000-character target to tens of ms.
+ */
+const MAX_PROGRAM = 1024
 
 type Node =
   | { t: 'char'; test: CharTest }
@@ -184,17 +188,29 @@ interface LinearProgram {
   x: number[]
   y: number[]
   tests: Array<CharTest | null>
+  /** Per instruction, the index of its test in `distinct` (-1 for none): copies of a repeat share one. */
+  testIds: number[]
+  /** The distinct tests: each is run at most once per character. */
+  distinct: CharTest[]
   slots: number
 }
 
 function emitProgram(root: Node, slots: number): LinearProgram {
-  const p: LinearProgram = { op: [], x: [], y: [], tests: [], slots }
+  const p: LinearProgram = { op: [], x: [], y: [], tests: [], testIds: [], distinct: [], slots }
   const add = (op: number, x = -1, y = -1, test: CharTest | null = null): number => {
-    if (p.op.length >= MAX_PROGRAM) throw new NonLinearRegexError('a counted repeat too large to compile')
+    if (p.op.length >= MAX_PROGRAM) {
+      throw new NonLinearRegexError(`counted repeats too large for one segment (over ${MAX_PROGRAM} steps; check long lengths in toValue instead)`)
+    }
     p.op.push(op)
     p.x.push(x)
     p.y.push(y)
     p.tests.push(test)
+    let id = -1
+    if (test !== null) {
+      id = p.distinct.indexOf(test)
+      if (id === -1) id = p.distinct.push(test) - 1
+    }
+    p.testIds.push(id)
     return p.op.length - 1
   }
   // Each instruction's successor is the next one unless x says otherwise.
@@ -324,20 +340,27 @@ function threads(size: number): Threads {
  * character, in priority order; `seen` (stamped with `mark`) merges threads.
  * An explicit stack, not recursion: a long chain of SPLITs cannot overflow.
  */
+const stackPc: number[] = []
+const stackCaps: Int32Array[] = []
+
 function addThread(p: LinearProgram, list: Threads, seen: Int32Array, mark: number, pc0: number, caps0: Int32Array, pos: number, target: string): void {
-  const stackPc: number[] = [pc0]
-  const stackCaps: Int32Array[] = [caps0]
-  while (stackPc.length > 0) {
-    let pc = stackPc.pop() as number
-    let caps = stackCaps.pop() as Int32Array
+  // module-level stacks: no allocation per thread (the search is synchronous, never re-entered)
+  let top = 0
+  stackPc[0] = pc0
+  stackCaps[0] = caps0
+  top = 1
+  while (top > 0) {
+    top--
+    let pc = stackPc[top]
+    let caps = stackCaps[top]
     for (;;) {
       if (seen[pc] === mark) break
       seen[pc] = mark
       const op = p.op[pc]
       if (op === JMP) pc = p.x[pc]
       else if (op === SPLIT) {
-        stackPc.push(p.y[pc])
-        stackCaps.push(caps)
+        stackPc[top] = p.y[pc]
+        stackCaps[top++] = caps
         pc = p.x[pc]
       } else if (op === SAVE) {
         caps = caps.slice()
@@ -370,12 +393,17 @@ function run(p: LinearProgram, target: string): string[] | null {
   addThread(p, current, seen, mark, 0, new Int32Array(p.slots).fill(-1), 0, target)
   let matched: Int32Array | null = null
   const n = target.length
+  const testIds = p.testIds
+  const distinct = p.distinct
+  // this character's result of each distinct test: 0 unknown, 1 yes, 2 no
+  const results = new Uint8Array(distinct.length)
   let pos = 0
   for (;;) {
     const cp = pos < n ? (target.codePointAt(pos) as number) : -1
     const width = cp > 0xffff ? 2 : 1
     mark++
     next.count = 0
+    results.fill(0)
     for (let i = 0; i < current.count; i++) {
       const pc = current.pcs[i]
       const op = p.op[pc]
@@ -387,7 +415,11 @@ function run(p: LinearProgram, target: string): string[] | null {
         }
         continue
       }
-      if (cp !== -1 && (p.tests[pc] as CharTest)(cp)) addThread(p, next, seen, mark, pc + 1, current.caps[i], pos + width, target)
+      if (cp === -1) continue
+      const id = testIds[pc]
+      let result = results[id]
+      if (result === 0) result = results[id] = distinct[id](cp) ? 1 : 2
+      if (result === 1) addThread(p, next, seen, mark, pc + 1, current.caps[i], pos + width, target)
     }
     if (pos >= n || next.count === 0) break
     const swap = current
