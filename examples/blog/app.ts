@@ -10,6 +10,7 @@ import { auth, loginManager } from './auth.ts'
 import { blog } from './blog.ts'
 import * as database from './db.ts'
 import { configureSecretKey } from './secret-key.ts'
+import * as throttle from './throttle.ts'
 
 export const csrf = new CSRFProtect()
 
@@ -57,6 +58,7 @@ export function createApp(testConfig?: Partial<ConfigValues> & Record<string, un
   csrf.initApp(app)
   loginManager.initApp(app)
   admin.initApp(app)
+  throttle.initApp(app)
   app.templateFilter('date', (value: unknown) => (value instanceof Date ? value.toISOString() : String(value ?? '')).slice(0, 10))
 
   app.register(auth)

@@ -5,12 +5,13 @@
  * and sends anonymous visitors of `loginRequired` views to the login page
  * with `next`, which is only followed when it stays on this site.
  */
-import { Blueprint, checkPasswordHash, flash, generatePasswordHash, redirect, renderTemplate, request, urlFor } from 'phial'
+import { Blueprint, checkPasswordHash, currentApp, flash, generatePasswordHash, redirect, renderTemplate, request, urlFor } from 'phial'
 import { LoginManager, loginUser, logoutUser, safeNextUrl } from 'phial/login'
 import { IntegrityError } from 'phial/sql'
 import { db } from './db.ts'
 import { LoginForm, RegisterForm, validateForm } from './forms.ts'
 import { User } from './models.ts'
+import { throttleOf } from './throttle.ts'
 
 declare module 'phial/login' {
   interface UserTypes {
@@ -50,15 +51,25 @@ auth.route('/login', { methods: ['GET', 'POST'] }, async function login() {
   const form = await validateForm(LoginForm, request.form)
   if (form.ok) {
     const { username, password, remember } = form.data
+    // too many failures for this user or from this address: refused before any password is hashed
+    const throttle = throttleOf(currentApp)
+    const address = request.remoteAddr ?? 'unknown'
+    const wait = throttle.retryAfter(address, username)
+    if (wait > 0) {
+      flash(`Too many failed logins. Try again in ${wait} seconds.`)
+      return [renderTemplate('auth/login.html', { errors: {} }), 429, { 'Retry-After': String(wait) }]
+    }
     const user = await db.session.findOne(User, { where: { username } })
     let error: string | null = null
     if (user === null) error = 'Incorrect username.'
     else if (!(await checkPasswordHash(user.password, password))) error = 'Incorrect password.'
     if (error === null) {
+      throttle.succeeded(username)
       // a new session (no fixation); with remember, a signed cookie that outlives the browser session
       await loginUser(user!, { remember })
       return redirect(safeNextUrl(urlFor('index')))
     }
+    throttle.failed(address, username)
     flash(error)
   }
   return [renderTemplate('auth/login.html', { errors: form.errors }), 400]
