@@ -136,6 +136,23 @@ describe('saving through HTTP', () => {
     expect(readFileSync(join(photoDir, 'cat_2.png'), 'utf8')).toBe('three')
   })
 
+  it('ten uploads of one name at the same moment get ten different files (exclusive create)', async () => {
+    const { client, photoDir } = makeApp()
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => client.post('/photos', { files: { photo: png('same.png', `#${i}`) } })))
+    const names = results.map((r) => r.json.name as string)
+    expect(new Set(names).size).toBe(10)
+    const contents = names.map((n) => readFileSync(join(photoDir, n), 'utf8')).sort()
+    expect(contents).toEqual(Array.from({ length: 10 }, (_, i) => `#${i}`).sort())
+  })
+
+  it('a large file spooled to disk by the body parser is stored whole', async () => {
+    const { app, photoDir } = makeApp({ UPLOADED_PHOTOS_MAX_SIZE: 2_000_000 })
+    const big = Buffer.alloc(900_000, 7)
+    const res = await app.testClient().post('/photos', { files: { photo: { content: big, filename: 'big.png', contentType: 'image/png' } } })
+    expect(res.status).toBe(200)
+    expect(readFileSync(join(photoDir, 'big.png')).equals(big)).toBe(true)
+  })
+
   it('a folder and a name ending with "." (extension appended); the folder cannot climb out', async () => {
     const { client, photoDir } = makeApp()
     const res = await client.post('/photos', { form: { folder: '../../someguy' }, files: { photo: png('boat.jpg') } })
