@@ -98,4 +98,19 @@ describe.skipIf(!hasRedis)('Socket.IO across processes through Redis', () => {
     expect(Number(pid)).toBeGreaterThan(0)
     ws.close()
   })
+
+  it('a graceful stop does not wait for open WebSockets: they are ended and the server exits', async () => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/ws/pid`)
+    await new Promise((resolve) => ws.once('message', resolve))
+    const { socket } = await connect(base)
+    const closed = new Promise<number>((resolve) => ws.once('close', resolve))
+    const dropped = next(socket, 'disconnect', 10_000)
+    const exited = new Promise<number | null>((resolve) => proc!.once('exit', resolve))
+    const start = Date.now()
+    process.kill(proc!.pid!, 'SIGTERM')
+    expect(await closed).toBe(1006) // cut after the drain's idle grace
+    expect((await dropped)[0]).toBe('transport close')
+    expect(await exited).toBe(0)
+    expect(Date.now() - start).toBeLessThan(8000)
+  }, 20_000)
 })
