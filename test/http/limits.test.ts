@@ -70,6 +70,20 @@ describe('parsed bodies have their own limits', () => {
     expect((await client.post('/json', { data: many, headers: { 'content-type': 'application/json' } })).status).toBe(200)
   })
 
+  it('getJson({ force: true }) on a body not sent as JSON keeps MAX_JSON_SIZE', async () => {
+    const app = makeApp()
+    app.config.MAX_JSON_SIZE = 100
+    app.post('/forced', function forced() {
+      return { value: request.getJson({ force: true }) }
+    })
+    const client = app.testClient()
+    const small = await client.post('/forced', { data: '[1, 2]', headers: { 'content-type': 'text/plain' } })
+    expect(small.json).toEqual({ value: [1, 2] })
+    const big = await client.post('/forced', { data: JSON.stringify('x'.repeat(200)), headers: { 'content-type': 'text/plain' } })
+    expect(big.status).toBe(413)
+    expect(big.text).toContain('MAX_JSON_SIZE')
+  })
+
   it('an urlencoded body over MAX_FORM_MEMORY_SIZE is a 413 at once, from its declared length', async () => {
     const app = jsonApp()
     await withServer(app, async (srv) => {
