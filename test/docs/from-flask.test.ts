@@ -6,8 +6,12 @@
  * `new Phial(import.meta.url)` finds them and 'phial' resolves as in the
  * tests) and imported; the values it prints with `console.log(x) // value`
  * are compared with those comments, and any `assert` in it must hold.
+ * The blocks also typecheck under the project's strict tsconfig, since a
+ * reader's editor checks them even where tsx would run them.
  */
+import { execFile } from 'node:child_process'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { promisify } from 'node:util'
 import { join } from 'node:path'
 import { inspect } from 'node:util'
 import { fileURLToPath } from 'node:url'
@@ -83,4 +87,22 @@ describe('docs/from-flask.md', () => {
     const expected = expectedOutputs(code)
     expect(printed).toEqual(expected)
   }, 30_000)
+
+  it('every Phial snippet typechecks under the project tsconfig', async () => {
+    const files = cases.map(([title, n, code]) => {
+      const file = join(fixtureDir, `.tc-q${title.split('.')[0]}-${n}.gen.ts`)
+      writeFileSync(file, `${code}\nexport {}\n`)                 // a module each: top-level await, own names
+      written.push(file)
+      return file
+    })
+    const project = join(fixtureDir, '.tsconfig.gen.json')
+    written.push(project)
+    writeFileSync(project, JSON.stringify({ extends: '../../../tsconfig.json', compilerOptions: { rootDir: '../../..' }, include: [], files }))
+    const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url))
+    const output = await promisify(execFile)(process.execPath, [tsc, '--noEmit', '-p', project]).then(
+      () => '',
+      (err: { stdout?: string }) => err.stdout ?? String(err),
+    )
+    expect(output).toBe('')
+  }, 180_000)
 })
