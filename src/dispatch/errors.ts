@@ -14,7 +14,7 @@ import type { AppCore } from '../core/app-core.ts'
 import type { Context } from '../core/context.ts'
 import type { Scope } from '../core/scaffold.ts'
 import type { ErrorClass, ErrorHandler } from '../core/types.ts'
-import { HTTPException, InternalServerError } from '../http/exceptions.ts'
+import { BadRequest, BadRequestKeyError, HTTPException, InternalServerError } from '../http/exceptions.ts'
 import { RequestRedirect } from '../http/redirect.ts'
 import type { Response } from '../http/response.ts'
 import { gotRequestException } from '../signals.ts'
@@ -93,13 +93,29 @@ function warnIfShadowed(app: AppCore, chain: readonly ErrorClass[], scopes: read
 }
 
 /**
+ * Whether an HTTP error is treated as an unhandled error (Flask's
+ * `trap_http_exception`): every one with `TRAP_HTTP_EXCEPTIONS`; every
+ * `BadRequest` with `TRAP_BAD_REQUEST_ERRORS`; and when that key is unset
+ * (null), a missing-key error in debug mode, so the developer sees which key
+ * the form lacked instead of a bare 400.
+ */
+function trapHttpException(app: AppCore, err: HTTPException): boolean {
+  const config = app.config
+  if (config.TRAP_HTTP_EXCEPTIONS) return true
+  const trapBadRequest = config.TRAP_BAD_REQUEST_ERRORS
+  if (trapBadRequest == null) return app.debug && err instanceof BadRequestKeyError
+  return trapBadRequest && err instanceof BadRequest
+}
+
+/**
  * HTTP errors go to their handler or render themselves (a redirect always
  * does); other errors go to a handler or on to {@link handleException}.
  */
 export async function handleUserException(ctx: Context, err: unknown): Promise<unknown> {
   const app = ctx.app
   const scopes = ctx.routeEntry!.errorScopes
-  if (err instanceof HTTPException && !app.config.TRAP_HTTP_EXCEPTIONS) {
+  if (err instanceof BadRequestKeyError && (app.debug || app.config.TRAP_BAD_REQUEST_ERRORS)) err.showException = true
+  if (err instanceof HTTPException && !trapHttpException(app, err)) {
     if (err instanceof RequestRedirect) return err
     const handler = findErrorHandler(app, err, scopes)
     if (handler === null) return err
@@ -111,8 +127,8 @@ export async function handleUserException(ctx: Context, err: unknown): Promise<u
 }
 
 /**
- * The last resort: log, then the debug page, a propagated error
- * (`PROPAGATE_EXCEPTIONS`, or `TESTING` without `DEBUG`), or the 500 handler.
+ * The last resort: a propagated error (`PROPAGATE_EXCEPTIONS`, or `TESTING`),
+ * else log, then the debug page (`DEBUG`) or the 500 handler.
  */
 export async function handleException(ctx: Context, err: unknown): Promise<Response> {
   const app = ctx.app
@@ -121,7 +137,11 @@ export async function handleException(ctx: Context, err: unknown): Promise<Respo
   const config = app.config
   const propagate = config.PROPAGATE_EXCEPTIONS ?? (config.TESTING || config.DEBUG)
   const request = ctx.request
-  if (propagate && !config.DEBUG) throw err
+  // Flask raises whenever `propagate` holds, and its debugger (middleware)
+  // renders what reaches it. Phial's debug page stands in for that middleware
+  // only when DEBUG alone asked for propagation: TESTING, or an explicit
+  // PROPAGATE_EXCEPTIONS, means the caller (a test, a host) wants the error.
+  if (propagate && (!config.DEBUG || config.PROPAGATE_EXCEPTIONS === true || config.TESTING)) throw err
   app.logger.error({ err, requestId: request.id }, `Exception on ${request.path} [${request.method}]`)
   if (propagate) return renderDebugPage(err, ctx)
   const serverError = new InternalServerError(undefined, { originalError: err })

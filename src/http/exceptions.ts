@@ -45,6 +45,7 @@ import {
 
 export { HTTPException, statusTitle, type HTTPExceptionOptions, type RetryAfterOptions } from './http-exception.ts'
 export * from './client-errors.ts'
+export { BadRequestKeyError } from './bad-request-key.ts'
 export * from './server-errors.ts'
 
 /**

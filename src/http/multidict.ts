@@ -4,6 +4,7 @@
  * keys such as `__proto__` or `constructor` are ordinary keys and can never
  * reach an object prototype.
  */
+import { BadRequestKeyError } from './bad-request-key.ts'
 
 /**
  * What a {@link MultiDict} can be built from: `[key, value]` pairs or a
@@ -102,6 +103,25 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
     } catch {
       return options.default
     }
+  }
+
+  /**
+   * The first value of `key`, or a {@link BadRequestKeyError} (a 400) when it
+   * is missing: the port of Flask's `request.form['username']`, for a field
+   * the view cannot do without. `get` is for optional keys.
+   *
+   * @example
+   * ```ts
+   * app.post('/login', function login() {
+   *   const username = request.form.require('username') // 400 when the form has no username
+   *   return `Hello ${username}`
+   * })
+   * ```
+   */
+  require(key: string): V {
+    const list = this.lists_.get(key)
+    if (list === undefined) throw new BadRequestKeyError(key)
+    return list[0]
   }
 
   /**
