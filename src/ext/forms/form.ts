@@ -1,143 +1,15 @@
 /**
- * Forms (Flask-WTF's `FlaskForm` on WTForms' `Form`): `defineForm(shape)`
- * makes a form class whose instances read the request, validate each field
- * and the CSRF token, and type their data from the fields' schemas.
+ * The form instance (Flask-WTF's `FlaskForm` on WTForms' `Form`): reads
+ * the request, validates the CSRF token and each field, and types its data
+ * from the fields' schemas.
  */
 import { Markup, currentContext, hasRequestContext, type FileStorage } from 'phial'
 import { CsrfTokenField, csrfEnabled, csrfFailure, csrfFieldName } from './csrf-field.ts'
 import { BoundField, type Field, type Submitted } from './field.ts'
+import type { BoundFields, FormData, FormInput, FormOptions, FormShape, ValidForm } from './form-types.ts'
 
 /** Methods whose requests submit a form (Flask-WTF's `SUBMIT_METHODS`). */
 export const SUBMIT_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
-
-/**
- * The fields of a form, by property name.
- *
- * @example
- * ```ts
- * const shape = { name: new StringField('Name', { required: true }) } satisfies FormShape
- * ```
- */
-// Not Record<string, Field<any, any>>: that contextual type would make TypeScript infer `any` for the
-// output of a field written without a schema (`new StringField('Nick')`) instead of its default.
-export type FormShape = Record<string, FieldDefinition>
-
-/** What {@link FormShape} holds: any {@link Field} (a non-generic view of it). */
-export interface FieldDefinition {
-  readonly type: string
-  readonly acceptsFiles: boolean
-  readonly hidden: boolean
-}
-
-/** The `data` type of a field definition. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type FieldOutput<F> = F extends Field<any, infer O> ? O : never
-
-/**
- * The validated data of a form with these fields, typed from their schemas.
- *
- * @example
- * ```ts
- * type Data = FormData<{ age: IntegerField<number> }>   // { age: number }
- * ```
- */
-export type FormData<S extends FormShape> = { -readonly [K in keyof S]: FieldOutput<S[K]> }
-
-/**
- * The data of a form instance or class (`DataOf<SignupForm>`).
- *
- * @example
- * ```ts
- * function save(data: DataOf<SignupForm>) { db.insert(data) }
- * ```
- */
-export type DataOf<F> = F extends Form<infer S> ? FormData<S> : F extends FormClass<infer S> ? FormData<S> : never
-
-/** The bound fields a form instance has as properties. */
-export type BoundFields<S extends FormShape> = { readonly [K in keyof S]: BoundField<FieldOutput<S[K]>> }
-
-/** What a successful `validate()` / `validateOnSubmit()` narrows a form to: complete data, every field's `data` set. */
-export type ValidForm<S extends FormShape> = { readonly data: FormData<S> } & {
-  readonly [K in keyof S]: BoundField<FieldOutput<S[K]>> & { data: FieldOutput<S[K]> }
-}
-
-/**
- * Where a form reads submitted values: a MultiDict (or anything with
- * `getAll`) of strings and `FileStorage`s. By default, on a submitting
- * request, `request.form` and `request.files` together.
- *
- * @example
- * ```ts
- * new ContactForm({ formdata: new MultiDict([['email', 'a@example.com']]) })
- * ```
- */
-export interface FormInput {
-  getAll(key: string): ReadonlyArray<string | FileStorage>
-}
-
-/**
- * Options of a form instance.
- *
- * @example
- * ```ts
- * new EditPostForm({ obj: post })                 // the fields start from the post's attributes
- * new SearchForm({ prefix: 'search', meta: { csrf: false } })
- * ```
- */
-export interface FormOptions<S extends FormShape> {
-  /** Submitted values to read instead of the request's; `null` reads nothing (WTForms' `formdata`). */
-  formdata?: FormInput | null
-  /** Initial values when nothing was submitted (an `obj` attribute wins). */
-  data?: Partial<FormData<S>>
-  /** An object whose attributes, by field name, give the initial values (an edit form's model). */
-  obj?: object
-  /** Prefix of every HTML name (`'login'` → `login-email`), for several forms on one page. */
-  prefix?: string
-  /** `csrf: false` leaves the CSRF field out (default: `WTF_CSRF_ENABLED`). */
-  meta?: { csrf?: boolean }
-}
-
-/**
- * A form class made by {@link defineForm}: `new MyForm(options?)`. Extend
- * it to add checks across fields ({@link Form.validateForm}).
- *
- * @example
- * ```ts
- * const LoginForm: FormClass<{ email: EmailField; password: PasswordField }> = defineForm({ email: new EmailField(), password: new PasswordField() })
- * ```
- */
-export interface FormClass<S extends FormShape> {
-  new (options?: FormOptions<S>): Form<S> & BoundFields<S>
-  /** The field definitions. */
-  readonly shape: S
-}
-
-/**
- * Checks across fields for {@link defineForm}: `validate(data, form)` runs
- * after every field passed, with the typed data; add messages to a field's
- * `errors` or to `form.formErrors`.
- *
- * @example
- * ```ts
- * const SignupForm = defineForm({ password: new PasswordField(), confirm: new PasswordField() }, {
- *   validate(data, form) { if (data.password !== data.confirm) form.confirm.errors.push('Passwords must match.') },
- * })
- * ```
- */
-export interface FormHooks<S extends FormShape> {
-  validate?(data: FormData<S>, form: Form<S> & BoundFields<S>): void
-}
-
-const RESERVED = new Set([
-  'data', 'errors', 'formErrors', 'prefix', 'meta', 'csrf_token', 'validate', 'validateAsync', 'validateOnSubmit',
-  'validateOnSubmitAsync', 'validateForm', 'isSubmitted', 'hiddenTag', 'hidden_tag', 'populateObj', 'field', 'fields', 'constructor',
-  'toString', 'valueOf',
-])
-
-/** Field names that would hide a form member. */
-type ReservedName =
-  | 'data' | 'errors' | 'formErrors' | 'prefix' | 'meta' | 'csrf_token' | 'validate' | 'validateAsync' | 'validateOnSubmit'
-  | 'validateOnSubmitAsync' | 'validateForm' | 'isSubmitted' | 'hiddenTag' | 'hidden_tag' | 'populateObj' | 'field' | 'fields'
 
 /** A combined view of `request.form` and `request.files`. */
 function requestInput(): FormInput {
@@ -385,46 +257,3 @@ function isSubmitted(): boolean {
   return hasRequestContext() && SUBMIT_METHODS.has(currentContext().request.method)
 }
 
-/**
- * Makes a form class from its fields (WTForms' declarative `class MyForm(FlaskForm)`).
- * Each instance reads the submitted request (POST, PUT, PATCH, DELETE) or,
- * otherwise, its `data`/`obj`/defaults; `validateOnSubmit()` checks the
- * CSRF token and every field, and narrows `form.data` to the fields' schema
- * outputs. A field may not be named like a form member (`data`, `errors`…).
- * `hooks.validate` adds checks across fields (or extend the class and
- * override `validateForm`).
- *
- * @example
- * ```ts
- * import { z } from 'zod'
- * import { defineForm, StringField, IntegerField } from 'phial/forms'
- *
- * const MyForm = defineForm({
- *   name: new StringField('Name', { required: true, schema: z.string().max(50) }),
- *   age: new IntegerField('Age', { schema: z.number().int().min(0).optional() }),
- * })
- * app.route('/submit', { methods: ['GET', 'POST'] }, function submit() {
- *   const form = new MyForm()
- *   if (form.validateOnSubmit()) return `Hello ${form.data.name}`   // data: { name: string; age: number | undefined }
- *   return renderTemplate('submit.html', { form })
- * })
- * ```
- */
-export function defineForm<const S extends FormShape>(shape: S & { readonly [K in keyof S & ReservedName]: never }, hooks: FormHooks<S> = {}): FormClass<S> {
-  for (const key of Object.keys(shape)) {
-    if (RESERVED.has(key) || key.startsWith('#')) {
-      throw new TypeError(`defineForm(): a field may not be named '${key}' (it is a member of every form); rename it.`)
-    }
-  }
-  const frozen = Object.freeze({ ...shape }) as S
-  const FormOfShape = class extends Form<S> {
-    static readonly shape: S = frozen
-    constructor(options?: FormOptions<S>) {
-      super(frozen, options)
-    }
-    protected override validateForm(data: FormData<S>): void {
-      hooks.validate?.(data, this as unknown as Form<S> & BoundFields<S>)
-    }
-  }
-  return FormOfShape as unknown as FormClass<S>
-}

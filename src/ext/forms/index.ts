@@ -24,7 +24,9 @@
  *
  * @module
  */
-export { defineForm, Form, SUBMIT_METHODS, type FormShape, type FormData, type DataOf, type BoundFields, type ValidForm, type FormInput, type FormOptions, type FormClass, type FieldOutput, type FormHooks, type FieldDefinition } from './form.ts'
+export { defineForm } from './define-form.ts'
+export { Form, SUBMIT_METHODS } from './form.ts'
+export type { FormShape, FormData, DataOf, BoundFields, ValidForm, FormInput, FormOptions, FormClass, FieldOutput, FormHooks, FieldDefinition } from './form-types.ts'
 export { Field, BoundField, FieldLabel, type FieldOptions, type Submitted } from './field.ts'
 export { StringField, TextAreaField, PasswordField, EmailField, HiddenField, IntegerField, FloatField, BooleanField, SelectField, SubmitField, inputTag, type Choices, type SelectFieldOptions } from './fields.ts'
 export { FileField, MultipleFileField, fileRequired, fileAllowed, fileSize, type AllowsFiles, type FileSizeBounds } from './file-fields.ts'

@@ -2,6 +2,7 @@
  * The data's types come from the fields' schemas (checked by tsc), the
  * async path, validate() without a request, reserved names, and `obj`.
  */
+import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
 import { MultiDict, Phial, type FileStorage } from 'phial'
@@ -63,6 +64,26 @@ describe('typed data', () => {
   it('a field named like a form member is refused, by the type and at run time', () => {
     // @ts-expect-error 'data' is reserved
     expect(() => defineForm({ data: new StringField() })).toThrow("a field may not be named 'data'")
+  })
+})
+
+describe('any Standard Schema library', () => {
+  it('a hand-written Standard Schema (no zod) validates a field and types its data', () => {
+    const even: StandardSchemaV1<number | undefined, number> = {
+      '~standard': {
+        version: 1,
+        vendor: 'hand-written',
+        validate: (v) => (typeof v === 'number' && v % 2 === 0 ? { value: v } : { issues: [{ message: 'Must be an even number.' }] }),
+      },
+    }
+    const PairForm = defineForm({ n: new IntegerField('N', { schema: even }) })
+    const bad = new PairForm({ formdata: new MultiDict([['n', '3']]), meta: { csrf: false } })
+    expect(bad.validate()).toBe(false)
+    expect(bad.errors).toEqual({ n: ['Must be an even number.'] })
+    const good = new PairForm({ formdata: new MultiDict([['n', '4']]), meta: { csrf: false } })
+    if (!good.validate()) throw new Error('expected valid')
+    expectTypeOf(good.data.n).toEqualTypeOf<number>()
+    expect(good.data.n).toBe(4)
   })
 })
 
