@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:net'
 import { InvalidArgumentError } from 'commander'
+import type { TrustProxy, TrustProxyCounts } from '../config/keys.ts'
 import { CliError } from '../core/commands.ts'
 
 /**
@@ -20,6 +21,31 @@ export function intOption(min = 0): (value: string) => number {
     if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}, got '${value}'.`)
     return n
   }
+}
+
+const PROXY_HEADERS = ['for', 'proto', 'host', 'port', 'prefix'] as const
+
+/**
+ * A commander parser for `--trust-proxy`: a count (`1`: trust one proxy for
+ * `X-Forwarded-For` and `-Proto`, as `TRUST_PROXY = 1`) or counts per header
+ * (`for=1,proto=1,host=1,prefix=1`, Werkzeug's ProxyFix arguments).
+ *
+ * @example
+ * ```ts
+ * trustProxyOption('for=1,proto=1,prefix=1') // { for: 1, proto: 1, prefix: 1 }
+ * ```
+ */
+export function trustProxyOption(value: string): TrustProxy {
+  if (/^\d+$/.test(value)) return Number(value)
+  const counts: TrustProxyCounts = {}
+  for (const item of value.split(',')) {
+    const [name, n] = item.trim().split('=')
+    if (!PROXY_HEADERS.includes(name as (typeof PROXY_HEADERS)[number]) || n === undefined || !/^\d+$/.test(n)) {
+      throw new InvalidArgumentError(`expected a count or header=count pairs (${PROXY_HEADERS.join(', ')}), got '${value}'.`)
+    }
+    counts[name as keyof TrustProxyCounts] = Number(n)
+  }
+  return counts
 }
 
 /**

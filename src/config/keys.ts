@@ -80,12 +80,39 @@ export interface CoreConfigValues {
   /** Minimum level of `app.logger` (`'trace'`…`'fatal'`, `'silent'`). Default `'info'`. Phial only. */
   LOG_LEVEL: string
   /**
-   * How many reverse proxies in front of the app to trust for
-   * `X-Forwarded-For/-Proto/-Host/-Port/-Prefix` (Werkzeug's ProxyFix):
-   * `0` or `false` trusts none, `true` trusts every hop. Default `0`. Phial only.
+   * The reverse proxies in front of the app (Werkzeug's ProxyFix): a number
+   * is how many to trust for `X-Forwarded-For` and `-Proto` (`true` is 1,
+   * `0`/`false` none); an object counts each header — `{ for, proto, host,
+   * port, prefix }` — and `-Host`, `-Port`, `-Prefix` are trusted only that
+   * way. Default `0`. Phial only.
    */
-  TRUST_PROXY: number | boolean
+  TRUST_PROXY: TrustProxy
 }
+
+/**
+ * Per-header trust counts, Werkzeug's `ProxyFix(x_for, x_proto, x_host,
+ * x_port, x_prefix)`. A missing count is 0 (not trusted).
+ *
+ * @example
+ * ```ts
+ * app.config.TRUST_PROXY = { for: 1, proto: 1, host: 1, prefix: 1 }  // nginx sets all four
+ * ```
+ */
+export interface TrustProxyCounts {
+  /** `X-Forwarded-For` → `request.remoteAddr` (and a sent `X-Request-ID` is believed when > 0). */
+  for?: number
+  /** `X-Forwarded-Proto` → `request.scheme`. */
+  proto?: number
+  /** `X-Forwarded-Host` → `request.host`. Off by default: a proxy must set or clear it. */
+  host?: number
+  /** `X-Forwarded-Port` → the port of `request.host`. Off by default. */
+  port?: number
+  /** `X-Forwarded-Prefix` → `request.rootPath` (the mount point). Off by default. */
+  prefix?: number
+}
+
+/** The `TRUST_PROXY` setting: a count for `-For` and `-Proto`, `true` (1), or counts per header. */
+export type TrustProxy = number | boolean | TrustProxyCounts
 
 /**
  * The configuration keys `app.config` is typed with. Add your own by

@@ -15,6 +15,7 @@ import { ImmutableMultiDict } from './multidict.ts'
 import { parseContentType, parseUrlencoded } from './body.ts'
 import type { FileStorage } from './file-storage.ts'
 import { isTrustedHost } from './host.ts'
+import { forwardedValue, isSafePrefix, isValidHost, isValidPort, trustedCount, withPort, type ForwardedKind } from './proxy-fix.ts'
 import { decodePath } from './url.ts'
 import { RequestHeaders } from './request-headers.ts'
 import { parseAcceptHeaders, type AcceptHeaders } from './request-accept.ts'
@@ -202,32 +203,24 @@ export class SansioRequest {
   get id(): string {
     if (this.#id === null) {
       const sent = this.requestInit.headers['x-request-id']
-      this.#id = typeof sent === 'string' && this.#trustedHops() > 0 && REQUEST_ID.test(sent) ? sent : randomUUID()
+      this.#id = typeof sent === 'string' && this.#trusted('for') > 0 && REQUEST_ID.test(sent) ? sent : randomUUID()
     }
     return this.#id
   }
 
   // ------------------------------------------------------------- where from
 
-  #trustedHops(): number {
-    const trust = this.requestConfig.TRUST_PROXY
-    return trust === true ? 1 : typeof trust === 'number' ? trust : 0
+  #trusted(kind: ForwardedKind): number {
+    return trustedCount(this.requestConfig.TRUST_PROXY, kind)
   }
 
-  #forwarded(name: string): string | null {
-    const hops = this.#trustedHops()
-    if (hops === 0) return null
-    const value = this.requestInit.headers[name]
-    if (typeof value !== 'string' || value === '') return null
-    const parts = value.split(',')
-    // trust the value the n-th proxy from us appended
-    const item = parts.length >= hops ? parts[parts.length - hops] : undefined
-    return item?.trim() || null
+  #forwarded(name: string, kind: ForwardedKind): string | null {
+    return forwardedValue(this.requestInit.headers[name], this.#trusted(kind))
   }
 
   /** The client address, from `X-Forwarded-For` when `TRUST_PROXY` trusts that many proxies. */
   get remoteAddr(): string | null {
-    return this.#forwarded('x-forwarded-for') ?? this.requestInit.remoteAddr ?? null
+    return this.#forwarded('x-forwarded-for', 'for') ?? this.requestInit.remoteAddr ?? null
   }
 
   /** Every address the request passed through, client first (`X-Forwarded-For` + peer). */
@@ -240,7 +233,7 @@ export class SansioRequest {
 
   /** `http` or `https` (from `X-Forwarded-Proto` behind a trusted proxy). */
   get scheme(): string {
-    const forwarded = this.#forwarded('x-forwarded-proto')
+    const forwarded = this.#forwarded('x-forwarded-proto', 'proto')
     if (forwarded === 'http' || forwarded === 'https') return forwarded
     return this.requestInit.secure ? 'https' : 'http'
   }
@@ -255,15 +248,26 @@ export class SansioRequest {
    * (a host that is not trusted is a 400).
    */
   get host(): string {
-    const host = this.#forwarded('x-forwarded-host') ?? this.requestInit.headers.host ?? this.requestConfig.SERVER_NAME ?? 'localhost'
+    let host = this.#forwarded('x-forwarded-host', 'host')
+    if (host !== null && !isValidHost(host)) host = null
+    host ??= this.requestInit.headers.host ?? this.requestConfig.SERVER_NAME ?? 'localhost'
+    const port = this.#forwarded('x-forwarded-port', 'port')
+    if (port !== null && isValidPort(port)) host = withPort(host, port)
     const trusted = this.requestConfig.TRUSTED_HOSTS
     if (trusted && !isTrustedHost(host, trusted)) throw new BadRequest(`Host "${host}" is not trusted.`)
     return host
   }
 
-  /** The mount point of the app (`X-Forwarded-Prefix` behind a trusted proxy, else `APPLICATION_ROOT`), without a trailing slash. */
+  /**
+   * The mount point of the app (`X-Forwarded-Prefix` behind a proxy trusted
+   * for it, else `APPLICATION_ROOT`), without a trailing slash. A forwarded
+   * prefix that is not a plain local path (`//evil.example`, a backslash, a
+   * scheme) is ignored: URLs and redirects are built from it.
+   */
   get rootPath(): string {
-    const prefix = this.#forwarded('x-forwarded-prefix') ?? this.requestConfig.APPLICATION_ROOT ?? '/'
+    let prefix = this.#forwarded('x-forwarded-prefix', 'prefix')
+    if (prefix !== null && !isSafePrefix(prefix)) prefix = null
+    prefix ??= this.requestConfig.APPLICATION_ROOT ?? '/'
     return prefix === '/' ? '' : prefix.replace(/\/+$/, '')
   }
 

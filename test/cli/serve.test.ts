@@ -123,11 +123,11 @@ describe('phial serve', () => {
     }
   }, 30_000)
 
-  it('recycles a worker after --max-requests, and trusts one proxy with --trust-proxy 1', async () => {
-    const { server, base } = await startServe(['--workers', '1', '--max-requests', '5', '--trust-proxy', '1'])
+  it('recycles a worker after --max-requests, and trusts one proxy per header with --trust-proxy for=1,proto=1,host=1', async () => {
+    const { server, base } = await startServe(['--workers', '1', '--max-requests', '5', '--trust-proxy', 'for=1,proto=1,host=1'])
     try {
       const where = await httpGet(`${base}/where`, {
-        headers: { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'example.com' },
+        headers: { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'example.com', 'x-forwarded-prefix': '/not-trusted' },
       })
       expect(JSON.parse(where.body)).toEqual({ remoteAddr: '203.0.113.7', scheme: 'https', url: 'https://example.com/where' })
       const seen = new Set<number>()

@@ -170,9 +170,17 @@ describe('proxies and trusted hosts', () => {
     })
   })
 
-  it('with TRUST_PROXY = 1 the last hop is trusted, also for redirects', async () => {
+  it('with TRUST_PROXY = 1 the last hop is trusted for -For and -Proto only', async () => {
     const app = proxyApp()
     app.config.TRUST_PROXY = 1
+    const res = (await app.testClient().get('/where', { headers: forwarded })).json
+    expect([res.remoteAddr, res.scheme, res.url]).toEqual(['10.0.0.2', 'https', `https://${res.host}/where`])
+    expect(res.host).not.toBe('public.example')
+  })
+
+  it('with per-header counts the last hop is trusted for each, also for redirects', async () => {
+    const app = proxyApp()
+    app.config.TRUST_PROXY = { for: 1, proto: 1, host: 1, prefix: 1 }
     const c = app.testClient()
     expect((await c.get('/where', { headers: forwarded })).json).toEqual({
       remoteAddr: '10.0.0.2',

@@ -7,7 +7,8 @@ import { Option, type Command } from 'commander'
 import { runMaster } from '../../server/production/master.ts'
 import { CliError } from '../../core/commands.ts'
 import { locateAppFile } from '../discovery.ts'
-import { freePort, intOption, secondsOption } from '../options.ts'
+import type { TrustProxy } from '../../config/keys.ts'
+import { freePort, intOption, secondsOption, trustProxyOption } from '../options.ts'
 import type { ScriptInfo } from '../script-info.ts'
 
 /**
@@ -28,7 +29,7 @@ export interface ServeCommandOptions {
   requestTimeout: number
   maxRequests: number
   maxRequestsJitter: number
-  trustProxy?: number
+  trustProxy?: TrustProxy
 }
 
 /**
@@ -57,7 +58,10 @@ export function registerServeCommand(program: Command, info: ScriptInfo): void {
     .addOption(new Option('--request-timeout <seconds>', 'time to receive a whole request (0: none)').argParser(secondsOption).default(120_000, '120'))
     .addOption(new Option('--max-requests <n>', 'replace a worker after this many requests (0: never)').argParser(intOption(0)).default(0))
     .addOption(new Option('--max-requests-jitter <n>', 'add up to this many to --max-requests, per worker').argParser(intOption(0)).default(0))
-    .addOption(new Option('--trust-proxy <n>', 'how many reverse proxies to trust for X-Forwarded-* (sets TRUST_PROXY)').argParser(intOption(0)))
+    .addOption(
+      new Option('--trust-proxy <n|header=n,...>', 'proxies to trust: a count for X-Forwarded-For/-Proto, or for=1,proto=1,host=1,port=1,prefix=1 (sets TRUST_PROXY)')
+        .argParser(trustProxyOption),
+    )
     .helpOption('--help', 'display help for command')
     .action(async (opts: ServeCommandOptions) => {
       if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new CliError(`Invalid port: ${opts.port} (check PORT).`, 2)
@@ -77,7 +81,9 @@ export function registerServeCommand(program: Command, info: ScriptInfo): void {
         requestTimeout: opts.requestTimeout,
         maxRequests: opts.maxRequests,
         maxRequestsJitter: opts.maxRequestsJitter,
-        trustProxy: opts.trustProxy ?? null,
+        // WorkerConfig types it as a number, but it travels as JSON and is
+        // assigned to TRUST_PROXY as is, so per-header counts arrive intact
+        trustProxy: (opts.trustProxy ?? null) as number | null,
       })
       if (code !== 0) throw new CliError(code === 3 ? 'No worker could boot; see the errors above.' : 'Stopped by force.', code)
     })
