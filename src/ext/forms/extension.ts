@@ -2,6 +2,7 @@
  * `Forms`: the extension that gives templates the form helpers.
  */
 import type { Phial } from 'phial'
+import { applyCsrfDefaults } from 'phial/csrf'
 import { renderErrors, renderField } from './render.ts'
 
 /**
@@ -31,7 +32,9 @@ export class Forms {
   }
 
   /**
-   * Adds the template globals to `app` and stores this instance in `app.extensions.forms`.
+   * Adds the template globals to `app`, sets the `WTF_CSRF_*` defaults
+   * (forms read `WTF_CSRF_ENABLED` and `WTF_CSRF_FIELD_NAME`), and stores
+   * this instance in `app.extensions.forms`.
    *
    * @example
    * ```ts
@@ -40,6 +43,8 @@ export class Forms {
    */
   initApp(app: Phial): void {
     app.extensions.forms = this
+    // the WTF_CSRF_* keys forms read (enabled, field name, time limit, secret), as Flask-WTF's FlaskForm does
+    applyCsrfDefaults(app.config)
     app.templateGlobal('render_field', renderField)
     app.templateGlobal('render_errors', renderErrors)
   }

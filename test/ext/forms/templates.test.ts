@@ -3,6 +3,7 @@
  * iteration, render_field, and Flask's own `_formhelpers.html` macro
  * ported (the `field(**kwargs)` call becomes `field.render(...)`).
  */
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { MultiDict, Phial, renderTemplateString } from 'phial'
@@ -26,18 +27,8 @@ function appWith(template: string, formdata: MultiDict<string> | null = null, op
   return app.testClient().get('/')
 }
 
-const FLASK_MACRO = `{% macro render_field(field) %}
-  <dt>{{ field.label }}
-  <dd>{{ field.render(class_='x')|safe }}
-  {% if field.errors %}
-    <ul class=errors>
-    {% for error in field.errors %}
-      <li>{{ error }}</li>
-    {% endfor %}
-    </ul>
-  {% endif %}
-  </dd>
-{% endmacro %}`
+/** Flask's `_formhelpers.html` macro as docs/forms.md shows it ported: the test renders the page's own block. */
+const FLASK_MACRO = /```jinja\n([\s\S]*?)```/.exec(readFileSync(new URL('../../../docs/forms.md', import.meta.url), 'utf8'))![1]!
 
 describe('fields in templates', () => {
   it('{{ form.field }}, {{ form.field.label }}, the default label from the name, render_kw', async () => {
@@ -62,13 +53,13 @@ describe('fields in templates', () => {
     expect(res.text).toBe('<input id="post_id" name="post_id" type="hidden" value="7">')
   })
 
-  it('Flask\'s render_field macro, ported, shows errors and the submitted value escaped', async () => {
+  it('Flask\'s render_field macro, ported as docs/forms.md shows it, shows errors and the submitted value escaped', async () => {
     const data = new MultiDict([['author', ''], ['body', '<i>far too long</i>']])
     const res = await appWith(`${FLASK_MACRO}<dl>{{ render_field(form.author) }}{{ render_field(form.body) }}</dl>`, data)
     expect(res.text).toContain('<dt><label for="author">Your name</label>')
     expect(res.text).toContain('<li>This field is required.</li>')
     expect(res.text).toContain('<li>Too long.</li>')
-    expect(res.text).toContain('<textarea id="body" name="body" aria-invalid="true" class="x">\r\n&lt;i&gt;far too long&lt;/i&gt;</textarea>')
+    expect(res.text).toContain('<textarea id="body" name="body" aria-invalid="true" class="input">\r\n&lt;i&gt;far too long&lt;/i&gt;</textarea>')
   })
 
   it('{% for field in form %} walks the fields in order; field.type and flags are there', async () => {
