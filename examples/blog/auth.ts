@@ -9,7 +9,7 @@ import { Blueprint, checkPasswordHash, currentApp, flash, generatePasswordHash, 
 import { LoginManager, loginUser, logoutUser, safeNextUrl } from 'phial/login'
 import { IntegrityError } from 'phial/sql'
 import { db } from './db.ts'
-import { LoginForm, RegisterForm, validateForm } from './forms.ts'
+import { LoginForm, RegisterForm } from './forms.ts'
 import { User } from './models.ts'
 import { throttleOf } from './throttle.ts'
 
@@ -29,9 +29,8 @@ loginManager.loginView = 'auth.login'
 loginManager.userLoader(async (id) => (/^\d{1,15}$/.test(id) ? db.session.get(User, Number(id)) : null))
 
 auth.route('/register', { methods: ['GET', 'POST'] }, async function register() {
-  if (request.method === 'GET') return renderTemplate('auth/register.html', { errors: {} })
-  const form = await validateForm(RegisterForm, request.form)
-  if (form.ok) {
+  const form = new RegisterForm()
+  if (form.validateOnSubmit()) {
     const { username, password } = form.data
     try {
       await db.session.add(User, { username, password: await generatePasswordHash(password) })
@@ -40,16 +39,17 @@ auth.route('/register', { methods: ['GET', 'POST'] }, async function register() 
     } catch (err) {
       if (!(err instanceof IntegrityError && err.kind === 'unique')) throw err
       await db.session.rollback()
-      form.errors.username = [`User ${username} is already registered.`]
+      form.username.errors.push(`User ${username} is already registered.`)
     }
   }
-  return [renderTemplate('auth/register.html', { errors: form.errors }), 400]
+  // a form sent with errors is shown again with them, and a 400
+  return [renderTemplate('auth/register.html', { form }), form.isSubmitted() ? 400 : 200]
 })
 
 auth.route('/login', { methods: ['GET', 'POST'] }, async function login() {
-  if (request.method === 'GET') return renderTemplate('auth/login.html', { errors: {} })
-  const form = await validateForm(LoginForm, request.form)
-  if (form.ok) {
+  const form = new LoginForm()
+  if (!form.isSubmitted()) return renderTemplate('auth/login.html', { form })
+  if (form.validateOnSubmit()) {
     const { username, password, remember } = form.data
     // too many failures for this user or from this address: refused before any password is hashed
     const throttle = throttleOf(currentApp)
@@ -57,7 +57,7 @@ auth.route('/login', { methods: ['GET', 'POST'] }, async function login() {
     const wait = throttle.retryAfter(address, username)
     if (wait > 0) {
       flash(`Too many failed logins. Try again in ${wait} seconds.`)
-      return [renderTemplate('auth/login.html', { errors: {} }), 429, { 'Retry-After': String(wait) }]
+      return [renderTemplate('auth/login.html', { form }), 429, { 'Retry-After': String(wait) }]
     }
     const user = await db.session.findOne(User, { where: { username } })
     let error: string | null = null
@@ -72,7 +72,7 @@ auth.route('/login', { methods: ['GET', 'POST'] }, async function login() {
     throttle.failed(address, username)
     flash(error)
   }
-  return [renderTemplate('auth/login.html', { errors: form.errors }), 400]
+  return [renderTemplate('auth/login.html', { form }), 400]
 })
 
 auth.get('/logout', function logout() {

@@ -2,11 +2,11 @@
  * The posts: list (paginated), create, update, delete (Flaskr's blog.py).
  * Authors edit and delete their own posts; an admin may delete anyone's.
  */
-import { Blueprint, abort, redirect, renderTemplate, request, urlFor } from 'phial'
+import { Blueprint, abort, redirect, renderTemplate, urlFor } from 'phial'
 import { currentUser, loginRequired } from 'phial/login'
 import { adminPermission } from './admin.ts'
 import { db } from './db.ts'
-import { PostForm, validateForm } from './forms.ts'
+import { PostForm } from './forms.ts'
 import { Post } from './models.ts'
 
 /** Posts on a page of the index. */
@@ -40,9 +40,8 @@ blog.get('/', async function index() {
 })
 
 blog.route('/create', { methods: ['GET', 'POST'] }, loginRequired(async function create() {
-  if (request.method === 'GET') return renderTemplate('blog/create.html', { errors: {} })
-  const form = await validateForm(PostForm, request.form)
-  if (!form.ok) return [renderTemplate('blog/create.html', { errors: form.errors }), 400]
+  const form = new PostForm()
+  if (!form.validateOnSubmit()) return [renderTemplate('blog/create.html', { form }), form.isSubmitted() ? 400 : 200]
   await db.session.add(Post, { ...form.data, authorId: currentUser.isAuthenticated ? currentUser.id : abort(401) })
   await db.session.commit()
   return redirect(urlFor('blog.index'))
@@ -50,9 +49,9 @@ blog.route('/create', { methods: ['GET', 'POST'] }, loginRequired(async function
 
 blog.route('/<int:id>/update', { methods: ['GET', 'POST'] }, loginRequired(async function update({ id }) {
   const post = await getPost(id)
-  if (request.method === 'GET') return renderTemplate('blog/update.html', { post, errors: {} })
-  const form = await validateForm(PostForm, request.form)
-  if (!form.ok) return [renderTemplate('blog/update.html', { post, errors: form.errors }), 400]
+  // the post's values, or (on POST) what was submitted
+  const form = new PostForm({ obj: post })
+  if (!form.validateOnSubmit()) return [renderTemplate('blog/update.html', { post, form }), form.isSubmitted() ? 400 : 200]
   await db.session.update(Post, { id }, form.data)
   await db.session.commit()
   return redirect(urlFor('blog.index'))

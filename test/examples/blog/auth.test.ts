@@ -74,6 +74,13 @@ describe('login', () => {
     expect((await fx.client.get('/')).text).toContain('Log In')
   })
 
+  it('never shows the password again, and keeps the box ticked', async () => {
+    const res = await fx.client.post('/auth/login', { form: { username: 'test', password: 'secret-typed', remember: 'y' } })
+    expect(res.status).toBe(400)
+    expect(res.text).not.toContain('secret-typed')
+    expect(res.text).toMatch(/<input[^>]*name="remember"[^>]*checked/)
+  })
+
   it('gives per-field errors for empty fields', async () => {
     const res = await fx.login('', '')
     expect(res.status).toBe(400)
@@ -205,7 +212,7 @@ describe('CSRF protection', () => {
     const on = await blogFixture({ WTF_CSRF_ENABLED: true })
     try {
       const page = await on.client.get('/auth/login')
-      const token = /name="csrf_token" value="([^"]+)"/.exec(page.text)?.[1]
+      const token = /name="csrf_token"[^>]*value="([^"]+)"/.exec(page.text)?.[1]
       expect(token).toBeTruthy()
       const res = await on.client.post('/auth/login', { form: { username: 'test', password: 'test', csrf_token: token! } })
       expect(res.status).toBe(302)

@@ -142,7 +142,7 @@ describe('create, update, delete', () => {
     expect(res.status).toBe(400)
     expect(res.text).toContain('<p class="error" id="title-error">Title is required.</p>')
     expect(res.text).toContain('aria-describedby="title-error"')
-    expect(res.text).toContain('>kept &lt;body&gt;</textarea>')
+    expect(res.text).toContain('>\r\nkept &lt;body&gt;</textarea>')
     const long = await fx.client.post(path, { form: { title: 't'.repeat(201), body: '' } })
     expect(long.status).toBe(400)
     expect(long.text).toContain('Title must be at most 200 characters.')
@@ -156,7 +156,7 @@ describe('create, update, delete', () => {
     expect(page.text).toContain('value="test title"')
     const res = await fx.client.post('/1/update', { form: { title: '', body: 'new' } })
     expect(res.text).toContain('value=""')
-    expect(res.text).toContain('>new</textarea>')
+    expect(res.text).toContain('>\r\nnew</textarea>')
   })
 
   it('asks before deleting with a static script, not an inline handler (a strict CSP allows it)', async () => {
