@@ -87,6 +87,15 @@ export interface CoreConfigValues {
    * way. Default `0`. Phial only.
    */
   TRUST_PROXY: TrustProxy
+  /**
+   * Seconds a view (with its `beforeRequest` hooks) may take once it has
+   * returned a promise; then the request is answered with a 504 through the
+   * error handlers and `ctx.signal` is aborted. `0` turns it off; `null`
+   * (the default) leaves it to the server: 30 s under `app.run`,
+   * `phial serve` and `toNodeHandler`, none for `app.fetch` and the test
+   * client. Phial only.
+   */
+  RESPONSE_TIMEOUT: number | null
 }
 
 /**
@@ -165,6 +174,7 @@ const coreDefaults = {
   TRUSTED_HOSTS: null,
   LOG_LEVEL: 'info',
   TRUST_PROXY: 0,
+  RESPONSE_TIMEOUT: null,
 } satisfies CoreConfigValues
 
 /**

@@ -73,6 +73,7 @@ export class Context {
   /** The unhandled error of this context, passed to teardown hooks. */
   error: unknown = null
   readonly #request: Request | null
+  #abort: AbortController | null = null
 
   constructor(app: CurrentApp, request: Request | null) {
     this.app = app
@@ -103,6 +104,26 @@ export class Context {
       )
     }
     return this.#request
+  }
+
+  /**
+   * Aborted when the request is given up — its `RESPONSE_TIMEOUT` passed —
+   * with the error that answered it as the reason. Hand it to `fetch`, a
+   * database driver or your own loop so that abandoned work stops.
+   * Made on first read: a request that never reads it costs nothing.
+   *
+   * @example
+   * ```ts
+   * app.get('/slow', async (_args, ctx) => (await fetch(upstream, { signal: ctx.signal })).json())
+   * ```
+   */
+  get signal(): AbortSignal {
+    return (this.#abort ??= new AbortController()).signal
+  }
+
+  /** Aborts {@link Context.signal} with `reason` (dispatch calls it when the response timeout passes). */
+  abort(reason: unknown): void {
+    ;(this.#abort ??= new AbortController()).abort(reason)
   }
 
   /** The session, opened on first use through `app.sessionInterface`. */

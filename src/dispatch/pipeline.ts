@@ -23,6 +23,7 @@ import { finalizeRequest } from './finalize.ts'
 import { preprocessRequest } from './hooks.ts'
 import { isThenable } from './make-response.ts'
 import { makeDefaultOptionsResponse, matchRequest } from './match.ts'
+import { startDeadline, type Deadline } from './timeout.ts'
 
 /** Where {@link fullDispatchRequestAsync} picks up a request. */
 const enum Resume {
@@ -66,24 +67,24 @@ function sendStarted(ctx: Context): void {
  * const response = rv instanceof Response ? rv : await rv
  * ```
  */
-export function fullDispatchRequest(ctx: Context): Response | Promise<Response> {
+export function fullDispatchRequest(ctx: Context, responseTimeout = 0): Response | Promise<Response> {
   const entry = matchRequest(ctx)
   const request = ctx.request
   if ((!entry.streamBody && request.hasBody) || !ctx.app.sessionInterface.lazy) {
-    return fullDispatchRequestAsync(ctx, Resume.Start, undefined)
+    return fullDispatchRequestAsync(ctx, Resume.Start, undefined, responseTimeout)
   }
   try {
     let rv: unknown
     try {
       sendStarted(ctx)
       rv = entry.preprocessors === null && entry.before === null ? undefined : preprocessRequest(ctx)
-      if (isThenable(rv)) return fullDispatchRequestAsync(ctx, Resume.Hooks, rv)
+      if (isThenable(rv)) return fullDispatchRequestAsync(ctx, Resume.Hooks, rv, responseTimeout)
       if (rv === undefined) {
         rv = dispatchRequest(ctx)
-        if (isThenable(rv)) return fullDispatchRequestAsync(ctx, Resume.View, rv)
+        if (isThenable(rv)) return fullDispatchRequestAsync(ctx, Resume.View, rv, responseTimeout)
       }
     } catch (err) {
-      return fullDispatchRequestAsync(ctx, Resume.Error, err)
+      return fullDispatchRequestAsync(ctx, Resume.Error, err, responseTimeout)
     }
     const response = finalizeRequest(ctx, rv, false)
     return response instanceof Response ? response : response.catch((err: unknown) => handleException(ctx, err))
@@ -92,8 +93,14 @@ export function fullDispatchRequest(ctx: Context): Response | Promise<Response> 
   }
 }
 
-/** The general path: {@link fullDispatchRequest} from where it stopped (see the module comment). */
-async function fullDispatchRequestAsync(ctx: Context, from: Resume, value: unknown): Promise<Response> {
+/**
+ * The general path: {@link fullDispatchRequest} from where it stopped (see
+ * the module comment). The response timeout (`responseTimeout`: the
+ * adapter's default when `RESPONSE_TIMEOUT` is null) is armed here, after
+ * the body was read, and bounds the awaited hooks and view.
+ */
+async function fullDispatchRequestAsync(ctx: Context, from: Resume, value: unknown, responseTimeout: number): Promise<Response> {
+  let deadline: Deadline | null = null
   try {
     let rv: unknown
     try {
@@ -105,16 +112,26 @@ async function fullDispatchRequestAsync(ctx: Context, from: Resume, value: unkno
         if (!ctx.routeEntry!.streamBody && request.hasBody) await request.loadBody()
         if (!app.sessionInterface.lazy) ctx.openedSession = await app.sessionInterface.openSession(app, request)
         const entry = ctx.routeEntry!
-        rv = entry.preprocessors === null && entry.before === null ? undefined : await preprocessRequest(ctx)
+        rv = entry.preprocessors === null && entry.before === null ? undefined : preprocessRequest(ctx)
+        if (isThenable(rv)) {
+          deadline = startDeadline(ctx, responseTimeout)
+          rv = deadline === null ? await rv : await deadline.race(rv)
+        }
       } else {
-        rv = await value
+        deadline = startDeadline(ctx, responseTimeout)
+        rv = deadline === null ? await value : await deadline.race(value)
       }
       if (from !== Resume.View && rv === undefined) {
         rv = dispatchRequest(ctx)
-        if (isThenable(rv)) rv = await rv
+        if (isThenable(rv)) {
+          deadline ??= startDeadline(ctx, responseTimeout)
+          rv = deadline === null ? await rv : await deadline.race(rv)
+        }
       }
     } catch (err) {
       rv = await handleUserException(ctx, err)
+    } finally {
+      deadline?.clear()
     }
     return await finalizeRequest(ctx, rv, false)
   } catch (err) {

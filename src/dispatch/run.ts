@@ -38,12 +38,14 @@ export function createRequestContext(app: AppCore, init: RequestInit): Context {
 export interface Responder<A, B, R> {
   send(ctx: Context, response: Response, a: A, b: B): R
   fail(ctx: Context, error: unknown, a: A, b: B): R
+  /** Seconds an awaited view may take when `RESPONSE_TIMEOUT` is null (the adapter's default); 0 or absent: none. */
+  responseTimeout?: number
 }
 
 function dispatchIn<A, B, R>(ctx: Context, responder: Responder<A, B, R>, a: A, b: B): R | Promise<R> {
   let response: Response | Promise<Response>
   try {
-    response = fullDispatchRequest(ctx)
+    response = fullDispatchRequest(ctx, responder.responseTimeout)
   } catch (err) {
     return responder.fail(ctx, err, a, b)
   }

@@ -16,6 +16,7 @@ import type { AppCore } from '../core/app-core.ts'
 import { contextStorage, type Context } from '../core/context.ts'
 import { routeTableOf } from '../dispatch/route-table.ts'
 import { createRequestContext, finishRequest, runRequest, type Responder } from '../dispatch/run.ts'
+import { NODE_RESPONSE_TIMEOUT } from '../dispatch/timeout.ts'
 import { FileBody, type Response } from '../http/response.ts'
 import { bodyStream, discardBody, isBodiless } from '../http/response-body.ts'
 import { accessLogStart, echoRequestId, logAccess } from './access-log.ts'
@@ -146,7 +147,7 @@ function finish(ctx: Context, res: ServerResponse, start: number): void | Promis
 }
 
 /** The Node adapter's side of {@link runRequest}: a module constant, so no closure is made per request. */
-const NODE_RESPONDER: Responder<ServerResponse, number, void | Promise<void>> = { send, fail: serveFailed }
+const NODE_RESPONDER: Responder<ServerResponse, number, void | Promise<void>> = { send, fail: serveFailed, responseTimeout: NODE_RESPONSE_TIMEOUT }
 
 function unexpected(app: AppCore, res: ServerResponse, err: unknown): void {
   app.logger.error({ err }, 'Unexpected error in the Node adapter')
