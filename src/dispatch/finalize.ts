@@ -23,7 +23,7 @@ export function finalizeRequest(ctx: Context, rv: unknown, fromErrorHandler: boo
     return Promise.resolve(rv[0]).then((body) => finalizeRequest(ctx, [body, ...rest], fromErrorHandler))
   }
   // the request itself: its wantsJson is read only if an HTTP error is rendered
-  const response = toResponse(rv, ctx.routeEntry!.endpoint ?? 'error handler', ctx.request)
+  const response = toResponse(rv, ctx.routeEntry!.endpoint ?? 'error handler', ctx.request, ctx.app.config)
   let processed: Response | Promise<Response>
   try {
     processed = processResponse(ctx, response)

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream'
 import { HeaderMap } from '../http/headers.ts'
 import { HTTPException } from '../http/exceptions.ts'
 import { Response } from '../http/response.ts'
+import { ambiguousArrayError, ArrayReading, readArray } from './response-tuple.ts'
 
 const JSON_TYPE = 'application/json'
 
@@ -18,15 +19,13 @@ function isStatus(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599
 }
 
-function isHeadersObject(value: unknown): boolean {
-  return value instanceof HeaderMap || value instanceof Headers
-}
-
-/** True when `value` is a `[body, status, headers?]` or `[body, headers]` tuple rather than a JSON array. */
+/**
+ * True when `value` is a `[body, status, headers?]` or `[body, headers]` tuple
+ * rather than a JSON array (an ambiguous array counts as JSON: see
+ * {@link readArray}).
+ */
 export function isResponseTuple(value: unknown[]): boolean {
-  if (value.length === 2) return isStatus(value[1]) || isHeadersObject(value[1])
-  if (value.length === 3) return isStatus(value[1]) && value[2] !== null && typeof value[2] === 'object'
-  return false
+  return readArray(value) === ArrayReading.Tuple
 }
 
 /**
@@ -72,14 +71,24 @@ function describe(value: unknown): string {
  * toResponse({ ok: true }).mimetype  // 'application/json'
  * ```
  */
-export function toResponse(rv: unknown, where = 'view', wantsJson: JsonPreference = false): Response {
-  if (Array.isArray(rv) && isResponseTuple(rv)) {
-    if (rv.length === 3) return fromParts(rv[0], rv[1] as number, rv[2], where, wantsJson)
-    if (isStatus(rv[1])) return fromParts(rv[0], rv[1], undefined, where, wantsJson)
-    return fromParts(rv[0], undefined, rv[1], where, wantsJson)
+export function toResponse(rv: unknown, where = 'view', wantsJson: JsonPreference = false, strict: StrictArrays = null): Response {
+  if (Array.isArray(rv) && rv.length > 1 && rv.length < 4) {
+    const reading = readArray(rv)
+    if (reading === ArrayReading.Tuple) {
+      if (rv.length === 3) return fromParts(rv[0], rv[1] as number, rv[2], where, wantsJson)
+      if (isStatus(rv[1])) return fromParts(rv[0], rv[1], undefined, where, wantsJson)
+      return fromParts(rv[0], undefined, rv[1], where, wantsJson)
+    }
+    if (reading === ArrayReading.Ambiguous && strict !== null && (strict.DEBUG || strict.TESTING)) throw ambiguousArrayError(where, rv)
   }
   return bodyToResponse(rv, where, wantsJson)
 }
+
+/**
+ * The app's config when an ambiguous array should be an error (read only for
+ * such an array: DEBUG or TESTING make it one), or null for never.
+ */
+export type StrictArrays = { readonly DEBUG: boolean; readonly TESTING: boolean } | null
 
 function fromParts(body: unknown, status: number | undefined, headers: unknown, where: string, wantsJson: JsonPreference): Response {
   const response = bodyToResponse(body, where, wantsJson)
