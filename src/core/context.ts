@@ -28,8 +28,8 @@ export interface AppGlobals {
 export interface AppGlobalsMethods {
   /** An attribute, or `fallback` when it is not set. */
   get<T = unknown>(name: string, fallback?: T): T
-  /** Removes and returns an attribute. */
-  pop<T = unknown>(name: string, fallback?: T): T
+  /** Removes and returns an attribute; a missing one is `fallback` when given, else an error (Flask's KeyError). */
+  pop<T = unknown>(name: string, ...fallback: [T?]): T
   /** Returns the attribute, setting it to `value` first when it is missing. */
   setDefault<T = unknown>(name: string, value: T): T
 }
@@ -38,8 +38,12 @@ class Globals {
   get<T>(name: string, fallback?: T): T {
     return (Object.hasOwn(this, name) ? (this as Record<string, unknown>)[name] : fallback) as T
   }
-  pop<T>(name: string, fallback?: T): T {
-    if (!Object.hasOwn(this, name)) return fallback as T
+  pop<T>(name: string, ...fallback: [T?]): T {
+    if (!Object.hasOwn(this, name)) {
+      // Flask's g.pop(name) without a default raises KeyError: a typo is not a silent undefined
+      if (fallback.length === 0) throw new Error(`g has no attribute '${name}' to pop; pass a default: g.pop('${name}', undefined)`)
+      return fallback[0] as T
+    }
     const value = (this as Record<string, unknown>)[name]
     delete (this as Record<string, unknown>)[name]
     return value as T
