@@ -60,7 +60,7 @@ async function rotateSession(ctx: Context): Promise<Session> {
     session.delete(field)
   }
   // phial/csrf caches this request's token on g: a form rendered after the login needs a new one
-  ctx.g.pop(field)
+  ctx.g.pop(field, undefined)
   return session
 }
 
