@@ -49,6 +49,12 @@ function expectedOutputs(code: string): string[] {
     .map((l) => l.slice(l.search(/\)\s+\/\/ /)).replace(/^\)\s+\/\/ /, '').trim())
 }
 
+/** GitHub's anchors for a page's headings: lower case, punctuation dropped, spaces as hyphens. */
+function headingSlugs(text: string): string[] {
+  const outsideCode = text.replace(/^```[\s\S]*?^```$/gm, '')
+  return [...outsideCode.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-'))
+}
+
 const all = questions()
 
 describe('docs/from-flask.md', () => {
@@ -64,9 +70,10 @@ describe('docs/from-flask.md', () => {
     expect([...markdown.matchAll(/^```ts$/gm)].length).toBe(runnableBlocks(markdown).length)
   })
 
-  it('links only to pages that exist', () => {
-    for (const [, target] of markdown.matchAll(/\]\(([a-z-]+\.md)(#[^)]*)?\)/g)) {
-      expect(() => readFileSync(join(page, '..', target!)), target).not.toThrow()
+  it('links only to pages and headings that exist', () => {
+    for (const [link, target, anchor] of markdown.matchAll(/\]\(([a-z-]+\.md)?(?:#([^)]*))?\)/g)) {
+      const text = target ? readFileSync(join(page, '..', target), 'utf8') : markdown
+      if (anchor) expect(headingSlugs(text), link).toContain(anchor)
     }
   })
 
