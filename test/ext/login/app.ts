@@ -18,7 +18,12 @@ export class User extends UserMixin {
 }
 
 // No `declare module 'phial/login' { interface UserTypes … }` here: an interface merge
-// in a test would apply to the whole program, the reference app's own included.
+// in a test would apply to the whole program, the reference app's own included. So
+// `currentUser` is typed as whatever the reference app declares; the tests read their
+// own users' fields through this shape.
+export interface TestUser {
+  name: string
+}
 
 export interface TestApp {
   app: Phial
@@ -50,13 +55,13 @@ export function makeApp(options: { asyncLoader?: boolean; config?: Record<string
     return 'Welcome!'
   })
   app.get('/secret', loginRequired(function secret() {
-    return `secret for ${currentUser.isAuthenticated ? String(currentUser.name) : '?'}`
+    return `secret for ${currentUser.isAuthenticated ? String((currentUser as unknown as TestUser).name) : '?'}`
   }))
   app.get('/needs-refresh', freshLoginRequired(function needsRefresh() {
     return 'fresh'
   }))
   app.get('/username', function username() {
-    return currentUser.isAuthenticated ? String(currentUser.name) : 'Anonymous'
+    return currentUser.isAuthenticated ? String((currentUser as unknown as TestUser).name) : 'Anonymous'
   })
   app.get('/is-fresh', function isFresh() {
     return String(loginFresh())

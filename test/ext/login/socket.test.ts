@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Phial, toNodeHandler } from 'phial'
 import { JWTManager, LoginManager, createAccessToken, currentUser, loginRequired, loginUser } from 'phial/login'
+import type { TestUser } from './app.ts'
 
 let server: Server
 let base: string
@@ -23,7 +24,7 @@ beforeAll(async () => {
     return 'ok'
   })
   app.get('/me', loginRequired(function me() {
-    return { name: currentUser.isAuthenticated ? currentUser.name : null }
+    return { name: currentUser.isAuthenticated ? (currentUser as unknown as TestUser).name : null }
   }))
   app.get('/token', async function token() {
     return { token: await createAccessToken('1') }

@@ -2,7 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 import { Blueprint, session } from 'phial'
 import { MethodView, addView } from 'phial/views'
 import { currentUser, loginRequired, userUnauthorized } from 'phial/login'
-import { makeApp } from './app.ts'
+import { makeApp, type TestUser } from './app.ts'
 
 describe('loginRequired and unauthorized()', () => {
   it('answers 401 without a login view, and lets a logged-in user through', async () => {
@@ -78,7 +78,7 @@ describe('loginRequired and unauthorized()', () => {
       return 'admin login'
     })
     admin.get('/panel', function panel() {
-      return `panel of ${currentUser.isAuthenticated ? currentUser.name : '?'}`
+      return `panel of ${currentUser.isAuthenticated ? (currentUser as unknown as TestUser).name : '?'}`
     })
     app.register(admin)
     app.get('/app-login', function appLogin() {
@@ -98,7 +98,7 @@ describe('loginRequired and unauthorized()', () => {
     class Dashboard extends MethodView {
       static override decorators = [loginRequired]
       get() {
-        return `dashboard of ${currentUser.isAuthenticated ? currentUser.name : '?'}`
+        return `dashboard of ${currentUser.isAuthenticated ? (currentUser as unknown as TestUser).name : '?'}`
       }
     }
     addView(app, '/dashboard', Dashboard.asView('dashboard'))
