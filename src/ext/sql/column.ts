@@ -119,7 +119,11 @@ type Optional<Opts> = Opts extends { nullable: true } ? true : Opts extends { de
 
 function make<T, Opts extends ColumnOptions>(kind: ColumnKind, opts: Opts | undefined, extra: object = {}): Column<Nullable<T, Opts>, Optional<Opts>> {
   const spec: Record<string, unknown> = { kind, ...extra }
-  for (const [key, value] of Object.entries(opts ?? {})) if (value !== undefined && value !== false) spec[key] = value
+  // A `false` flag (`nullable: false`, `unique: false`) is the same as leaving it out, but
+  // `default: false` is a value: keep it, or a boolean column loses its default.
+  for (const [key, value] of Object.entries(opts ?? {})) {
+    if (value !== undefined && (value !== false || key === 'default')) spec[key] = value
+  }
   return Object.freeze(spec) as unknown as Column<Nullable<T, Opts>, Optional<Opts>>
 }
 
