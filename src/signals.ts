@@ -230,8 +230,9 @@ export class Signal<P = Record<string, never>> {
 
   /**
    * Calls every receiver for `sender` synchronously, in connection order, and
-   * returns `[receiver, returnValue]` pairs. An error thrown by a receiver
-   * propagates and the remaining receivers are not called (as in blinker).
+   * returns `[receiver, returnValue]` pairs. Every receiver is called even
+   * when one throws; then the error is thrown (several as one
+   * `AggregateError`), so one failing receiver cannot silence the others.
    *
    * A receiver that returns a promise is not awaited: its promise is in the
    * result. Use {@link Signal.sendAsync} when receivers may be async.
@@ -245,17 +246,24 @@ export class Signal<P = Record<string, never>> {
     const payload = (args.length > 0 && args[0] !== undefined ? args[0] : EMPTY_PAYLOAD) as P
     const results: Array<[Receiver<P>, unknown]> = []
     if (!this.hasReceiversFor(sender)) return results
+    let errors: unknown[] | null = null
     for (const c of this.#connections) {
       if (c.sender !== ANY && c.sender !== sender) continue
       if (c.sender !== ANY && this.#has(c.receiver, ANY)) continue // already called via ANY
-      results.push([c.receiver, c.receiver(sender, payload)])
+      try {
+        results.push([c.receiver, c.receiver(sender, payload)])
+      } catch (err) {
+        ;(errors ??= []).push(err)
+      }
     }
+    if (errors !== null) throw errors.length === 1 ? errors[0] : new AggregateError(errors, `${errors.length} receivers of the '${this.name}' signal failed`)
     return results
   }
 
   /**
    * Like {@link Signal.send}, but awaits each receiver's result before calling
-   * the next one; a rejected promise propagates.
+   * the next one; every receiver runs, then a rejection (several as one
+   * `AggregateError`) propagates.
    *
    * @example
    * ```ts
@@ -266,11 +274,17 @@ export class Signal<P = Record<string, never>> {
     const payload = (args.length > 0 && args[0] !== undefined ? args[0] : EMPTY_PAYLOAD) as P
     const results: Array<[Receiver<P>, unknown]> = []
     if (!this.hasReceiversFor(sender)) return results
+    let errors: unknown[] | null = null
     for (const c of this.#connections) {
       if (c.sender !== ANY && c.sender !== sender) continue
       if (c.sender !== ANY && this.#has(c.receiver, ANY)) continue
-      results.push([c.receiver, await c.receiver(sender, payload)])
+      try {
+        results.push([c.receiver, await c.receiver(sender, payload)])
+      } catch (err) {
+        ;(errors ??= []).push(err)
+      }
     }
+    if (errors !== null) throw errors.length === 1 ? errors[0] : new AggregateError(errors, `${errors.length} receivers of the '${this.name}' signal failed`)
     return results
   }
 

@@ -75,6 +75,10 @@ export function errorHandlerKey(codeOrClass: number | ErrorClass): [ErrorClass, 
     return [cls as unknown as ErrorClass, codeOrClass]
   }
   if (typeof codeOrClass !== 'function') throw new TypeError(`${String(codeOrClass)} is not an error class or an HTTP status code.`)
+  // Flask refuses a class that is not an Exception subclass: a handler keyed by one could never match
+  if (codeOrClass !== (Error as unknown) && !(codeOrClass.prototype instanceof Error)) {
+    throw new TypeError(`'${codeOrClass.name || 'anonymous'}' is not a subclass of Error; errorHandler takes an Error class or an HTTP status code.`)
+  }
   if (codeOrClass === (HTTPException as unknown) || !(codeOrClass.prototype instanceof HTTPException)) return [codeOrClass, null]
   const code = (codeOrClass as unknown as { code?: number }).code
   return [codeOrClass, typeof code === 'number' ? code : null]

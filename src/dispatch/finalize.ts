@@ -8,6 +8,7 @@
 import type { Context } from '../core/context.ts'
 import { Response } from '../http/response.ts'
 import { requestFinished } from '../signals.ts'
+import { warnLargeCookies } from './cookie-size.ts'
 import { processResponse } from './hooks.ts'
 import { isThenable, toResponse } from './make-response.ts'
 
@@ -28,6 +29,7 @@ export function finalizeRequest(ctx: Context, rv: unknown, fromErrorHandler: boo
   try {
     processed = processResponse(ctx, response)
     if (processed instanceof Response) {
+      if (processed.headers.has('set-cookie')) warnLargeCookies(ctx.app, processed)
       if (requestFinished.receiversCount > 0) requestFinished.send(ctx.app, { response: processed })
       return processed
     }
@@ -41,6 +43,7 @@ export function finalizeRequest(ctx: Context, rv: unknown, fromErrorHandler: boo
 async function finalizeRequestAsync(ctx: Context, response: Response, pending: Promise<Response>, fromErrorHandler: boolean): Promise<Response> {
   try {
     response = await pending
+    if (response.headers.has('set-cookie')) warnLargeCookies(ctx.app, response)
     if (requestFinished.receiversCount > 0) requestFinished.send(ctx.app, { response })
   } catch (err) {
     return finalizeFailed(ctx, err, response, fromErrorHandler)

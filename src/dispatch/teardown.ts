@@ -29,13 +29,24 @@ export function needsTeardown(ctx: Context): boolean {
 
 /**
  * Runs teardown hooks (request, then app context) with the unhandled error,
- * logging — not raising — their own errors, and removes temp files. Call it
- * inside the context.
+ * and removes temp files. Call it inside the context.
+ *
+ * As Flask 3.2's `_CollectErrors`: every hook and every receiver of the
+ * teardown signals runs even when an earlier one throws, and the errors are
+ * reported together — one log line, "Errors during context teardown", whose
+ * `err` is an `AggregateError` holding each (a single error as itself).
+ * They are logged, not raised: teardown runs after the response is out,
+ * where nobody could catch them.
  */
 export async function doTeardown(ctx: Context, error: unknown = ctx.error): Promise<void> {
   const app = ctx.app
+  let errors: unknown[] | null = null
   if (ctx.hasRequest) {
-    await ctx.request.cleanup()
+    try {
+      await ctx.request.cleanup()
+    } catch (err) {
+      ;(errors ??= []).push(err)
+    }
     const hooks = ctx.routeEntry?.teardown
     if (hooks) {
       for (const fn of hooks) {
@@ -43,11 +54,17 @@ export async function doTeardown(ctx: Context, error: unknown = ctx.error): Prom
           const rv = fn(error, ctx)
           if (isThenable(rv)) await rv
         } catch (err) {
-          app.logger.error({ err }, 'A teardownRequest hook failed')
+          ;(errors ??= []).push(err)
         }
       }
     }
-    if (requestTearingDown.receiversCount > 0) requestTearingDown.send(app, { exc: error })
+    if (requestTearingDown.receiversCount > 0) {
+      try {
+        requestTearingDown.send(app, { exc: error })
+      } catch (err) {
+        ;(errors ??= []).push(...unwrap(err))
+      }
+    }
   }
   const appHooks = app.teardownAppcontextFuncs
   for (let i = appHooks.length - 1; i >= 0; i--) {
@@ -55,11 +72,27 @@ export async function doTeardown(ctx: Context, error: unknown = ctx.error): Prom
       const rv = appHooks[i]!(error, ctx)
       if (isThenable(rv)) await rv
     } catch (err) {
-      app.logger.error({ err }, 'A teardownAppContext hook failed')
+      ;(errors ??= []).push(err)
     }
   }
-  if (appcontextTearingDown.receiversCount > 0) appcontextTearingDown.send(app, { exc: error })
-  if (appcontextPopped.receiversCount > 0) appcontextPopped.send(app, {})
+  for (const signal of [appcontextTearingDown, appcontextPopped] as const) {
+    if (signal.receiversCount === 0) continue
+    try {
+      if (signal === appcontextTearingDown) appcontextTearingDown.send(app, { exc: error })
+      else appcontextPopped.send(app, {})
+    } catch (err) {
+      ;(errors ??= []).push(...unwrap(err))
+    }
+  }
+  if (errors !== null) {
+    const err = errors.length === 1 ? errors[0] : new AggregateError(errors, `${errors.length} errors during context teardown`)
+    app.logger.error({ err, requestId: ctx.hasRequest ? ctx.request.id : undefined }, 'Errors during context teardown')
+  }
+}
+
+/** The errors a signal's send threw (several come as one AggregateError). */
+function unwrap(err: unknown): unknown[] {
+  return err instanceof AggregateError ? err.errors : [err]
 }
 
 /**

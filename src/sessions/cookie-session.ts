@@ -98,12 +98,6 @@ export class SecureCookieSessionInterface extends SessionInterface {
     const expires = this.expirationTime(app, session)
     response.setCookie(name, value, { ...options, expires })
     addVary(response, 'Cookie')
-    const size = name.length + value.length
-    if (size > app.config.MAX_COOKIE_SIZE) {
-      app.logger.warn(
-        { size, limit: app.config.MAX_COOKIE_SIZE },
-        `The session cookie is ${size} bytes, larger than MAX_COOKIE_SIZE: browsers may ignore it. Store less in the session, or use a server-side session store.`,
-      )
-    }
+    // an oversized cookie is warned about for every cookie, in dispatch/cookie-size.ts
   }
 }
