@@ -21,7 +21,6 @@ describe('teardown runs every hook', () => {
     app.teardownRequest((exc) => { called.push(`1:${(exc as Error).name}`); throw new TypeError('first') })
     app.teardownRequest((exc) => { called.push(`2:${(exc as Error).name}`); throw new RangeError('second') })
     app.teardownAppContext(() => { called.push('app'); throw new SyntaxError('third') })
-    app.get('/', function index() { return 1 / 0 > 0 ? (null as unknown as string).length : '' })
     app.get('/boom', function boom() { throw new ReferenceError('view') })
     const rv = await app.testClient().get('/boom')
     expect(rv.status).toBe(500)
