@@ -38,6 +38,7 @@ export {
   type AppGlobals,
 } from './core/context.ts'
 export { urlFor, type UrlForOptions } from './core/url-for.ts'
+export { isSafeUrl, safeRedirect, type SafeUrlOptions } from './core/safe-url.ts'
 
 // requests, responses and errors
 export { abort } from './http/abort.ts'

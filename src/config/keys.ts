@@ -96,6 +96,8 @@ export interface CoreConfigValues {
    * client. Phial only.
    */
   RESPONSE_TIMEOUT: number | null
+  /** Hosts besides the request's own that `isSafeUrl` / `safeRedirect` accept (an SSO domain). Default `null` (none). Phial only. */
+  SAFE_REDIRECT_HOSTS: string[] | null
 }
 
 /**
@@ -175,6 +177,7 @@ const coreDefaults = {
   LOG_LEVEL: 'info',
   TRUST_PROXY: 0,
   RESPONSE_TIMEOUT: null,
+  SAFE_REDIRECT_HOSTS: null,
 } satisfies CoreConfigValues
 
 /**

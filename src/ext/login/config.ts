@@ -21,7 +21,7 @@ declare module 'phial' {
     USE_SESSION_FOR_NEXT: boolean
     /** Host put in the login URL of a redirect (Flask-Login's `FORCE_HOST_FOR_REDIRECTS`). Default `null`. */
     FORCE_HOST_FOR_REDIRECTS: string | null
-    /** Hosts besides the request's own that `isSafeUrl` / `safeNextUrl` accept. Default `[]`. */
+    /** Hosts besides the request's own that `safeNextUrl` accepts (with the core's `SAFE_REDIRECT_HOSTS`, which `isSafeUrl` reads). Default `[]`. */
     LOGIN_SAFE_REDIRECT_HOSTS: string[]
     /** Name of the remember-me cookie. Default `'remember_token'`. */
     REMEMBER_COOKIE_NAME: string
