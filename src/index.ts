@@ -97,7 +97,7 @@ export {
 } from './config/index.ts'
 export * from './signals.ts'
 export { secureFilename, generatePasswordHash, checkPasswordHash, type PasswordHashOptions } from './security.ts'
-export { sendFile, sendFromDirectory, safeJoin, type SendFileOptions, type SendFileSource, type MaxAge } from './static/index.ts'
+export { sendFile, sendFromDirectory, safeJoin, type SendFileOptions, type SendFromDirectoryOptions, type SendFileSource, type MaxAge } from './static/index.ts'
 
 // serving, the CLI and testing
 export { toNodeContinueHandler, toNodeHandler } from './server/node.ts'
@@ -107,5 +107,5 @@ export { CliError, type AppCli, type CommandGroup, type CliCommand } from './cor
 export type { ArgumentSpec, OptionSpec, CommandSpec, GroupSpec, CommandAction, ArgumentsOf, OptionsOf, CliResult } from './core/command-types.ts'
 export type { CliRunner, InvokeOptions } from './cli/runner.ts'
 export { CliTypes } from './cli/param-types.ts'
-export type { TestClient, TestResponse } from './testing/client.ts'
+export type { TestClient, TestClientOptions, TestResponse } from './testing/client.ts'
 export type { TestFile, TestRequestInit } from './testing/request.ts'
