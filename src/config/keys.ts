@@ -98,6 +98,10 @@ export interface CoreConfigValues {
   RESPONSE_TIMEOUT: number | null
   /** Hosts besides the request's own that `isSafeUrl` / `safeRedirect` accept (an SSO domain). Default `null` (none). Phial only. */
   SAFE_REDIRECT_HOSTS: string[] | null
+  /** Serve dotfiles and dot-folders (`.env`, `.git/`) from static folders; `.well-known/` always is. Default `false` (404). Phial only. */
+  STATIC_ALLOW_DOTFILES: boolean
+  /** Follow symlinks in static folders that lead outside the folder. Default `false` (404). Phial only. */
+  STATIC_FOLLOW_SYMLINKS: boolean
 }
 
 /**
@@ -178,6 +182,8 @@ const coreDefaults = {
   TRUST_PROXY: 0,
   RESPONSE_TIMEOUT: null,
   SAFE_REDIRECT_HOSTS: null,
+  STATIC_ALLOW_DOTFILES: false,
+  STATIC_FOLLOW_SYMLINKS: false,
 } satisfies CoreConfigValues
 
 /**

@@ -8,4 +8,4 @@
  */
 export { safeJoin } from './safe-join.ts'
 export { sendFile, type SendFileOptions, type SendFileSource, type MaxAge } from './send-file.ts'
-export { sendFromDirectory } from './send-from-directory.ts'
+export { sendFromDirectory, type SendFromDirectoryOptions } from './send-from-directory.ts'

@@ -1,0 +1,70 @@
+/**
+ * Dotfiles and symlinks in static folders (issue 18): by default `/static/`
+ * and `sendFromDirectory` answer 404 for a dotfile or dot-folder (except
+ * `.well-known`) and for a symlink that resolves outside the folder; before,
+ * both were served. The options allow them.
+ */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sendFromDirectory } from 'phial'
+import { makeApp } from './fixture.ts'
+
+let root: string
+let outside: string
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'phial-static-hidden-'))
+  outside = mkdtempSync(join(tmpdir(), 'phial-static-outside-'))
+  writeFileSync(join(outside, 'secret.txt'), 'outside secret')
+  mkdirSync(join(root, 'static/.git'), { recursive: true })
+  mkdirSync(join(root, 'static/.well-known'), { recursive: true })
+  mkdirSync(join(root, 'static/sub'), { recursive: true })
+  writeFileSync(join(root, 'static/.env'), 'SECRET_KEY=abc')
+  writeFileSync(join(root, 'static/.git/config'), '[core]')
+  writeFileSync(join(root, 'static/.well-known/security.txt'), 'Contact: x')
+  writeFileSync(join(root, 'static/sub/real.txt'), 'real')
+  writeFileSync(join(root, 'static/plain.txt'), 'plain')
+  symlinkSync(join(outside, 'secret.txt'), join(root, 'static/leak.txt'))
+  symlinkSync(outside, join(root, 'static/leakdir'))
+  symlinkSync(join(root, 'static/sub/real.txt'), join(root, 'static/alias.txt')) // inside: fine
+})
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true })
+  rmSync(outside, { recursive: true, force: true })
+})
+
+describe('hidden and linked static files', () => {
+  it('refuses dotfiles and links that leave the folder, serves the rest', async () => {
+    const c = makeApp(root).testClient()
+    for (const path of ['/static/.env', '/static/.git/config', '/static/leak.txt', '/static/leakdir/secret.txt', '/static/sub/../.env']) {
+      const res = await c.get(path)
+      expect([path, res.status]).toEqual([path, 404])
+      expect(res.text).not.toContain('secret')
+    }
+    for (const [path, body] of [['/static/plain.txt', 'plain'], ['/static/alias.txt', 'real'], ['/static/.well-known/security.txt', 'Contact: x']]) {
+      const res = await c.get(path!)
+      expect([path, res.status, res.text]).toEqual([path, 200, body])
+    }
+  })
+
+  it('STATIC_ALLOW_DOTFILES and STATIC_FOLLOW_SYMLINKS opt back in', async () => {
+    const app = makeApp(root)
+    app.config.STATIC_ALLOW_DOTFILES = true
+    app.config.STATIC_FOLLOW_SYMLINKS = true
+    const c = app.testClient()
+    expect((await c.get('/static/.env')).status).toBe(200)
+    expect((await c.get('/static/leak.txt')).text).toBe('outside secret')
+  })
+
+  it('sendFromDirectory takes the same rules as options', async () => {
+    const app = makeApp(root)
+    app.get('/f/<path:name>', function f({ name }) { return sendFromDirectory('static', name) })
+    app.get('/all/<path:name>', function all({ name }) { return sendFromDirectory('static', name, { dotfiles: true, followSymlinks: true }) })
+    const c = app.testClient()
+    expect((await c.get('/f/.env')).status).toBe(404)
+    expect((await c.get('/f/leak.txt')).status).toBe(404)
+    expect((await c.get('/all/.env')).status).toBe(200)
+    expect((await c.get('/all/leak.txt')).status).toBe(200)
+  })
+})
