@@ -15,6 +15,7 @@ import type { AnyView } from './core/types.ts'
 import { bindMatch } from './dispatch/match.ts'
 import { createRequestContext } from './dispatch/run.ts'
 import type { RequestInit } from './http/request.ts'
+import { routeEntryFor } from './dispatch/route-table.ts'
 import { runInAppContext } from './dispatch/teardown.ts'
 import { SecureCookieSessionInterface } from './sessions/cookie-session.ts'
 import { makeStaticView } from './static/view.ts'
@@ -24,7 +25,7 @@ import { handleFetch } from './server/fetch.ts'
 import { withAccessLog } from './server/access-log.ts'
 import { runFromCli } from './server/main-module.ts'
 import { idleServer, serve, type RunningServer, type ServeOptions } from './server/serve.ts'
-import { TestClient } from './testing/client.ts'
+import { TestClient, type TestClientOptions } from './testing/client.ts'
 import { testRequestContextFor, type TestRequestInit } from './testing/request.ts'
 
 export type { PhialOptions }
@@ -115,6 +116,8 @@ export class Phial extends AppCore {
     const request = ctx.request
     request.preloadBody()
     bindMatch(request, this.urlMap.match(request.path, request.method))
+    // as Flask's test_request_context: leaving it runs the teardownRequest hooks (of the matched blueprint too)
+    ctx.routeEntry = routeEntryFor(this, request.urlRule)
     return runInAppContext(ctx, fn)
   }
 
@@ -151,8 +154,8 @@ export class Phial extends AppCore {
    * expect(res.status).toBe(302)
    * ```
    */
-  testClient(options: { accessLog?: boolean } = {}): TestClient {
-    const client = new TestClient(this)
+  testClient(options: TestClientOptions & { accessLog?: boolean } = {}): TestClient {
+    const client = new TestClient(this, options)
     return options.accessLog ? withAccessLog(this, client) : client
   }
 

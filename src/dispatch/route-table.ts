@@ -78,3 +78,20 @@ export function compileRouteTable(app: AppCore): RouteTable {
 export function routeTableOf(app: AppCore): RouteTable {
   return app.routeTable ?? (app.routeTable = compileRouteTable(app))
 }
+
+/**
+ * The hook chains for `rule` (null: no route) without compiling the table
+ * when it is not compiled yet, so a context made outside dispatch
+ * (`testRequestContext`) runs the rule's `teardownRequest` hooks without
+ * closing the app's setup.
+ *
+ * @example
+ * ```ts
+ * ctx.routeEntry = routeEntryFor(app, request.urlRule)
+ * ```
+ */
+export function routeEntryFor(app: AppCore, rule: Rule | null): RouteEntry {
+  const table = app.routeTable
+  if (table) return (rule && table.byRule.get(rule)) || table.noRoute
+  return entryFor(app, rule?.endpoint ?? null, rule)
+}

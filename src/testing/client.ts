@@ -68,6 +68,43 @@ export class TestResponse {
   get location(): string | null {
     return this.headers.get('location')
   }
+
+  /** True when the mimetype is JSON (`application/json` or `…+json`), as Werkzeug's `is_json`. */
+  get isJson(): boolean {
+    const mt = this.mimetype
+    return mt !== null && (mt === 'application/json' || (mt.startsWith('application/') && mt.endsWith('+json')))
+  }
+
+  /**
+   * The body parsed as JSON (Werkzeug's `get_json`): null when the response
+   * is not JSON, unless `force`; with `silent`, null for a body that does not
+   * parse instead of an error.
+   *
+   * @example
+   * ```ts
+   * const res = await client.get('/api/user')
+   * expect(res.getJson()).toEqual({ id: 1 })
+   * ```
+   */
+  getJson(options: { force?: boolean; silent?: boolean } = {}): any {
+    if (!options.force && !this.isJson) return null
+    try {
+      return this.json
+    } catch (err) {
+      if (options.silent) return null
+      throw err
+    }
+  }
+}
+
+/** Options of `app.testClient(options)`. */
+export interface TestClientOptions {
+  /** Keep a cookie jar (default true); with false, every request goes without cookies, as Flask's `use_cookies=False`. */
+  useCookies?: boolean
+}
+
+function cookiesDisabled(): never {
+  throw new TypeError("Cookies are disabled. Create a client with app.testClient({ useCookies: true }).")
 }
 
 interface JarCookie {
@@ -103,9 +140,12 @@ async function readAll(response: Response, head: boolean): Promise<Buffer> {
 export class TestClient {
   readonly app: AppCore
   readonly #jar = new Map<string, JarCookie>()
+  /** False for `useCookies: false`: no jar. */
+  readonly useCookies: boolean
 
-  constructor(app: AppCore) {
+  constructor(app: AppCore, options: TestClientOptions = {}) {
     this.app = app
+    this.useCookies = options.useCookies ?? true
   }
 
   /** Sends a request with any method. */
@@ -169,6 +209,7 @@ export class TestClient {
 
   /** A cookie in the jar, or undefined. */
   getCookie(name: string): string | undefined {
+    if (!this.useCookies) cookiesDisabled()
     const cookie = this.#jar.get(name)
     if (!cookie) return undefined
     if (cookie.expires !== null && cookie.expires <= Date.now()) {
@@ -180,11 +221,13 @@ export class TestClient {
 
   /** Puts a cookie in the jar. */
   setCookie(name: string, value: string, options: { path?: string } = {}): void {
+    if (!this.useCookies) cookiesDisabled()
     this.#jar.set(name, { value, path: options.path ?? '/', expires: null })
   }
 
   /** Removes a cookie from the jar. */
   deleteCookie(name: string): void {
+    if (!this.useCookies) cookiesDisabled()
     this.#jar.delete(name)
   }
 
@@ -198,6 +241,7 @@ export class TestClient {
    * ```
    */
   async sessionTransaction(fn: (session: Session) => unknown, path = '/'): Promise<void> {
+    if (!this.useCookies) cookiesDisabled()
     const app = this.app
     const ctx = testRequestContextFor(app, path, {}, this.#cookieHeader(path))
     const request = ctx.request
@@ -215,6 +259,7 @@ export class TestClient {
   }
 
   #cookieHeader(path: string): string {
+    if (!this.useCookies) return ''
     const now = Date.now()
     const parts: string[] = []
     for (const [name, cookie] of this.#jar) {
@@ -230,6 +275,7 @@ export class TestClient {
   }
 
   #store(setCookies: string[]): void {
+    if (!this.useCookies) return
     for (const header of setCookies) {
       const [pair, ...attrs] = header.split(';')
       const eq = pair!.indexOf('=')
