@@ -76,6 +76,11 @@ export class Context {
   routeEntry: RouteEntry | null = null
   /** The unhandled error of this context, passed to teardown hooks. */
   error: unknown = null
+  /**
+   * The output of the last `.txt` template rendered in this request: a view
+   * that returns exactly this string answers `text/plain` (see renderTemplate).
+   */
+  renderedText: string | null = null
   readonly #request: Request | null
   #abort: AbortController | null = null
 

@@ -12,6 +12,17 @@ import { warnLargeCookies } from './cookie-size.ts'
 import { processResponse } from './hooks.ts'
 import { isThenable, toResponse } from './make-response.ts'
 
+const HTML = 'text/html; charset=utf-8'
+
+/**
+ * `text/plain` for a view that returned the output of a `.txt` template
+ * (alone or as a tuple's body) and did not set its own content type.
+ */
+function markPlainText(text: string, rv: unknown, response: Response): void {
+  const body = Array.isArray(rv) ? rv[0] : rv
+  if (body === text && response.headers.get('content-type') === HTML) response.headers.set('content-type', 'text/plain; charset=utf-8')
+}
+
 /**
  * Makes the response of `rv` and post-processes it. Errors while handling an
  * error are logged, not raised (`fromErrorHandler`). Returns the Response
@@ -25,6 +36,7 @@ export function finalizeRequest(ctx: Context, rv: unknown, fromErrorHandler: boo
   }
   // the request itself: its wantsJson is read only if an HTTP error is rendered
   const response = toResponse(rv, ctx.routeEntry!.endpoint ?? 'error handler', ctx.request, ctx.app.config)
+  if (ctx.renderedText !== null) markPlainText(ctx.renderedText, rv, response)
   let processed: Response | Promise<Response>
   try {
     processed = processResponse(ctx, response)

@@ -50,7 +50,12 @@ function render(ctx: Context, template: NunjucksTemplate, name: string, context:
 function renderNamed(name: string | readonly string[], context: Vars | undefined): string | Promise<string> {
   const ctx = currentContext()
   const [template, found] = getTemplateEnvironment(ctx.app).selectTemplate(name)
-  return render(ctx, template, found, context)
+  const out = render(ctx, template, found, context)
+  // a .txt template is plain text: remember its output so that a view
+  // returning it is served as text/plain, not as HTML nothing escaped
+  if (!found.endsWith('.txt') || !ctx.hasRequest) return out
+  if (typeof out === 'string') return (ctx.renderedText = out)
+  return out.then((text) => (ctx.renderedText = text))
 }
 
 function renderSource(source: string, context: Vars | undefined): string | Promise<string> {
