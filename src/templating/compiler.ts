@@ -110,6 +110,15 @@ class JinjaCompiler extends Base {
     super.compileInlineIf(node, frame)
   }
 
+  // Nunjucks records the position only before function calls, so an
+  // unknown filter (looked up when it runs) was reported at the position of
+  // the last call, often line 1, column 1. Record the filter's own first.
+  override compileFilter(node: Node, frame: Frame): void {
+    this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, `)
+    super.compileFilter(node, frame)
+    this._emit(')')
+  }
+
   compileTruthy(node: Node, frame: Frame): void {
     this._emit('runtime.truthy(')
     this.compile(node.target as Node, frame)

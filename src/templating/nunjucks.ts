@@ -323,6 +323,7 @@ export interface CompilerInstance {
   assertType(node: Node, ...types: NodeClass[]): void
   compileIf(node: Node, frame: Frame, async?: boolean): void
   compileInlineIf(node: Node, frame: Frame): void
+  compileFilter(node: Node, frame: Frame): void
 }
 
 /**
