@@ -27,6 +27,23 @@ export interface UrlForOptions {
 
 const ANCHOR_SAFE = /[^A-Za-z0-9\-._~%!#$&'()*+,/:;=?@]/gu
 
+const hostWarned = new WeakSet<object>()
+
+/**
+ * Once per app, in production (neither DEBUG nor TESTING): an external URL
+ * built from the request's Host when neither SERVER_NAME nor TRUSTED_HOSTS
+ * bounds it — a password-reset link would point wherever the client said.
+ */
+function warnHostFromClient(app: AppCore): void {
+  hostWarned.add(app)
+  const config = app.config
+  if (config.DEBUG || config.TESTING || config.SERVER_NAME || config.TRUSTED_HOSTS) return
+  app.logger.warn(
+    'An external URL was built from the client\'s Host header, and any Host is accepted: set TRUSTED_HOSTS ' +
+      "(or SERVER_NAME) in production so that links such as password resets cannot point at another site.",
+  )
+}
+
 /**
  * Builds a URL for an endpoint and values in the current app. Values the rule
  * does not take become the query string; `.name` is relative to the current
@@ -100,7 +117,10 @@ export function buildUrl(
   let root: string
   if (request !== null) {
     root = request.rootPath
-    if (_external) root = `${_scheme ?? request.scheme}://${request.host}${root}`
+    if (_external) {
+      if (!hostWarned.has(app)) warnHostFromClient(app)
+      root = `${_scheme ?? request.scheme}://${request.host}${root}`
+    }
   } else {
     const serverName = app.config.SERVER_NAME
     const appRoot = (app.config.APPLICATION_ROOT ?? '/').replace(/\/+$/, '')
