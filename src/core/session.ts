@@ -78,9 +78,10 @@ export class Session {
 
   /** Removes `key`; returns whether it was there. */
   delete(key: Key): boolean {
+    // before the check: a NullSession refuses every write, even of a missing key (Flask's _fail)
+    this.beforeWrite()
     this.accessed = true
     if (!(key in this.data)) return false
-    this.beforeWrite()
     delete this.data[key]
     this.modified = true
     return true
@@ -95,10 +96,10 @@ export class Session {
 
   /** Removes everything. */
   clear(): void {
+    this.beforeWrite()
     this.accessed = true
     const keys = Object.keys(this.data)
     if (keys.length === 0) return
-    this.beforeWrite()
     for (const key of keys) delete this.data[key]
     this.modified = true
   }
@@ -123,8 +124,8 @@ export class Session {
   }
 
   set permanent(value: boolean) {
-    if (value === this.permanent) return
     this.beforeWrite()
+    if (value === this.permanent) return
     if (value) this.data[PERMANENT] = true
     else delete this.data[PERMANENT]
     this.accessed = this.modified = true
@@ -147,7 +148,8 @@ export class Session {
 
 /**
  * The session given when the app has no `SECRET_KEY`: reads see an empty
- * session, a write throws an error that names the setting.
+ * session; every write (`set`, `delete`, `pop`, `clear`, `permanent = …`)
+ * throws an error that names the setting, even one that would change nothing.
  *
  * @example
  * ```ts
