@@ -13,7 +13,10 @@ const scratch = mkdtempSync(join(tmpdir(), 'phial-db-cli-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 function phial(...args: string[]): { status: number | null; out: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, PHIAL_CLI_FROM_SOURCE: '1', PHIAL_DATABASE: join(scratch, 'blog.sqlite'), LOG_LEVEL: 'silent', NO_COLOR: '1' }
+  const env: NodeJS.ProcessEnv = { ...process.env, PHIAL_CLI_FROM_SOURCE: '1', PHIAL_DATABASE: join(scratch, 'blog.sqlite'), LOG_LEVEL: 'silent', NO_COLOR: '1',
+    // a fixed key and a scratch instance folder: on a fresh clone the blog would otherwise make
+    // instance/secret_key on the first command and log that it did, into the output compared here
+    SECRET_KEY: 'phial-db-cli-test-key-0123456789abcdef', BLOG_INSTANCE_PATH: scratch }
   delete env.DATABASE_URL
   const r = spawnSync(process.execPath, [join(repo, 'bin/phial.mjs'), '--app', 'examples/blog/app.ts', 'db', ...args], { cwd: repo, env, encoding: 'utf8', timeout: 60_000 })
   return { status: r.status, out: `${r.stdout}${r.stderr}` }
