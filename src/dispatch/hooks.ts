@@ -122,10 +122,19 @@ function afterRequestAndSave(ctx: Context, response: Response): Response | Promi
 
 /** Saves an opened session onto the response (a store may answer with a promise). */
 function saveSession(ctx: Context, response: Response): Response | Promise<Response> {
-  const session = ctx.openedSession
-  if (session === null) return response
+  let session = ctx.openedSession
   const app = ctx.app
   const iface = app.sessionInterface
+  if (session === null) {
+    // Flask opens the session on every request, so a permanent one is
+    // re-sent (its expiry slides) even when the view never touched it. A
+    // lazy session is opened here only for a request that carries its cookie.
+    // (A non-lazy interface opened it before the request, or failed to: nothing to refresh.)
+    if (!iface.lazy || !app.config.SESSION_REFRESH_EACH_REQUEST || !ctx.hasRequest || !ctx.request.headers.has('cookie')) return response
+    if (ctx.request.cookies[iface.cookieName(app)] === undefined) return response
+    session = ctx.session
+    if (!session.permanent) return response
+  }
   if (iface.isNullSession(session)) return response
   const saved = iface.saveSession(app, session, response)
   return isThenable(saved) ? Promise.resolve(saved).then(() => response) : response
