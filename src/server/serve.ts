@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { AppCore } from '../core/app-core.ts'
+import { weakSecretKeyReason } from '../config/secret-key.ts'
 import { toNodeContinueHandler, toNodeHandler } from './node.ts'
 
 /**
@@ -153,6 +154,7 @@ export async function serve(app: AppCore, options: ServeOptions = {}): Promise<R
   if (options.announce !== false) {
     app.logger.info(`Running on ${url} (debug: ${app.debug ? 'on' : 'off'}); press Ctrl+C to quit`)
   }
+  warnOfWeakSecretKey(app)
   return {
     server,
     host,
@@ -161,3 +163,16 @@ export async function serve(app: AppCore, options: ServeOptions = {}): Promise<R
     close: () => closeGracefully(server, options.gracefulTimeout),
   }
 }
+
+/**
+ * Outside debug and testing, a published or short `SECRET_KEY` is logged as a warning when
+ * the app starts serving (once per app): sessions signed with it can be forged.
+ */
+function warnOfWeakSecretKey(app: AppCore): void {
+  if (app.debug || app.config.TESTING || warnedApps.has(app)) return
+  const reason = weakSecretKeyReason(app.config.SECRET_KEY)
+  if (reason === null) return
+  warnedApps.add(app)
+  app.logger.warn(reason)
+}
+const warnedApps = new WeakSet<AppCore>()
