@@ -2,8 +2,8 @@
  * Flask's response tuples from ported code: `return [body, { 'X-Test': 'test' }]`
  * and `[response, headers]` (Flask's `return body, headers`) are tuples; JSON
  * arrays stay JSON; what could be either is an error under DEBUG/TESTING.
- * Ports Flask's tests/test_basic.py test_response_types (the tuple parts)
- * and test_response_type_errors (the meaning: a bad tuple is a clear error).
+ * Ports Flask's tests/test_basic.py test_response_types (its tuple forms;
+ * list-of-pairs headers are not supported: an object or HeaderMap instead).
  */
 import { describe, expect, it } from 'vitest'
 import { HeaderMap, Markup, Response, jsonify, makeResponse } from '../../src/index.ts'
