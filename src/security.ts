@@ -9,6 +9,7 @@
  * @module
  */
 import { createHash, getHashes, pbkdf2, randomInt, scrypt, timingSafeEqual } from 'node:crypto'
+import { ServiceUnavailable } from './http/server-errors.ts'
 
 const WINDOWS_DEVICE_NAMES = new Set([
   'CON',
@@ -176,19 +177,68 @@ const HASH_SLOTS = Math.max(1, Math.floor((Number(process.env.UV_THREADPOOL_SIZE
 let hashesRunning = 0
 const hashQueue: Array<() => void> = []
 
+/**
+ * Most derivations that may wait for a slot (`PHIAL_PASSWORD_HASH_QUEUE`,
+ * default 128: about 3 s of scrypt on two slots). One more is refused with a
+ * {@link PasswordHashQueueFull} (503 with `Retry-After`) instead of waiting:
+ * a flood of logins must not grow memory and latency without bound.
+ */
+let hashQueueLimit = queueLimitOf(process.env.PHIAL_PASSWORD_HASH_QUEUE, 128)
+/** Average milliseconds of one derivation (moving average), for `Retry-After`. */
+let hashMillis = 100
+
+function queueLimitOf(value: unknown, fallback: number): number {
+  const n = Number(value)
+  return value === undefined || value === '' || !Number.isInteger(n) || n < 0 ? fallback : n
+}
+
+/**
+ * A 503 (`Retry-After` in seconds): too many password hashes are waiting
+ * already (see {@link setPasswordHashQueueLimit}).
+ *
+ * @example
+ * ```ts
+ * try { await checkPasswordHash(hash, password) } catch (err) { if (err instanceof PasswordHashQueueFull) log(err.retryAfter) ; throw err }
+ * ```
+ */
+export class PasswordHashQueueFull extends ServiceUnavailable {}
+
+/**
+ * Sets how many password derivations may wait for a slot in this process
+ * (default 128, or `PHIAL_PASSWORD_HASH_QUEUE`); `0` refuses any that cannot
+ * start at once. Returns the previous limit.
+ *
+ * @example
+ * ```ts
+ * setPasswordHashQueueLimit(32)
+ * ```
+ */
+export function setPasswordHashQueueLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`The password hash queue limit must be an integer >= 0, got ${String(limit)}`)
+  const previous = hashQueueLimit
+  hashQueueLimit = limit
+  return previous
+}
+
 function releaseHashSlot(): void {
   const next = hashQueue.shift()
   if (next !== undefined) next()
   else hashesRunning--
 }
 
-/** Runs `derive` when a slot is free (a slot passes straight to the next in the queue). */
+/** Runs `derive` when a slot is free (a slot passes straight to the next in the queue); a full queue is a 503. */
 async function withHashSlot<T>(derive: () => Promise<T>): Promise<T> {
   if (hashesRunning < HASH_SLOTS) hashesRunning++
-  else await new Promise<void>((resolve) => hashQueue.push(resolve))
+  else if (hashQueue.length >= hashQueueLimit) {
+    // the queue drains at HASH_SLOTS derivations per hashMillis
+    const seconds = Math.max(1, Math.ceil(((hashQueue.length + 1) * hashMillis) / HASH_SLOTS / 1000))
+    throw new PasswordHashQueueFull(`Too many password checks are waiting (${hashQueue.length}); try again in ${seconds} s.`, { retryAfter: seconds })
+  } else await new Promise<void>((resolve) => hashQueue.push(resolve))
+  const start = performance.now()
   try {
     return await derive()
   } finally {
+    hashMillis = hashMillis * 0.8 + (performance.now() - start) * 0.2
     releaseHashSlot()
   }
 }
@@ -206,8 +256,10 @@ function generateSalt(length: number): string {
  *
  * The work runs on libuv's thread pool, so it does not block the event loop;
  * at most half of the pool hashes at once (more calls wait their turn), so
- * file I/O keeps its threads. See `UV_THREADPOOL_SIZE` in docs/deployment.md.
- * Throws a `RangeError` for an unknown method or unreasonable parameters.
+ * file I/O keeps its threads, and at most 128 wait (then a
+ * {@link PasswordHashQueueFull}, a 503). See `UV_THREADPOOL_SIZE` in
+ * docs/deployment.md. Throws a `RangeError` for an unknown method or
+ * unreasonable parameters.
  *
  * @example
  * ```ts
@@ -230,9 +282,10 @@ export async function generatePasswordHash(password: string, options: PasswordHa
  * Checks a password against a hash made by {@link generatePasswordHash} or by
  * Werkzeug's `generate_password_hash`. The comparison runs in constant time.
  *
- * Never throws: a malformed hash, an unknown method, or parameters beyond the
- * safety limits (scrypt memory over 1 GiB, more than 50,000,000 pbkdf2
- * iterations) give `false`.
+ * A malformed hash, an unknown method, or parameters beyond the safety
+ * limits (scrypt memory over 1 GiB, more than 50,000,000 pbkdf2 iterations)
+ * give `false`. It throws only a {@link PasswordHashQueueFull} (503 with
+ * `Retry-After`) when too many checks are waiting already.
  *
  * @example
  * ```ts
@@ -256,7 +309,8 @@ export async function checkPasswordHash(pwhash: string, password: string): Promi
   let actual: Buffer
   try {
     actual = await withHashSlot(() => parsed.derive(Buffer.from(password, 'utf8'), Buffer.from(salt, 'utf8')))
-  } catch {
+  } catch (err) {
+    if (err instanceof PasswordHashQueueFull) throw err
     return false
   }
   // Werkzeug compares the hex strings; so do we, in constant time.
