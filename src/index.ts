@@ -96,7 +96,7 @@ export {
   type GetNamespaceOptions,
 } from './config/index.ts'
 export * from './signals.ts'
-export { secureFilename, generatePasswordHash, checkPasswordHash, type PasswordHashOptions } from './security.ts'
+export { secureFilename, generatePasswordHash, checkPasswordHash, PasswordHashQueueFull, setPasswordHashQueueLimit, type PasswordHashOptions } from './security.ts'
 export { sendFile, sendFromDirectory, safeJoin, type SendFileOptions, type SendFromDirectoryOptions, type SendFileSource, type MaxAge } from './static/index.ts'
 
 // serving, the CLI and testing
@@ -109,3 +109,4 @@ export type { CliRunner, InvokeOptions } from './cli/runner.ts'
 export { CliTypes } from './cli/param-types.ts'
 export type { TestClient, TestClientOptions, TestResponse } from './testing/client.ts'
 export type { TestFile, TestRequestInit } from './testing/request.ts'
+export { acquireTestServer, type TestServerLease } from './testing/test-server.ts'
