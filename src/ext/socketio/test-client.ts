@@ -4,9 +4,7 @@
  * the tests, carrying the cookies of a Phial test client so that the
  * connection shares its session.
  */
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { toNodeHandler, type Phial, type TestClient } from 'phial'
+import { acquireTestServer, type Phial, type TestClient } from 'phial'
 import type { Socket as ClientSocket } from 'socket.io-client'
 
 /**
@@ -35,37 +33,6 @@ export interface ReceivedEvent {
   name: string
   args: unknown[]
   namespace: string
-}
-
-interface TestServer {
-  server: Server
-  url: string
-  users: number
-}
-
-const servers = new WeakMap<Phial, Promise<TestServer>>()
-
-async function testServerFor(app: Phial): Promise<TestServer> {
-  let pending = servers.get(app)
-  if (pending === undefined) {
-    pending = (async () => {
-      const server = createServer(toNodeHandler(app))
-      // what app.run does: phial/socketio (and phial/websocket) attach through the app's server hooks
-      for (const hook of app.serverHooks) hook(server)
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-      return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, users: 0 }
-    })()
-    servers.set(app, pending)
-  }
-  const running = await pending
-  running.users++
-  return running
-}
-
-async function releaseServer(app: Phial, running: TestServer): Promise<void> {
-  if (--running.users > 0) return
-  servers.delete(app)
-  await new Promise<void>((resolve) => running.server.close(() => resolve()))
 }
 
 /**
@@ -205,7 +172,7 @@ export async function connectTestClient(app: Phial, path: string, options: Socke
   } catch (err) {
     throw new Error(`socketio.testClient needs the 'socket.io-client' package (npm install -D socket.io-client): ${(err as Error).message}`)
   }
-  const running = await testServerFor(app)
+  const running = await acquireTestServer(app)
   const headers: Record<string, string> = { ...options.headers }
   const cookies = [app.config.SESSION_COOKIE_NAME, (app.config as unknown as Record<string, unknown>).REMEMBER_COOKIE_NAME]
     .filter((name): name is string => typeof name === 'string')
@@ -223,7 +190,7 @@ export async function connectTestClient(app: Phial, path: string, options: Socke
     query: options.query ?? {},
     extraHeaders: headers,
   })
-  const client = new SocketIOTestClient(socket, options.namespace ?? '/', () => releaseServer(app, running))
+  const client = new SocketIOTestClient(socket, options.namespace ?? '/', () => running.release())
   await new Promise<void>((resolve) => {
     socket.once('connect', () => resolve())
     socket.once('connect_error', (err: Error & { data?: unknown }) => {

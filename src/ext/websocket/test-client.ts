@@ -2,9 +2,7 @@
  * The WebSocket test connection: a `ws` client over loopback to a server of
  * the app started for the tests, with a Phial test client's cookies.
  */
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { toNodeHandler, type Phial, type TestClient } from 'phial'
+import { acquireTestServer, type Phial, type TestClient } from 'phial'
 import { WebSocket } from 'ws'
 import { WebSocketConnection } from './connection.ts'
 
@@ -34,36 +32,6 @@ export class HandshakeRefused extends Error {
   }
 }
 
-interface TestServer {
-  server: Server
-  url: string
-  users: number
-}
-
-const servers = new WeakMap<Phial, Promise<TestServer>>()
-
-async function acquire(app: Phial): Promise<TestServer> {
-  let pending = servers.get(app)
-  if (pending === undefined) {
-    pending = (async () => {
-      const server = createServer(toNodeHandler(app))
-      for (const hook of app.serverHooks) hook(server)
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-      return { server, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, users: 0 }
-    })()
-    servers.set(app, pending)
-  }
-  const running = await pending
-  running.users++
-  return running
-}
-
-function release(app: Phial, running: TestServer): void {
-  if (--running.users > 0) return
-  servers.delete(app)
-  running.server.close()
-}
-
 /**
  * Opens a test connection (see `sock.testClient`).
  *
@@ -73,19 +41,16 @@ function release(app: Phial, running: TestServer): void {
  * ```
  */
 export async function connectTestWebSocket(app: Phial, path: string, options: TestWebSocketOptions = {}): Promise<WebSocketConnection> {
-  const running = await acquire(app)
+  const running = await acquireTestServer(app)
   const headers: Record<string, string> = { ...options.headers }
   const name = app.config.SESSION_COOKIE_NAME
   const cookie = options.client?.getCookie(name)
   if (cookie !== undefined) headers.cookie = `${name}=${cookie}`
-  const raw = new WebSocket(`${running.url}${path}`, { headers })
+  const raw = new WebSocket(`${running.url.replace(/^http/, 'ws')}${path}`, { headers })
   // listening from the start: the first message can come in the same chunk as the 101
   const connection = new WebSocketConnection(raw)
-  let released = false
-  const releaseOnce = (): void => {
-    if (!released) release(app, running)
-    released = true
-  }
+  // a lease is released once, whichever comes first
+  const releaseOnce = (): void => void running.release()
   raw.once('close', releaseOnce)
   try {
     await new Promise<void>((resolve, reject) => {
