@@ -47,7 +47,7 @@ export interface CoreConfigValues {
   SESSION_COOKIE_SAMESITE: 'Strict' | 'Lax' | 'None' | null
   /** Re-send a permanent session cookie on every request, sliding its expiry. Default `true`. */
   SESSION_REFRESH_EACH_REQUEST: boolean
-  /** Largest request body in bytes (413 above it): raw and multipart bodies (a `streamBody` route opts out); `null` for no limit. Phial default 16 MiB (Flask: `None`). */
+  /** Largest request body in bytes (413 above it): raw, multipart and streamed bodies (a `streamBody` route may set `request.maxContentLength`); `null` for no limit. Phial default 16 MiB (Flask: `None`). */
   MAX_CONTENT_LENGTH: number | null
   /** Largest non-file form field in bytes, and largest urlencoded body (413 above it). Default `500000`. */
   MAX_FORM_MEMORY_SIZE: number | null

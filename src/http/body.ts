@@ -5,6 +5,7 @@
  */
 import { BadRequest, ClientDisconnected, HTTPException, RequestEntityTooLarge } from './exceptions.ts'
 import { ImmutableMultiDict } from './multidict.ts'
+import { Readable } from 'node:stream'
 
 /**
  * Options of {@link readBody}.
@@ -151,6 +152,85 @@ async function readIterable(source: AsyncIterable<Uint8Array>, limit: number | n
     throw err instanceof HTTPException ? err : disconnected(err)
   }
   return chunks.length === 1 ? chunks[0] : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, total)
+}
+
+/**
+ * A request body stream that ends in a {@link RequestEntityTooLarge} once more
+ * than `limit` bytes came through (Werkzeug's `LimitedStream` under
+ * `max_content_length`): what a `streamBody: true` route reads as
+ * `request.stream`.
+ *
+ * - `declaredLength > limit` throws the 413 at once, before anything is read.
+ * - Past `limit` while reading, the returned stream errors with the 413 and
+ *   the source is paused and left (so the 413 can still be written); nothing
+ *   past the limit is passed on.
+ * - A source that errors or closes before its end makes the returned stream
+ *   error with a {@link ClientDisconnected}.
+ * - `limit: null` returns the source itself.
+ *
+ * @example
+ * ```ts
+ * for await (const chunk of limitStream(req, { limit: 16 << 20, declaredLength: null })) sink.write(chunk)
+ * ```
+ */
+export function limitStream(source: NodeJS.ReadableStream | AsyncIterable<Uint8Array>, options: ReadBodyOptions): Readable {
+  const limit = options.limit ?? null
+  const declared = options.declaredLength ?? null
+  if (limit !== null && declared !== null && declared > limit) throw tooLarge(limit, options.limitName)
+  const readable = isNodeStream(source) ? (source as unknown as Readable) : Readable.from(source as AsyncIterable<Uint8Array>, { objectMode: false })
+  if (limit === null) return readable
+  let total = 0
+  let ended = false
+  const limited = new Readable({
+    read() {
+      readable.resume()
+    },
+    destroy(err, callback) {
+      detach()
+      callback(err)
+    },
+  })
+  const onData = (chunk: Buffer | string): void => {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    total += buf.length
+    if (total > limit) {
+      readable.pause()
+      limited.destroy(tooLarge(limit, options.limitName))
+      return
+    }
+    if (!limited.push(buf)) readable.pause()
+  }
+  const onEnd = (): void => {
+    ended = true
+    detach()
+    limited.push(null)
+  }
+  const onError = (err: unknown): void => {
+    limited.destroy(err instanceof HTTPException ? err : disconnected(err))
+  }
+  const onClose = (): void => {
+    if (!ended) limited.destroy(disconnected())
+  }
+  function detach(): void {
+    readable.removeListener('data', onData)
+    readable.removeListener('end', onEnd)
+    readable.removeListener('error', onError)
+    readable.removeListener('close', onClose)
+    readable.removeListener('aborted', onClose)
+    // a late error on the abandoned source must not become an uncaught exception
+    readable.on('error', noop)
+  }
+  if (readable.readableEnded) {
+    limited.push(null)
+    return limited
+  }
+  readable.on('data', onData)
+  readable.on('end', onEnd)
+  readable.on('error', onError)
+  readable.on('close', onClose)
+  readable.on('aborted', onClose)
+  readable.pause()
+  return limited
 }
 
 // ------------------------------------------------------------------- JSON

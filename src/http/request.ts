@@ -9,7 +9,7 @@
 import { Readable } from 'node:stream'
 import { RequestEntityTooLarge, UnsupportedMediaType } from './exceptions.ts'
 import { ImmutableMultiDict, MultiDict } from './multidict.ts'
-import { DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_ITEMS, DEFAULT_MAX_JSON_SIZE, parseJson, parseUrlencoded, readBody } from './body.ts'
+import { DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_ITEMS, DEFAULT_MAX_JSON_SIZE, limitStream, parseJson, parseUrlencoded, readBody } from './body.ts'
 import { parseMultipart } from './multipart.ts'
 import type { FileStorage } from './file-storage.ts'
 import { SansioRequest } from './sansio-request.ts'
@@ -149,17 +149,39 @@ export class Request extends SansioRequest {
     return data.toString(encoding)
   }
 
+  #maxContentLength: number | null | undefined = undefined
+
+  /**
+   * Most bytes `request.stream` passes on in a `streamBody: true` route: past
+   * it, reading fails with a 413 (and a larger declared `Content-Length` is a
+   * 413 as soon as `stream` is read). Default `MAX_CONTENT_LENGTH`; set it in
+   * the view (or a `beforeRequest` hook) before reading, `null` for no limit,
+   * as Flask 3.1's `request.max_content_length`.
+   */
+  get maxContentLength(): number | null {
+    return this.#maxContentLength === undefined ? (this.requestConfig.MAX_CONTENT_LENGTH ?? null) : this.#maxContentLength
+  }
+
+  set maxContentLength(value: number | null) {
+    if (value !== null && !(Number.isSafeInteger(value) && value >= 0)) throw new RangeError(`request.maxContentLength must be a byte count or null, got ${String(value)}`)
+    this.#maxContentLength = value
+  }
+
   /**
    * The body as a stream. For a route with `streamBody: true` this is the
-   * socket's stream itself; otherwise it replays the bytes already read.
+   * socket's stream, bounded by {@link maxContentLength}; otherwise it
+   * replays the bytes already read.
    */
   get stream(): Readable {
     if (!this.#bodyLoaded) {
       const body = this.requestInit.body
-      if (body instanceof Uint8Array) return Readable.from([Buffer.from(body)])
+      // bounded by maxContentLength: a declared length above it is a 413 here, a longer body while it is read
+      const limits = { limit: this.maxContentLength, declaredLength: this.contentLength }
+      if (body instanceof Uint8Array) return limitStream(Readable.from([Buffer.from(body)]), limits)
       if (body) {
+        const stream = limitStream(body as Readable, limits)
         this.#bodyLoaded = true
-        return body as Readable
+        return stream
       }
       return Readable.from([])
     }
