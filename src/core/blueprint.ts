@@ -279,6 +279,21 @@ export class Blueprint extends Scaffold {
     return value
   }
 
+  /** {@link appTemplateFilter} under the function's own name unless `name` is given (Flask's `add_app_template_filter`). @example bp.addAppTemplateFilter(function slug(s: string) { return s }) */
+  addAppTemplateFilter<F extends TemplateFilter>(fn: F, name?: string): F {
+    return this.addTemplateFilter(fn, name)
+  }
+
+  /** {@link appTemplateTest} under the function's own name unless `name` is given (Flask's `add_app_template_test`). @example bp.addAppTemplateTest(function admin(u: User) { return u.isAdmin }) */
+  addAppTemplateTest<F extends TemplateTest>(fn: F, name?: string): F {
+    return this.addTemplateTest(fn, name)
+  }
+
+  /** {@link appTemplateGlobal} under the function's own name unless `name` is given (Flask's `add_app_template_global`). @example bp.addAppTemplateGlobal(function now() { return new Date() }) */
+  addAppTemplateGlobal<T>(value: T, name?: string): T {
+    return this.addTemplateGlobal(value, name)
+  }
+
   /** Same as {@link appTemplateFilter}: template filters are app-wide, as in Flask. @example bp.templateFilter('slug', slugify) */
   override templateFilter<F extends TemplateFilter>(name: string, fn: F): F {
     return this.appTemplateFilter(name, fn)

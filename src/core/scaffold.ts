@@ -22,7 +22,7 @@ import type {
   MethodRoute,
   View,
 } from './types.ts'
-import { TemplateRegistry, type TemplateFilter, type TemplateTest } from './template-registry.ts'
+import { TemplateRegistry, templateName, type TemplateFilter, type TemplateTest } from './template-registry.ts'
 
 /** The scope key of the object's own hooks (`null`), or a blueprint's dotted name. */
 export type Scope = string | null
@@ -354,6 +354,48 @@ export abstract class Scaffold {
     this.checkSetup('templateGlobal')
     this.templateGlobals.set(name, value)
     return value
+  }
+
+  /**
+   * Registers a template filter under the function's own name unless `name`
+   * is given (Flask's `add_template_filter`); on a blueprint, for the whole app.
+   *
+   * @example
+   * ```ts
+   * app.addTemplateFilter(function my_reverse(s: string) { return [...s].reverse().join('') })   // {{ x|my_reverse }}
+   * app.addTemplateFilter((s: string) => s.toUpperCase(), 'shout')
+   * ```
+   */
+  addTemplateFilter<F extends TemplateFilter>(fn: F, name?: string): F {
+    return this.templateFilter(name ?? templateName(fn, 'addTemplateFilter'), fn)
+  }
+
+  /**
+   * Registers a template test under the function's own name unless `name`
+   * is given (Flask's `add_template_test`); on a blueprint, for the whole app.
+   *
+   * @example
+   * ```ts
+   * app.addTemplateTest(function boolean(value: unknown) { return typeof value === 'boolean' })   // {% if x is boolean %}
+   * ```
+   */
+  addTemplateTest<F extends TemplateTest>(fn: F, name?: string): F {
+    return this.templateTest(name ?? templateName(fn, 'addTemplateTest'), fn)
+  }
+
+  /**
+   * Registers a template global under the function's own name unless `name`
+   * is given (Flask's `add_template_global`); a value that is not a function
+   * needs a name. On a blueprint, for the whole app.
+   *
+   * @example
+   * ```ts
+   * app.addTemplateGlobal(function get_stuff() { return 42 })   // {{ get_stuff() }}
+   * app.addTemplateGlobal('Flaskr', 'site_name')
+   * ```
+   */
+  addTemplateGlobal<T>(value: T, name?: string): T {
+    return this.templateGlobal(name ?? templateName(value, 'addTemplateGlobal'), value)
   }
 
   /**

@@ -59,3 +59,58 @@ export class TemplateRegistry<T> extends Map<string, T> {
     super.clear()
   }
 }
+
+/**
+ * What a template loader returns for a name it has (Jinja's
+ * `(source, filename, uptodate)` triple).
+ *
+ * @example
+ * ```ts
+ * const found: TemplateSource = { source: 'Hello {{ name }}', filename: null }
+ * ```
+ */
+export interface TemplateSource {
+  /** The template's text. */
+  source: string
+  /** The file it came from, shown in errors; null when there is none. */
+  filename: string | null
+  /** In auto-reload mode, asked before each use: false reloads the template. Absent: always current. */
+  upToDate?: () => boolean
+}
+
+/**
+ * A template loader (Jinja's `BaseLoader`): what `app.createGlobalTemplateLoader()`
+ * returns to load templates from somewhere other than the template folders
+ * (a database, a dict, a package). Phial compiles what it returns.
+ *
+ * @example
+ * ```ts
+ * const loader: TemplateSourceLoader = {
+ *   getSource: (name) => (name === 'index.html' ? { source: 'Hello!', filename: null } : null),
+ *   listTemplates: () => ['index.html'],
+ * }
+ * ```
+ */
+export interface TemplateSourceLoader {
+  /** The template called `name`, or null when this loader does not have it. */
+  getSource(name: string): TemplateSource | null
+  /** Every template name this loader has (for `listTemplates()`); optional. */
+  listTemplates?(): string[]
+}
+
+/**
+ * The name a filter, test or global registered without one gets: the
+ * function's own name (Flask's `f.__name__`).
+ *
+ * @example
+ * ```ts
+ * templateName(function my_reverse(s: string) { return s }, 'addTemplateFilter') // 'my_reverse'
+ * ```
+ */
+export function templateName(value: unknown, method: string): string {
+  const name = typeof value === 'function' ? value.name : ''
+  if (typeof name !== 'string' || name === '' || name === 'anonymous') {
+    throw new TypeError(`${method}(): the value has no name to register it under; pass one: ${method}(fn, 'name')`)
+  }
+  return name
+}
