@@ -10,7 +10,6 @@ import type { Server as NodeServer } from 'node:http'
 import { resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { Config, DEFAULT_CONFIG } from '../config/index.ts'
-import { DefaultJSONProvider, type JSONProvider, type JSONProviderApp } from '../json/index.ts'
 import { applyLoggingDefaults, createLogger } from '../logging.ts'
 import { endpointFromView } from '../routing/endpoint.ts'
 import { Rule, UrlMap } from '../routing/index.ts'
@@ -58,18 +57,6 @@ export interface RuleSettings {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface CurrentApp extends AppCore {}
 
-/**
- * A function run when the app's server starts shutting down (see
- * `app.onShutdown`); a returned promise is awaited.
- *
- * @example
- * ```ts
- * const closeFeeds: ShutdownHook = () => { for (const feed of feeds) feed.abort() }
- * app.onShutdown(closeFeeds)
- * ```
- */
-export type ShutdownHook = (app: CurrentApp) => unknown
-
 /** `app` from `/srv/app.ts` or `file:///srv/app.ts`. */
 function nameFrom(importName: string): string {
   if (typeof importName !== 'string') {
@@ -85,23 +72,8 @@ function nameFrom(importName: string): string {
  * create apps with `new Phial(import.meta.url)`.
  */
 export abstract class AppCore extends Scaffold {
-  /**
-   * The provider class `app.json` is made from (Flask's `json_provider_class`).
-   *
-   * @example
-   * ```ts
-   * class MyApp extends Phial { static override jsonProviderClass = MyJSONProvider }
-   * ```
-   */
-  static jsonProviderClass: new (app: JSONProviderApp) => JSONProvider = DefaultJSONProvider
   /** The configuration (Flask's keys and yours). */
   readonly config: Config
-  /**
-   * How the app writes and reads JSON (Flask's `app.json`): `jsonify`, views
-   * returning objects and the `tojson` filter use it. Replace it with
-   * `app.json = new MyProvider(app)`.
-   */
-  json: JSONProvider
   /** The URL rules; register custom converters on `urlMap.converters`. */
   readonly urlMap = new UrlMap()
   /** Views by endpoint. */
@@ -136,8 +108,6 @@ export abstract class AppCore extends Scaffold {
    * ```
    */
   readonly serverHooks: Array<(server: NodeServer) => void> = []
-  /** `onShutdown` functions, in registration order. */
-  readonly shutdownFuncs: ShutdownHook[] = []
   /** Custom commands of `phial` (and those of registered blueprints). */
   readonly cli = new AppCli()
   /**
@@ -159,7 +129,6 @@ export abstract class AppCore extends Scaffold {
     this.instancePath = options.instancePath ?? resolve(this.rootPath, 'instance')
     this.config = new Config(options.instanceRelativeConfig ? this.instancePath : this.rootPath, DEFAULT_CONFIG)
     applyLoggingDefaults(this.config)
-    this.json = new (this.constructor as typeof AppCore).jsonProviderClass(this)
     this.blueprintHooks.push((bp, name) => this.cli.addBlueprint(bp, name))
   }
 
@@ -317,57 +286,6 @@ export abstract class AppCore extends Scaffold {
     this.checkSetup('shellContextProcessor')
     this.shellContextProcessors.push(fn)
     return fn
-  }
-
-  /**
-   * Registers a function run when the app's server starts shutting down
-   * (a Phial departure: Flask has no such hook; Quart's `after_serving` is
-   * the nearest). `app.run`'s `close()` (so `phial run` on Ctrl+C and on a
-   * reload) and a `phial serve` worker that drains on SIGTERM, SIGHUP or
-   * `--max-requests` call {@link doShutdown} before they wait for in-flight
-   * requests; with `toNodeHandler` in a server of your own, call it
-   * yourself. The place to end long-lived connections that would hold the
-   * drain: `phial/websocket` and `phial/socketio` close theirs with 1001
-   * (going away) here, and clients reconnect to another worker. Requests
-   * still in flight go on, so do not close what they use (a database pool)
-   * here. May be registered at any time; it may run more than once (once
-   * per closed server).
-   *
-   * @example
-   * ```ts
-   * const feeds = new Set<AbortController>()
-   * app.onShutdown(() => { for (const feed of feeds) feed.abort() })   // end the event streams
-   * ```
-   */
-  onShutdown<F extends ShutdownHook>(fn: F): F {
-    if (typeof fn !== 'function') throw new TypeError('app.onShutdown(fn): fn must be a function')
-    this.shutdownFuncs.push(fn)
-    return fn
-  }
-
-  /**
-   * Runs every {@link onShutdown} function (all at once, each awaited) and
-   * resolves when they are done. It stops no server itself. As teardown
-   * hooks, every function runs even when one throws, and the errors are
-   * logged together ("Errors during shutdown"), never raised: the caller is
-   * on its way out.
-   *
-   * @example
-   * ```ts
-   * const server = createServer(toNodeHandler(app)).listen(8000)
-   * process.once('SIGTERM', async () => {
-   *   await app.doShutdown()   // WebSockets closed with 1001
-   *   server.close()           // then in-flight requests finish
-   * })
-   * ```
-   */
-  async doShutdown(): Promise<void> {
-    const app = this as unknown as CurrentApp
-    const results = await Promise.allSettled(this.shutdownFuncs.map(async (fn) => fn(app)))
-    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []))
-    if (errors.length === 0) return
-    const err = errors.length === 1 ? errors[0] : new AggregateError(errors, `${errors.length} errors during shutdown`)
-    this.logger.error({ err }, 'Errors during shutdown')
   }
 
   /**
