@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { Phial, type ConfigValues } from 'phial'
 import { CSRFProtect } from 'phial/csrf'
 import * as admin from './admin.ts'
+import * as cache from './cache.ts'
 import { auth, loginManager } from './auth.ts'
 import { blog } from './blog.ts'
 import * as database from './db.ts'
@@ -58,6 +59,7 @@ export function createApp(testConfig?: Partial<ConfigValues> & Record<string, un
   csrf.initApp(app)
   loginManager.initApp(app)
   admin.initApp(app)
+  cache.initApp(app)
   throttle.initApp(app)
   app.templateFilter('date', (value: unknown) => (value instanceof Date ? value.toISOString() : String(value ?? '')).slice(0, 10))
 

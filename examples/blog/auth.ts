@@ -54,7 +54,7 @@ auth.route('/login', { methods: ['GET', 'POST'] }, async function login() {
     // too many failures for this user or from this address: refused before any password is hashed
     const throttle = throttleOf(currentApp)
     const address = request.remoteAddr ?? 'unknown'
-    const wait = throttle.retryAfter(address, username)
+    const wait = await throttle.retryAfter(address, username)
     if (wait > 0) {
       flash(`Too many failed logins. Try again in ${wait} seconds.`)
       return [renderTemplate('auth/login.html', { form }), 429, { 'Retry-After': String(wait) }]
@@ -64,12 +64,12 @@ auth.route('/login', { methods: ['GET', 'POST'] }, async function login() {
     if (user === null) error = 'Incorrect username.'
     else if (!(await checkPasswordHash(user.password, password))) error = 'Incorrect password.'
     if (error === null) {
-      throttle.succeeded(username)
+      await throttle.succeeded(username)
       // a new session (no fixation); with remember, a signed cookie that outlives the browser session
       await loginUser(user!, { remember })
       return redirect(safeNextUrl(urlFor('index')))
     }
-    throttle.failed(address, username)
+    await throttle.failed(address, username)
     flash(error)
   }
   return [renderTemplate('auth/login.html', { form }), 400]
