@@ -5,6 +5,10 @@
  * - `{% if %}`, `not`, `and`, `or` and inline `x if c else y` use Python
  *   truthiness (`{% if messages %}` is false for an empty list);
  * - `{% with a = 1, b = 2 %}…{% endwith %}` opens a scope;
+ * - `{% autoescape true %}…{% endautoescape %}` (or `false`, or any
+ *   expression) switches escaping for the output written inside it;
+ * - `{{ none }}` and `{{ None }}` print `None`, as Jinja does (booleans
+ *   print `True`/`False`: see escape.ts);
  * - slices (`posts[:5]`) and bare test arguments (`is divisibleby 3`), from
  *   parser.ts;
  * - each template's functions render with the template's own environment
@@ -36,6 +40,8 @@ const NodeList = nodes.NodeList as NodeClass
 
 /** `{% with %}`: `targets` and `values` are node lists, `body` the content. */
 const With = nodes.Node.extend('With', { fields: ['targets', 'values', 'body'] })
+/** `{% autoescape value %}`: `value` an expression, `body` the content. */
+const Autoescape = nodes.Node.extend('Autoescape', { fields: ['value', 'body'] })
 /** Python truthiness of `target` (inserted by the compiler, never parsed). */
 const Truthy = nodes.Node.extend('Truthy', { fields: ['target'] })
 
@@ -74,10 +80,44 @@ export const withTag: Extension = {
   },
 }
 
+/**
+ * Jinja's `{% autoescape true|false %}…{% endautoescape %}` tag: the output
+ * written inside it is escaped (or not) whatever the template's own
+ * setting. The value may be any expression; it is evaluated once, where the
+ * tag stands. Included templates keep their own setting, as in Jinja.
+ *
+ * @example
+ * ```jinja
+ * {% autoescape false %}{{ trusted_html }}{% endautoescape %}
+ * ```
+ */
+export const autoescapeTag: Extension = {
+  tags: ['autoescape'],
+  parse(parser) {
+    const tag = parser.nextToken()
+    const value = parser.parseExpression()
+    parser.advanceAfterBlockEnd(tag.value)
+    const body = parser.parseUntilBlocks('endautoescape')
+    parser.advanceAfterBlockEnd()
+    return new Autoescape(tag.lineno, tag.colno, value, body)
+  },
+}
+
+const Literal = nodes.Literal as NodeClass
+const SymbolNode = nodes.Symbol as NodeClass
+const TemplateData = nodes.TemplateData as NodeClass
+
+/** A literal `none` or the name `None`: printed as Jinja prints Python's None. */
+const isNone = (node: Node): boolean =>
+  ((node as object) instanceof Literal && node.value === null) || ((node as object) instanceof SymbolNode && node.value === 'None')
+
 const Base = nunjucks.compiler.Compiler
 
 /** Nunjucks' code generator with Jinja's truthiness, `{% with %}` and per-template bindings. */
 class JinjaCompiler extends Base {
+  /** The JS expression of the innermost `{% autoescape %}` in scope (null: the template's own setting). */
+  #autoescape: string | null = null
+
   override _emitFuncBegin(node: Node, name: string): void {
     super._emitFuncBegin(node, name)
     // The root and block functions receive the caller's env and runtime:
@@ -96,7 +136,7 @@ class JinjaCompiler extends Base {
 
   override assertType(node: Node, ...types: NodeClass[]): void {
     const n: object = node
-    if (n instanceof Truthy || n instanceof With || n instanceof Slice) return
+    if (n instanceof Truthy || n instanceof With || n instanceof Slice || n instanceof Autoescape) return
     super.assertType(node, ...types)
   }
 
@@ -117,6 +157,48 @@ class JinjaCompiler extends Base {
     this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, `)
     super.compileFilter(node, frame)
     this._emit(')')
+  }
+
+  // Nunjucks' output step, with the escaping of an enclosing
+  // `{% autoescape %}` and `None` printed as Jinja prints it.
+  override compileOutput(node: Node, frame: Frame): void {
+    const buffer = (this as unknown as { buffer: string }).buffer
+    for (const child of children(node)) {
+      if ((child as object) instanceof TemplateData) {
+        if (child.value) {
+          this._emit(`${buffer} += `)
+          this.compile(child, frame)
+          this._emitLine(';')
+        }
+        continue
+      }
+      this._emit(`${buffer} += runtime.suppressValue(`)
+      if (this.throwOnUndefined) this._emit('runtime.ensureDefined(')
+      if (isNone(child)) this._emit('runtime.printNone(')
+      this.compile(child, frame)
+      if (isNone(child)) this._emit(')')
+      if (this.throwOnUndefined) this._emit(`,${node.lineno},${node.colno})`)
+      this._emit(`, ${this.#autoescape ?? 'env.opts.autoescape'});\n`)
+    }
+  }
+
+  compileAutoescape(node: Node, frame: Frame): void {
+    const value = node.value as Node
+    let flag: string
+    if ((value as object) instanceof Literal && typeof value.value === 'boolean') flag = String(value.value)
+    else {
+      flag = this._tmpid()
+      this._emit(`var ${flag} = runtime.truthy(`)
+      this._compileExpression(value, frame)
+      this._emitLine(');')
+    }
+    const outer = this.#autoescape
+    this.#autoescape = flag
+    try {
+      this.compile(node.body as Node, frame)
+    } finally {
+      this.#autoescape = outer
+    }
   }
 
   compileTruthy(node: Node, frame: Frame): void {
@@ -206,7 +288,7 @@ export function compileTemplate(source: string, template: TemplateInfo, env: Nun
   const runtime: NunjucksRuntime = createRuntime(template)
   let code: string
   try {
-    const extensions = [withTag, ...env.extensionsList]
+    const extensions = [withTag, autoescapeTag, ...env.extensionsList]
     let src = source
     for (const ext of extensions) if (ext.preprocess) src = ext.preprocess(src)
     const ast = transformer.transform(parseTemplate(src, extensions, env.opts), env.asyncFilters, template.name)

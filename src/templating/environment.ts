@@ -200,6 +200,20 @@ export class TemplateEnvironment extends nunjucks.Environment {
   }
 
   /**
+   * Every template name the app can render, sorted (Jinja's
+   * `list_templates`): the files of the app's and the blueprints' template
+   * folders, or what the global loader lists.
+   *
+   * @example
+   * ```ts
+   * app.templateEnvironment.listTemplates() // ['admin/index.html', 'frontend/index.html']
+   * ```
+   */
+  listTemplates(): string[] {
+    return this.loader.listTemplates()
+  }
+
+  /**
    * A compiled template string (autoescaped unless {@link selectAutoescape}
    * says otherwise for `null`); the last compiled ones are cached by source.
    *

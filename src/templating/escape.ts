@@ -14,18 +14,36 @@ export { escapeHtml }
 const { SafeString: Safe } = nunjucks.runtime
 
 /**
- * The runtime's output step: `null`/`undefined` print nothing; with
+ * The runtime's output step: `null`/`undefined` print nothing; booleans
+ * print as Python's (`True`, `False`), as Jinja prints them; with
  * autoescape, text that is not marked safe is escaped.
  *
  * @example
  * ```ts
  * suppressValue('<b>', true) // '&lt;b&gt;'
+ * suppressValue(false, true) // 'False'
  * ```
  */
 export function suppressValue(value: unknown, autoescape: boolean): unknown {
   if (value === undefined || value === null) return ''
+  if (value === true) return 'True'
+  if (value === false) return 'False'
   if (autoescape && !(value instanceof Safe)) return escapeHtml(String(value))
   return value
+}
+
+/**
+ * What `{{ none }}` and `{{ None }}` print: `None`, as Jinja prints Python's
+ * None (a JS `null` from the context still prints nothing).
+ *
+ * @example
+ * ```ts
+ * printNone(null) // 'None'
+ * printNone(0)    // 0
+ * ```
+ */
+export function printNone(value: unknown): unknown {
+  return value === null ? 'None' : value
 }
 
 function escapeFilter(value: unknown): unknown {

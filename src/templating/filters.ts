@@ -12,6 +12,7 @@ import { nunjucks, type AnyFunction, type NunjucksContext, type NunjucksEnvironm
 import { escapeHtml, installEscapeFilters } from './escape.ts'
 import { pyFormat } from './py-format.ts'
 import { memberLookup, truthy } from './runtime.ts'
+import { contextStorage } from '../core/context.ts'
 
 const { SafeString: Safe } = nunjucks.runtime
 
@@ -58,9 +59,14 @@ const foldCase = (value: unknown, caseSensitive: unknown): unknown =>
 
 const compare = (a: unknown, b: unknown): number => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0)
 
+// Flask's tojson: the app's JSON provider (app.json.dumps), then the HTML-safe escapes
 function tojson(value: unknown, ...args: unknown[]): SafeString {
   const [positional, kw] = splitKeywords(args)
-  return new Safe(htmlSafeJson(value, (kw.indent ?? positional[0]) as number | undefined))
+  const indent = (kw.indent ?? positional[0]) as number | undefined
+  const provider = contextStorage.getStore()?.app.json
+  if (provider === undefined) return new Safe(htmlSafeJson(value, indent))
+  const json = provider.dumps(value, indent === undefined || indent === null ? {} : { indent })
+  return new Safe(json.replace(/[<>&']/g, (c) => JSON_ESCAPES[c]!))
 }
 
 function format(value: unknown, ...args: unknown[]): string {

@@ -12,6 +12,14 @@
 export { renderTemplate, renderTemplateString, streamTemplate, streamTemplateString } from './render.ts'
 export { TemplateEnvironment, getTemplateEnvironment, selectAutoescape, AUTOESCAPE_EXTENSIONS } from './environment.ts'
 export { TemplateError, TemplateSyntaxError, TemplateNotFound, type TemplateInfo, type TemplateLocation } from './errors.ts'
-export { TemplateRegistry, type TemplateFilter, type TemplateTest } from '../core/template-registry.ts'
+export {
+  TemplateRegistry,
+  type TemplateFilter,
+  type TemplateTest,
+  type TemplateSource,
+  type TemplateSourceLoader,
+} from '../core/template-registry.ts'
+export { DictLoader } from './dict-loader.ts'
+export { getTemplateAttribute } from './attribute.ts'
 export { markSafe, type SafeString } from './safe.ts'
 export { htmlSafeJson } from './filters.ts'

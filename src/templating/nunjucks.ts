@@ -311,6 +311,7 @@ export interface Parser {
  */
 export interface CompilerInstance {
   templateName: string | null
+  throwOnUndefined: boolean
   codebuf: string[]
   compile(node: Node, frame?: Frame): void
   getCode(): string
@@ -324,6 +325,7 @@ export interface CompilerInstance {
   compileIf(node: Node, frame: Frame, async?: boolean): void
   compileInlineIf(node: Node, frame: Frame): void
   compileFilter(node: Node, frame: Frame): void
+  compileOutput(node: Node, frame: Frame): void
 }
 
 /**

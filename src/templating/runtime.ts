@@ -9,7 +9,7 @@
 import { locateError, type TemplateInfo } from './errors.ts'
 import { nunjucks, type Frame, type NunjucksContext, type NunjucksRuntime } from './nunjucks.ts'
 import { overriddenStringMethod, pythonMember } from './python-methods.ts'
-import { suppressValue } from './escape.ts'
+import { printNone, suppressValue } from './escape.ts'
 
 const base = nunjucks.runtime
 const SafeString = base.SafeString
@@ -112,7 +112,7 @@ export function slice(value: unknown, start: unknown, stop: unknown, step: unkno
   return isString ? out.join('') : out
 }
 
-const shared: NunjucksRuntime = { ...base, memberLookup, contextOrFrameLookup, truthy, suppressValue, slice }
+const shared: NunjucksRuntime = { ...base, memberLookup, contextOrFrameLookup, truthy, suppressValue, printNone, slice }
 
 /**
  * The runtime object of one compiled template: the shared helpers, and a

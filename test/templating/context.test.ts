@@ -89,7 +89,7 @@ describe("Flask's names in templates", () => {
       g.job = 'nightly'
       return renderTemplateString("{{ g.job }}|{{ 'yes' if request else 'no' }}|{{ 'yes' if session else 'no' }}|{{ config.TESTING }}")
     })
-    expect(html).toBe('nightly|no|no|false')
+    expect(html).toBe('nightly|no|no|False')
   })
 
   test('context processors: app ones always, a blueprint\'s only for its requests; async ones awaited; the caller wins', async () => {

@@ -10,14 +10,14 @@ describe('Jinja semantics on top of Nunjucks', () => {
   test('Python truthiness in if, not, and, or and inline if', async () => {
     const ctx = { empty: [], full: [1], none: {}, some: { a: 1 }, map: new Map(), zero: 0, text: '' }
     expect(await render('{% if empty %}y{% else %}n{% endif %}{% if full %}y{% endif %}{% if none %}y{% else %}n{% endif %}{% if some %}y{% endif %}', ctx)).toBe('nyny')
-    expect(await render("{{ 'y' if map else 'n' }}|{{ not empty }}|{{ not full }}", ctx)).toBe('n|true|false')
+    expect(await render("{{ 'y' if map else 'n' }}|{{ not empty }}|{{ not full }}", ctx)).toBe('n|True|False')
     expect(await render("{{ empty or 'fallback' }}|{{ full and 'both' }}|{{ (empty and 'x')|length }}|{{ text or zero or 'last' }}", ctx)).toBe('fallback|both|0|last')
     expect(await render('{% if full and not empty %}ok{% elif empty %}no{% endif %}', ctx)).toBe('ok')
   })
 
   test('and/or short-circuit', async () => {
     expect(await render("{{ user and user.name }}|{{ user or 'anonymous' }}", { user: null })).toBe('|anonymous')
-    expect(await render("{{ false and boom() }}{{ true or boom() }}")).toBe('falsetrue')
+    expect(await render("{{ false and boom() }}{{ true or boom() }}")).toBe('FalseTrue')
   })
 
   test('{% with %} scopes its names', async () => {
@@ -27,13 +27,13 @@ describe('Jinja semantics on top of Nunjucks', () => {
   })
 
   test('True, False and None', async () => {
-    expect(await render("{{ True }} {{ False }} {{ 'none' if None is none }} {{ x is true }}", { x: true })).toBe('true false none true')
+    expect(await render("{{ True }} {{ False }} {{ 'none' if None is none }} {{ x is true }}", { x: true })).toBe('True False none True')
   })
 
   test('Python methods: dict.items(), str methods, list methods, Map-like subscripts', async () => {
     const d = { b: 2, a: 1 }
     expect(await render('{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}{{ d.keys()|join }}{{ d.get("z", 0) }}', { d })).toBe('b=2;a=1;ba0')
-    expect(await render("{{ s.upper() }} {{ s.strip('x') }} {{ s.replace('x', '-') }} {{ ', '.join(['a', 'b']) }} {{ s.startswith('xa') }} {{ 'a b  c'.split()|length }}", { s: 'xabx' })).toBe('XABX ab -ab- a, b true 3')
+    expect(await render("{{ s.upper() }} {{ s.strip('x') }} {{ s.replace('x', '-') }} {{ ', '.join(['a', 'b']) }} {{ s.startswith('xa') }} {{ 'a b  c'.split()|length }}", { s: 'xabx' })).toBe('XABX ab -ab- a, b True 3')
     expect(await render("{{ 'hello world'.title() }} {{ 'x'.capitalize() }} {{ [3, 1, 3].count(3) }} {{ [3, 1].index(1) }}")).toBe('Hello World X 2 1')
     expect(await render("{{ m.key }}|{{ m['key'] }}|{{ m.items()|length }}", { m: new Map([['key', 'v']]) })).toBe('v|v|1')
   })
@@ -83,7 +83,7 @@ describe('Jinja semantics on top of Nunjucks', () => {
   })
 
   test("Jinja's tests", async () => {
-    expect(await render("{{ 1 is integer }}{{ 1.5 is float }}{{ true is boolean }}{{ 'a' is in('abc') }}{{ 2 is in([1, 2]) }}{{ [] is sequence }}{{ 'upper' is filter }}{{ 'odd' is test }}")).toBe('truetruetruetruetruetruetruetrue')
+    expect(await render("{{ 1 is integer }}{{ 1.5 is float }}{{ true is boolean }}{{ 'a' is in('abc') }}{{ 2 is in([1, 2]) }}{{ [] is sequence }}{{ 'upper' is filter }}{{ 'odd' is test }}")).toBe('TrueTrueTrueTrueTrueTrueTrueTrue')
   })
 
   test('slices and subscripts', async () => {
@@ -95,7 +95,7 @@ describe('Jinja semantics on top of Nunjucks', () => {
 
   test('a test takes one argument without parentheses', async () => {
     expect(await render('{% for i in range(1, 7) %}{% if i is divisibleby 3 %}{{ i }}{% endif %}{% endfor %}|{{ 2 is in [1, 2] }}|{{ x is sameas false }}|{{ 3 is not gt 4 }}', { x: false }))
-      .toBe('36|true|true|true')
+      .toBe('36|True|True|True')
     expect(await render("{{ 'a' if x is defined else 'b' }}")).toBe('b')
   })
 

@@ -12,7 +12,7 @@ describe('filters, tests and globals', () => {
     const html = await app.appContext(() =>
       renderTemplateString("{{ 'a b c'|reverse_words }}|{{ 'ab' is even_length }}|{{ site }}|{{ now().year }}"),
     )
-    expect(html).toBe('c b a|true|Flaskr|2024')
+    expect(html).toBe('c b a|True|Flaskr|2024')
   })
 
   test('a filter gets its arguments, keyword ones as a last object, and the Nunjucks context as this', async () => {
@@ -45,7 +45,7 @@ describe('filters, tests and globals', () => {
     app.get('/', function index() {
       return renderTemplateString("{{ 'a'|twice }}{{ 'b'|thrice }}|{{ 'ab' is short }}{{ 'abcd' is long }}|{{ one }}{{ two() }}")
     })
-    expect((await app.testClient().get('/')).text).toBe('aabbb|truetrue|12')
+    expect((await app.testClient().get('/')).text).toBe('aabbb|TrueTrue|12')
   })
 
   test('filters registered after the environment exists are picked up; after the first request they are refused', async () => {

@@ -64,7 +64,7 @@ describe('fields in templates', () => {
 
   it('{% for field in form %} walks the fields in order; field.type and flags are there', async () => {
     const res = await appWith('{% for f in form %}{{ f.name }}:{{ f.type }}:{{ f.flags.required }};{% endfor %}')
-    expect(res.text).toBe('author:StringField:true;body:TextAreaField:false;post_id:HiddenField:false;')
+    expect(res.text).toBe('author:StringField:True;body:TextAreaField:False;post_id:HiddenField:False;')
   })
 
   it('a prefix goes on names and ids; a page with two forms keeps them apart', async () => {
