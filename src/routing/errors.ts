@@ -47,6 +47,54 @@ export class RuleError extends Error {
   }
 }
 
+/** The short form of a rule in messages: `'/path' (GET, HEAD) -> endpoint`, with its domain. */
+function describeRule(rule: DescribedRule): string {
+  const domain = rule.map?.hostMatching ? rule.host : rule.subdomain
+  const methods = rule.methods === null ? '' : ` (${[...rule.methods].sort().join(', ')})`
+  return `${domain ? `${domain}|` : ''}'${rule.rule}'${methods} -> ${rule.endpoint}`
+}
+
+interface DescribedRule {
+  readonly rule: string
+  readonly endpoint: string
+  readonly methods: ReadonlySet<string> | null
+  readonly subdomain: string | null
+  readonly host: string | null
+  readonly map: { readonly hostMatching: boolean } | null
+}
+
+/**
+ * Werkzeug 3.2's `DuplicateRuleError`: a rule was added that matches
+ * exactly as an existing one — the same path (same converters in the same
+ * places), the same subdomain or host, and overlapping methods (HEAD and
+ * OPTIONS aside). Thrown by `UrlMap.add` (and so by `app.route`); the
+ * message names both rules. It is a {@link RuleError}.
+ *
+ * @example
+ * ```ts
+ * app.get('/', function index() { return 'a' })
+ * try { app.get('/', function other() { return 'b' }) }
+ * catch (e) { if (e instanceof DuplicateRuleError) console.error(e.existing.endpoint) } // 'index'
+ * ```
+ */
+export class DuplicateRuleError extends RuleError {
+  override name = 'DuplicateRuleError'
+  /** The rule already in the map. */
+  readonly existing: DescribedRule
+  /** The rule that duplicates it. */
+  readonly duplicate: DescribedRule
+
+  constructor(existing: DescribedRule, duplicate: DescribedRule) {
+    super(
+      duplicate.rule,
+      `${describeRule(duplicate)} duplicates the rule ${describeRule(existing)}: ` +
+        'same path, same subdomain or host, and overlapping methods. Remove one, or give them different methods.',
+    )
+    this.existing = existing
+    this.duplicate = duplicate
+  }
+}
+
 /**
  * `UrlMap.build` could not produce a URL: unknown endpoint, missing values,
  * a value a converter rejected, or no rule for the requested method.

@@ -12,7 +12,7 @@
  *
  * @module
  */
-export { UrlMap, type MatchResult, type UrlMapOptions, type BuildOptions } from './map.ts'
+export { UrlMap, type MatchResult, type UrlMapOptions, type BuildOptions, type BuiltUrl } from './map.ts'
 export { Rule, type RuleOptions, type RedirectTarget } from './rule.ts'
 export {
   BaseConverter,
@@ -26,6 +26,6 @@ export {
   type ConverterClass,
 } from './converters.ts'
 export { parseConverterArgs, type ConverterArgs } from './converter-args.ts'
-export { ValidationError, BuildError, RuleError } from './errors.ts'
+export { ValidationError, BuildError, RuleError, DuplicateRuleError } from './errors.ts'
 export { encodePathSegment, encodePath, encodeQuery } from './quote.ts'
 export type { ConverterTypes, RouteParams } from './params.ts'

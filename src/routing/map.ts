@@ -10,6 +10,7 @@ import { MatchNode, MatchState, insertRule, search, sortTree } from './matcher.t
 import { encodeLocation, encodeQuery } from './quote.ts'
 import type { Rule } from './rule.ts'
 import { explainBuildFailure, unknownEndpoint } from './explain.ts'
+import { DuplicateRuleError } from './errors.ts'
 
 /**
  * What `UrlMap.match` found.
@@ -18,7 +19,8 @@ import { explainBuildFailure, unknownEndpoint } from './explain.ts'
  * - `redirect`: 308 to `location` (a percent-encoded path, or the rule's
  *   `redirectTo` URL; the caller re-adds the query string), for a missing
  *   trailing slash, merged slashes, a canonical URL of a rule with defaults,
- *   or the rule's `redirectTo`;
+ *   or the rule's `redirectTo`; `domain` is there when the canonical URL is
+ *   on another domain (the built subdomain, or host with host matching);
  * - `methodNotAllowed`: the path matches but not for this method; `allowed`
  *   is sorted;
  * - `notFound`.
@@ -31,7 +33,7 @@ import { explainBuildFailure, unknownEndpoint } from './explain.ts'
  */
 export type MatchResult =
   | { kind: 'match'; rule: Rule; args: Record<string, unknown> }
-  | { kind: 'redirect'; location: string; status: 308 }
+  | { kind: 'redirect'; location: string; status: 308; domain?: string }
   | { kind: 'methodNotAllowed'; allowed: string[] }
   | { kind: 'notFound' }
 
@@ -52,6 +54,13 @@ export interface UrlMapOptions {
   redirectDefaults?: boolean
   /** Converters added to (or replacing) the built-in ones. */
   converters?: Record<string, ConverterClass>
+  /**
+   * Match and build rules by their full `host` (`'<user>.example.com'`)
+   * instead of their `subdomain` (false). Set it before adding rules.
+   */
+  hostMatching?: boolean
+  /** The subdomain of rules that give none (`''`). Set it before adding rules. */
+  defaultSubdomain?: string
 }
 
 /**
@@ -67,6 +76,26 @@ export interface BuildOptions {
   method?: string
   /** Append values that are not rule arguments as the query string (default true). */
   appendUnknown?: boolean
+  /**
+   * With host matching, the current host: among the endpoint's suitable
+   * rules, one on this host is preferred (Werkzeug's `_partial_build`).
+   */
+  domain?: string
+}
+
+/**
+ * What {@link UrlMap.buildParts} built: the rule's domain part (its built
+ * subdomain, or its host with host matching; `''` for a rule on the
+ * default domain) and the path with its query string.
+ *
+ * @example
+ * ```ts
+ * map.buildParts('user_page', { user: 'ann' }) // { domain: 'ann', path: '/' }
+ * ```
+ */
+export interface BuiltUrl {
+  domain: string
+  path: string
 }
 
 const NOT_FOUND: MatchResult = Object.freeze({ kind: 'notFound' })
@@ -109,6 +138,13 @@ export class UrlMap {
   private _root = new MatchNode()
   private _static = new Map<string, Rule[]>()
   private _byEndpoint = new Map<string, Rule[]>()
+  /** The states of the domain parts (static domains, then dynamic ones), or null when every rule is on the default domain. */
+  private _domainRoot: MatchNode | null = null
+  /** Rules by their shape (domain and path parts), for the duplicate check. */
+  private readonly _shapes = new Map<string, Rule[]>()
+  private _lastDomain = ''
+  private _hostMatching: boolean
+  private _defaultSubdomain: string
   private readonly _state = new MatchState()
 
   /** @param options defaults for rules and extra converters */
@@ -117,6 +153,45 @@ export class UrlMap {
     this.strictSlashes = options.strictSlashes ?? true
     this.mergeSlashes = options.mergeSlashes ?? true
     this.redirectDefaults = options.redirectDefaults ?? true
+    this._hostMatching = options.hostMatching ?? false
+    this._defaultSubdomain = options.defaultSubdomain ?? ''
+  }
+
+  /**
+   * True when rules match and build by their `host` rather than their
+   * `subdomain` (Werkzeug's `host_matching`). Can be changed only while the
+   * map has no rules.
+   *
+   * @example
+   * ```ts
+   * const map = new UrlMap({ hostMatching: true })
+   * map.add(new Rule('/', { endpoint: 'user', host: '<user>.example.com' }))
+   * map.match('/', 'GET', 'ann.example.com') // { kind: 'match', rule, args: { user: 'ann' } }
+   * ```
+   */
+  get hostMatching(): boolean {
+    return this._hostMatching
+  }
+
+  set hostMatching(value: boolean) {
+    if (value !== this._hostMatching) this._beforeRules('hostMatching')
+    this._hostMatching = value
+  }
+
+  /** The subdomain of rules that give none (Werkzeug's `default_subdomain`); set it before adding rules. */
+  get defaultSubdomain(): string {
+    return this._defaultSubdomain
+  }
+
+  set defaultSubdomain(value: string) {
+    if (value !== this._defaultSubdomain) this._beforeRules('defaultSubdomain')
+    this._defaultSubdomain = value
+  }
+
+  private _beforeRules(what: string): void {
+    if (this._rules.length > 0) {
+      throw new Error(`UrlMap.${what} can only be changed before rules are added (the map has ${this._rules.length}).`)
+    }
   }
 
   /**
@@ -129,7 +204,18 @@ export class UrlMap {
    * ```
    */
   add(rule: Rule): void {
-    rule._bind(this)
+    if (rule.map !== null) rule._bind(this) // throws the "already added" error
+    try {
+      rule._bind(this)
+      const same = this._shapes.get(rule._shape)
+      if (same !== undefined) {
+        for (const existing of same) if (isDuplicate(existing, rule)) throw new DuplicateRuleError(existing, rule)
+        same.push(rule)
+      } else this._shapes.set(rule._shape, [rule])
+    } catch (error) {
+      if (rule.map === this) rule.map = null // a refused rule can be fixed and added again
+      throw error
+    }
     this._rules.push(rule)
     this._dirty = true
   }
@@ -168,15 +254,17 @@ export class UrlMap {
    * map.match('/docs', 'GET')          // { kind: 'redirect', location: '/docs/', status: 308 }
    * ```
    */
-  match(path: string, method: string): MatchResult {
+  match(path: string, method: string, domain: string | null = ''): MatchResult {
     if (this._dirty) this._compile()
     if (path.charCodeAt(0) !== 47) path = '/' + path
-    const statics = this._static.get(path)
+    const domains = this._domainRoot
+    if (domain !== '' && (domains === null || domain === null)) return NOT_FOUND
+    const statics = domain === '' ? this._static.get(path) : undefined
     if (statics !== undefined) {
       for (let i = 0; i < statics.length; i++) {
         const rule = statics[i]
         if (rule.methods === null || (method === 'GET' ? rule._acceptsGet : rule.methods.has(method))) {
-          return this._finish(rule, rule._convert(NO_ARGS_VALUES) as Record<string, unknown>, method)
+          return this._finish(rule, rule._convert(NO_ARGS_VALUES) as Record<string, unknown>, method, '')
         }
       }
     }
@@ -185,16 +273,16 @@ export class UrlMap {
     state.busy = true
     try {
       state.reset(path, method)
-      if (search(this._root, 1, state)) {
+      if (domains === null ? search(this._root, 1, state) : this._searchDomains(domains, domain as string, state)) {
         if (state.slash) return redirect(encodeLocation(path + '/'))
-        return this._finish(state.rule as Rule, state.args as Record<string, unknown>, method)
+        return this._finish(state.rule as Rule, state.args as Record<string, unknown>, method, domain as string)
       }
       if (this.mergeSlashes && path.includes('//')) {
         const merged = path.replace(SLASHES, '/')
         const allowed = state.allowed
         state.reset(merged, method)
         state.allowed = allowed
-        if (search(this._root, 1, state)) {
+        if (domains === null ? search(this._root, 1, state) : this._searchDomains(domains, domain as string, state)) {
           if (state.slash) return redirect(encodeLocation(merged + '/'))
           if ((state.rule as Rule).mergeSlashes) return redirect(encodeLocation(merged))
         }
@@ -218,9 +306,24 @@ export class UrlMap {
    * map.allowedMethods('/post/3') // ['GET', 'HEAD', 'POST']
    * ```
    */
-  allowedMethods(path: string): string[] {
-    const r = this.match(path, NO_METHOD)
+  allowedMethods(path: string, domain: string | null = ''): string[] {
+    const r = this.match(path, NO_METHOD, domain)
     return r.kind === 'methodNotAllowed' ? r.allowed : []
+  }
+
+  /** The search under each domain state that `domain` reaches: the default tree or a static domain first, then dynamic ones by weight. */
+  private _searchDomains(domains: MatchNode, domain: string, state: MatchState): boolean {
+    const node = domain === '' ? this._root : domains.statics?.get(domain)
+    if (node !== undefined && search(node, 1, state)) return true
+    const edges = domains.dynamic
+    if (edges !== null) {
+      for (let i = 0; i < edges.length; i++) {
+        state.count = 0
+        if (edges[i].part.match(domain, state) !== -1 && search(edges[i].node, 1, state)) return true
+      }
+    }
+    state.count = 0
+    return false
   }
 
   /**
@@ -243,15 +346,34 @@ export class UrlMap {
     const rules = this._byEndpoint.get(endpoint)
     if (rules === undefined) throw unknownEndpoint(endpoint, this._byEndpoint.keys(), values, method)
     const append = options?.appendUnknown !== false
+    const prefer = this._hostMatching ? options?.domain : undefined
     let path: string | null
     if (method === undefined) {
-      path = this._tryBuild(rules, values, 'GET', append)
-      if (path === null) path = this._tryBuild(rules, values, undefined, append)
+      path = this._tryBuild(rules, values, 'GET', append, prefer)
+      if (path === null) path = this._tryBuild(rules, values, undefined, append, prefer)
     } else {
-      path = this._tryBuild(rules, values, method, append)
+      path = this._tryBuild(rules, values, method, append, prefer)
     }
     if (path === null) throw explainBuildFailure(endpoint, rules, values, method)
     return path
+  }
+
+  /**
+   * `build`, also giving the built rule's domain part: its subdomain (or
+   * its host with host matching), `''` for a rule on the default domain.
+   * `urlFor` uses it to make the URL absolute when the rule is on another
+   * host than the request's.
+   *
+   * @example
+   * ```ts
+   * map.add(new Rule('/', { endpoint: 'user_home', subdomain: '<user>' }))
+   * map.buildParts('user_home', { user: 'ann', tab: 'x' }) // { domain: 'ann', path: '/?tab=x' }
+   * ```
+   */
+  buildParts(endpoint: string, values: Record<string, unknown> = NO_VALUES, options?: BuildOptions): BuiltUrl {
+    this._lastDomain = ''
+    const path = this.build(endpoint, values, options)
+    return { domain: this._lastDomain, path }
   }
 
   private _tryBuild(
@@ -259,13 +381,18 @@ export class UrlMap {
     values: Record<string, unknown>,
     method: string | undefined,
     append: boolean,
+    prefer: string | undefined,
   ): string | null {
+    let first: string | null = null
+    let firstDomain = ''
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i]
       if (!rule._suitable(values, method)) continue
       let path: string
+      let domain = ''
       try {
         path = rule._builder(values)
+        if (rule._domainBuilder !== null) domain = rule._domainBuilder(values)
       } catch (error) {
         if (error instanceof RejectedValue) continue
         throw error
@@ -274,18 +401,30 @@ export class UrlMap {
         const query = encodeQuery(values, rule.arguments)
         if (query !== '') path += '?' + query
       }
-      return path
+      if (prefer === undefined || domain === prefer) {
+        this._lastDomain = domain
+        return path
+      }
+      if (first === null) {
+        first = path
+        firstDomain = domain
+      }
     }
-    return null
+    this._lastDomain = firstDomain
+    return first
   }
 
-  private _finish(rule: Rule, args: Record<string, unknown>, method: string): MatchResult {
+  private _finish(rule: Rule, args: Record<string, unknown>, method: string, domain: string): MatchResult {
     const providers = rule._providers
     if (providers !== null && this.redirectDefaults) {
       for (const provider of providers) {
         if (!provider._suitable(args, method)) continue
         try {
-          return redirect(provider._builder({ ...args, ...provider.defaults }))
+          const values = { ...args, ...provider.defaults }
+          const location = provider._builder(values)
+          const target = provider._domainBuilder === null ? '' : provider._domainBuilder(values)
+          if (target === domain) return redirect(location)
+          return { kind: 'redirect', location, status: 308, domain: target }
         } catch (error) {
           if (!(error instanceof RejectedValue)) throw error
         }
@@ -299,9 +438,15 @@ export class UrlMap {
     const root = new MatchNode()
     const statics = new Map<string, Rule[]>()
     const byEndpoint = new Map<string, Rule[]>()
+    let domains: MatchNode | null = null
     for (const rule of this._rules) {
-      insertRule(root, rule)
-      if (rule._staticPath !== null) {
+      const domainPart = rule._domainPart
+      if (domainPart !== null) {
+        // a rule on another domain: its path tree hangs under the domain's state
+        domains ??= new MatchNode()
+        insertRule(domains, rule, domainPart)
+      } else insertRule(root, rule)
+      if (rule._staticPath !== null && domainPart === null) {
         const same = statics.get(rule._staticPath)
         if (same === undefined) statics.set(rule._staticPath, [rule])
         else same.push(rule)
@@ -312,6 +457,7 @@ export class UrlMap {
       rule._providers = null
     }
     sortTree(root)
+    if (domains !== null) sortTree(domains)
     for (const rules of byEndpoint.values()) {
       // Werkzeug's build order: more arguments first, then more defaults (stable)
       rules.sort(
@@ -328,10 +474,25 @@ export class UrlMap {
       }
     }
     this._root = root
+    this._domainRoot = domains
     this._static = statics
     this._byEndpoint = byEndpoint
     this._dirty = false
   }
+}
+
+/**
+ * Werkzeug 3.2's `Rule.is_duplicate` (the caller has checked the shape:
+ * same domain and path parts): the methods overlap, HEAD and OPTIONS aside
+ * (GET brings HEAD, and OPTIONS is automatic on every rule).
+ */
+function isDuplicate(a: Rule, b: Rule): boolean {
+  const am = a.methods
+  const bm = b.methods
+  if (am === null || bm === null) return true
+  if (am.size === bm.size && [...am].every((m) => bm.has(m))) return true
+  for (const m of am) if (m !== 'HEAD' && m !== 'OPTIONS' && bm.has(m)) return true
+  return false
 }
 
 function sameNames(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {

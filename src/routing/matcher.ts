@@ -58,11 +58,13 @@ export interface DynamicEdge {
  * @example
  * ```ts
  * insertRule(root, rule) // rule._parts decide the path through the tree
+ * insertRule(domains, rule, rule._domainPart) // under the domain's state first
  * ```
  */
-export function insertRule(root: MatchNode, rule: Rule): void {
+export function insertRule(root: MatchNode, rule: Rule, domainPart?: string | DynamicPart): void {
   let node = root
-  for (const part of rule._parts) {
+  const parts = domainPart === undefined ? rule._parts : [domainPart, ...rule._parts]
+  for (const part of parts) {
     if (typeof part === 'string') {
       node.statics ??= new Map()
       let next = node.statics.get(part)

@@ -38,6 +38,16 @@ export interface RuleOptions {
   redirectTo?: RedirectTarget | null
   /** Merge runs of `/` in the rule and redirect such URLs. Default: the map's. */
   mergeSlashes?: boolean
+  /**
+   * The subdomain the rule matches (`'api'`, `'<user>'`), matched and built
+   * when the map is not host matching. Default: the map's `defaultSubdomain` (`''`).
+   */
+  subdomain?: string | null
+  /**
+   * The full host the rule matches (`'example.com'`, `'<user>.example.com'`),
+   * used instead of `subdomain` when the map is host matching.
+   */
+  host?: string | null
 }
 
 const EMPTY_CONVERTERS: Readonly<Record<string, BaseConverter>> = Object.freeze({})
@@ -74,6 +84,10 @@ export class Rule {
   mergeSlashes: boolean
   /** Where matches redirect to, or `null`. */
   readonly redirectTo: RedirectTarget | null
+  /** The subdomain template as given (`null`: the map's default, resolved when added). */
+  subdomain: string | null
+  /** The host template as given, or `null`. */
+  readonly host: string | null
   /** True when the rule does not end with a slash. */
   readonly isLeaf: boolean
   /** The map this rule was added to, or `null`. */
@@ -83,6 +97,12 @@ export class Rule {
 
   /** @internal parts for the matcher: static segment text or a dynamic part */
   _parts: ReadonlyArray<string | DynamicPart> = []
+  /** @internal the domain part (subdomain or host) for the matcher; null for the default (empty) domain */
+  _domainPart: string | DynamicPart | null = null
+  /** @internal builds the domain part from values (null for the default domain) */
+  _domainBuilder: PathBuilder | null = null
+  /** @internal identity of the rule for the duplicate check: the domain and path parts */
+  _shape = ''
   /** @internal the whole path when the rule has no converter, else null */
   _staticPath: string | null = null
   /** @internal converters in order of appearance */
@@ -122,6 +142,8 @@ export class Rule {
     this.strictSlashes = options.strictSlashes ?? true
     this.mergeSlashes = options.mergeSlashes ?? true
     this.redirectTo = options.redirectTo ?? null
+    this.subdomain = options.subdomain ?? null
+    this.host = options.host ?? null
     const defaults = options.defaults ?? null
     this.defaults = defaults === null ? null : Object.freeze({ ...defaults })
 
@@ -161,6 +183,9 @@ export class Rule {
         args.add(key)
       }
     }
+    for (const [key, value] of [['subdomain', this.subdomain], ['host', this.host]] as const) {
+      if (value !== null && typeof value !== 'string') error ??= new RuleError(rule, `${key} must be a string`)
+    }
     if (typeof options.endpoint !== 'string' || options.endpoint === '') {
       error ??= new RuleError(rule, 'the endpoint must be a non-empty string')
     }
@@ -190,13 +215,34 @@ export class Rule {
       ? tokens0.filter((t, i) => !(t.kind === 'slash' && i > 0 && tokens0[i - 1].kind === 'slash'))
       : tokens0
 
-    // converters
+    // the domain: the host when the map is host matching, else the subdomain (Werkzeug's domain part)
+    const subdomain = this.subdomain ?? map.defaultSubdomain
+    const domainSource = map.hostMatching ? this.host ?? '' : subdomain
+    let domainTokens: RuleToken[] = []
+    if (domainSource !== '') {
+      const which = map.hostMatching ? 'host' : 'subdomain'
+      try {
+        domainTokens = tokenizeRule('/' + domainSource, false).slice(1)
+      } catch (e) {
+        throw new RuleError(rule, `bad ${which} '${domainSource}': ${(e as RuleError).message.replace(/^Invalid URL rule '[^']*': /, '')}`)
+      }
+      if (domainTokens.some((t) => t.kind === 'slash')) throw new RuleError(rule, `the ${which} '${domainSource}' cannot contain '/'`)
+      for (const t of domainTokens) {
+        if (t.kind !== 'variable') continue
+        if (t.name === '__proto__') throw new RuleError(rule, `'__proto__' cannot be a variable name`)
+        if (tokens0.some((p) => p.kind === 'variable' && p.name === t.name) || domainTokens.filter((d) => d.kind === 'variable' && d.name === t.name).length > 1) {
+          throw new RuleError(rule, `the variable name '${t.name}' is used twice`)
+        }
+      }
+    }
+
+    // converters (the domain's first, as Werkzeug captures the domain before the path)
     const converters: BaseConverter[] = []
     const names: string[] = []
     const sources: string[] = []
     const checks: ValueCheck[] = []
     const byName: Record<string, BaseConverter> = {}
-    for (const t of tokens) {
+    for (const t of [...domainTokens, ...tokens]) {
       if (t.kind !== 'variable') continue
       const registry = map.converters
       const cls = Object.hasOwn(registry, t.converter) ? registry[t.converter] : undefined
@@ -254,7 +300,8 @@ export class Rule {
       isStatic = true
       final = false
     }
-    let conv = 0
+    const domainCount = domainTokens.filter((t) => t.kind === 'variable').length
+    let conv = domainCount
     for (let i = 1; i < tokens.length; i++) {
       const t = tokens[i]
       if (t.kind === 'static') {
@@ -283,7 +330,7 @@ export class Rule {
     const buildChecks: ValueCheck[] = []
     const buildIndexes: number[] = []
     let text = ''
-    conv = 0
+    conv = domainCount
     for (const t of tokens) {
       if (t.kind === 'slash') text += '/'
       else if (t.kind === 'static') text += encodePath(t.text)
@@ -308,14 +355,78 @@ export class Rule {
     }
     statics.push(text)
 
+    // the domain part: its matcher part and its builder (defaults folded in as for the path)
+    let domainPart: string | DynamicPart | null = null
+    let domainBuilder: PathBuilder | null = null
+    const domainRequired: string[] = []
+    if (domainSource !== '') {
+      const pieces: Array<string | number> = []
+      const regexes: string[] = []
+      const lengths: number[] = []
+      const weights: number[] = []
+      const dStatics: string[] = []
+      const dConverters: BaseConverter[] = []
+      const dNames: string[] = []
+      const dChecks: ValueCheck[] = []
+      let dText = ''
+      let index = 0
+      for (const t of domainTokens) {
+        if (t.kind === 'static') {
+          pieces.push(t.text.toLowerCase())
+          lengths.push(t.text.length)
+          dText += t.text.toLowerCase()
+        } else if (t.kind === 'variable') {
+          const c = converters[index]
+          pieces.push(regexes.length)
+          regexes.push(c.regex)
+          weights.push(c.weight)
+          if (defaults !== null && Object.hasOwn(defaults, t.name)) {
+            try {
+              dText += c.toUrl(defaults[t.name])
+            } catch (e) {
+              throw new RuleError(rule, `the default for '${t.name}' is rejected by '${t.source}': ${(e as Error).message}`)
+            }
+          } else {
+            dStatics.push(dText)
+            dText = ''
+            dConverters.push(c)
+            dNames.push(t.name)
+            dChecks.push(checks[index])
+            domainRequired.push(t.name)
+          }
+          index++
+        }
+      }
+      dStatics.push(dText)
+      if (regexes.length === 0) domainPart = pieces.join('')
+      else {
+        try {
+          domainPart = new DynamicPart(pieces, regexes, false, {
+            staticCount: lengths.length,
+            staticLengths: lengths,
+            argumentWeights: weights,
+          })
+        } catch (e) {
+          throw new RuleError(rule, `cannot compile a converter regex of '${domainSource}': ${(e as Error).message}`)
+        }
+      }
+      domainBuilder = compileBuilder(dStatics, dConverters, dNames, dChecks)
+      for (const t of domainTokens) if (t.kind === 'variable') (this.arguments as Set<string>).add(t.name)
+    }
+    const shapeOf = (p: string | DynamicPart | null): string => (p === null ? '' : typeof p === 'string' ? 's' + p : 'd' + p.key)
+
     this.map = map
+    this.subdomain = subdomain
+    this._domainPart = domainPart
+    this._domainBuilder = domainBuilder
+    this._shape = shapeOf(domainPart) + '|' + parts.map(shapeOf).join('\u0001')
     this.converters = Object.freeze(byName)
     this._converters = converters
     this._names = names
     this._sources = sources
     this._parts = parts
     this._staticPath = converters.length === 0 ? '/' + (parts as string[]).join('/') : null
-    this._required = buildNames
+    this._required = domainRequired.length === 0 ? buildNames : [...domainRequired, ...buildNames]
     this._defaultKeys = defaults === null ? [] : Object.keys(defaults)
     this._buildIndexes = buildIndexes
     this._builder = compileBuilder(statics, buildConverters, buildNames, buildChecks)

@@ -73,11 +73,13 @@ describe('ordering (Werkzeug weights)', () => {
     expect(brief(m.match('/x/view', 'GET'))).toEqual({ endpoint: 'page', args: { p: 'x/view' } })
   })
   it('keeps insertion order for equal weights', () => {
+    // (the same '/<a>' twice would be a DuplicateRuleError: two converters of equal weight that differ)
     const m = mapOf([
-      ['/<a>', 'first'],
-      ['/<b>', 'second'],
+      ['/<any(x, y):a>', 'first'],
+      ['/<any(x, z):b>', 'second'],
     ])
     expect(brief(m.match('/x', 'GET'))).toEqual({ endpoint: 'first', args: { a: 'x' } })
+    expect(brief(m.match('/z', 'GET'))).toEqual({ endpoint: 'second', args: { b: 'z' } })
   })
   it('tries the next rule when a converter rejects the value', () => {
     const m = mapOf([
