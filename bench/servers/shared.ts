@@ -12,6 +12,13 @@ export const PORT = Number(process.env.PORT ?? 3000)
 /** Extra routes to register (`BENCH_ROUTES`, the startup scenario uses 500). */
 export const EXTRA_ROUTES = Number(process.env.BENCH_ROUTES ?? 0)
 
+/**
+ * `BENCH_LOG=1`: the minimal tier's logging-on run. Each server then logs one
+ * access line per request (two for Fastify's `logger: true`) on stdout, which
+ * bench/run.ts sends to the same destination for every server.
+ */
+export const LOGGING = process.env.BENCH_LOG === '1'
+
 /** `listen` (default) or `inprocess` (the test-client scenario). */
 export const MODE = process.env.BENCH_MODE ?? 'listen'
 
