@@ -20,6 +20,8 @@ import { runInAppContext } from './dispatch/teardown.ts'
 import { SecureCookieSessionInterface } from './sessions/cookie-session.ts'
 import { makeStaticView } from './static/view.ts'
 import { getTemplateEnvironment, type TemplateEnvironment } from './templating/environment.ts'
+import { Markup } from './templating/markup.ts'
+import { TaggedJSONSerializer } from './json/index.ts'
 import { CliRunner } from './cli/runner.ts'
 import { handleFetch } from './server/fetch.ts'
 import { withAccessLog } from './server/access-log.ts'
@@ -29,6 +31,9 @@ import { TestClient, type TestClientOptions } from './testing/client.ts'
 import { testRequestContextFor, type TestRequestInit } from './testing/request.ts'
 
 export type { PhialOptions }
+
+// a session's Markup (tag " m") reads back as Phial's Markup; json/ sits below templating and cannot import it
+TaggedJSONSerializer.markup = (html) => new Markup(html)
 
 declare module './core/app-core.ts' {
   // `ctx.app` and `currentApp` are the whole app (see CurrentApp)

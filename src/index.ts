@@ -43,6 +43,26 @@ export { isSafeUrl, safeRedirect, type SafeUrlOptions } from './core/safe-url.ts
 // requests, responses and errors
 export { abort } from './http/abort.ts'
 export { jsonify, makeResponse } from './dispatch/make-response.ts'
+export {
+  DefaultJSONProvider,
+  JSONProvider,
+  JSONTag,
+  PassDict,
+  PassList,
+  TagBytes,
+  TagDateTime,
+  TagDict,
+  TaggedJSONSerializer,
+  TagMarkup,
+  TagTuple,
+  TagUUID,
+  UUID,
+  type DumpsOptions,
+  type JSONProviderApp,
+  type JSONResponseInit,
+  type JSONTagClass,
+  type RegisterTagOptions,
+} from './json/index.ts'
 export { redirect, RequestRedirect } from './http/redirect.ts'
 export { Request, type RequestConfig, type RequestInit } from './http/request.ts'
 export { RequestHeaders } from './http/request-headers.ts'
@@ -84,7 +104,7 @@ export { Markup, escape } from './templating/markup.ts'
 // sessions and flashing
 export { Session, NullSession, type SessionData } from './core/session.ts'
 export { SessionInterface } from './core/session-interface.ts'
-export { SecureCookieSessionInterface } from './sessions/cookie-session.ts'
+export { SecureCookieSessionInterface, SESSION_COMPRESS_THRESHOLD, sessionJsonSerializer } from './sessions/cookie-session.ts'
 export { flash, getFlashedMessages, type FlashOptions } from './sessions/flash.ts'
 
 // config, signals, security, static files

@@ -25,6 +25,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
   http: 0,
   signing: 0,
   config: 0,
+  json: 0,
   'signals.ts': 0,
   'security.ts': 0,
   'logging.ts': 0,

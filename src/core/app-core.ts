@@ -10,6 +10,7 @@ import type { Server as NodeServer } from 'node:http'
 import { resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { Config, DEFAULT_CONFIG } from '../config/index.ts'
+import { DefaultJSONProvider, type JSONProvider, type JSONProviderApp } from '../json/index.ts'
 import { applyLoggingDefaults, createLogger } from '../logging.ts'
 import { endpointFromView } from '../routing/endpoint.ts'
 import { Rule, UrlMap } from '../routing/index.ts'
@@ -72,8 +73,23 @@ function nameFrom(importName: string): string {
  * create apps with `new Phial(import.meta.url)`.
  */
 export abstract class AppCore extends Scaffold {
+  /**
+   * The provider class `app.json` is made from (Flask's `json_provider_class`).
+   *
+   * @example
+   * ```ts
+   * class MyApp extends Phial { static override jsonProviderClass = MyJSONProvider }
+   * ```
+   */
+  static jsonProviderClass: new (app: JSONProviderApp) => JSONProvider = DefaultJSONProvider
   /** The configuration (Flask's keys and yours). */
   readonly config: Config
+  /**
+   * How the app writes and reads JSON (Flask's `app.json`): `jsonify`, views
+   * returning objects and the `tojson` filter use it. Replace it with
+   * `app.json = new MyProvider(app)`.
+   */
+  json: JSONProvider
   /** The URL rules; register custom converters on `urlMap.converters`. */
   readonly urlMap = new UrlMap()
   /** Views by endpoint. */
@@ -129,6 +145,7 @@ export abstract class AppCore extends Scaffold {
     this.instancePath = options.instancePath ?? resolve(this.rootPath, 'instance')
     this.config = new Config(options.instanceRelativeConfig ? this.instancePath : this.rootPath, DEFAULT_CONFIG)
     applyLoggingDefaults(this.config)
+    this.json = new (this.constructor as typeof AppCore).jsonProviderClass(this)
     this.blueprintHooks.push((bp, name) => this.cli.addBlueprint(bp, name))
   }
 

@@ -6,9 +6,10 @@ import { Readable } from 'node:stream'
 import { HeaderMap } from '../http/headers.ts'
 import { HTTPException } from '../http/exceptions.ts'
 import { Response } from '../http/response.ts'
+import { contextStorage } from '../core/context.ts'
+import { DefaultJSONProvider, type JSONProvider } from '../json/index.ts'
 import { ambiguousArrayError, ArrayReading, readArray } from './response-tuple.ts'
 
-const JSON_TYPE = 'application/json'
 
 /** True for objects with a `then` method. */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -28,8 +29,17 @@ export function isResponseTuple(value: unknown[]): boolean {
   return readArray(value) === ArrayReading.Tuple
 }
 
+// outside any app context: the default provider's behaviour, debug off
+const standalone = new DefaultJSONProvider({ debug: false })
+
+/** The current app's JSON provider (`app.json`), or a default one outside a context. */
+function currentJson(): JSONProvider {
+  return contextStorage.getStore()?.app.json ?? standalone
+}
+
 /**
- * A JSON response (Flask's `jsonify`).
+ * A JSON response (Flask's `jsonify`), made by the current app's JSON
+ * provider (`app.json.response`): compact, or indented in debug mode.
  *
  * @example
  * ```ts
@@ -38,9 +48,9 @@ export function isResponseTuple(value: unknown[]): boolean {
  * ```
  */
 export function jsonify(value: unknown, init: { status?: number; headers?: ConstructorParameters<typeof HeaderMap>[0] } = {}): Response {
-  const body = JSON.stringify(value)
-  if (body === undefined) throw new TypeError(`jsonify(): ${typeof value} is not JSON-serialisable`)
-  return new Response(body, { status: init.status, headers: init.headers, contentType: JSON_TYPE })
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol')
+    throw new TypeError(`jsonify(): ${typeof value} is not JSON-serialisable`)
+  return currentJson().response(value, init)
 }
 
 function fromWeb(res: globalThis.Response): Response {

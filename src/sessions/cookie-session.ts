@@ -7,7 +7,29 @@ import type { Request } from '../http/request.ts'
 import type { Response } from '../http/response.ts'
 import { Session } from '../core/session.ts'
 import { SessionInterface } from '../core/session-interface.ts'
-import { BadSignature, SignatureExpired, URLSafeTimedSerializer } from '../signing/index.ts'
+import { TaggedJSONSerializer } from '../json/index.ts'
+import { BadSignature, SignatureExpired, URLSafeTimedSerializer, type PayloadSerializer } from '../signing/index.ts'
+
+/**
+ * The session cookie's value serializer (Flask's `session_json_serializer`):
+ * tagged JSON, so bytes, dates, `Markup`, tuples (frozen arrays), UUIDs and
+ * tag-like objects keep their type. Register a {@link JSONTag} on it for
+ * your own types.
+ *
+ * @example
+ * ```ts
+ * import { JSONTag, sessionJsonSerializer } from 'phial'
+ * sessionJsonSerializer.register(TagMoney)
+ * ```
+ */
+export const sessionJsonSerializer = new TaggedJSONSerializer()
+
+/**
+ * JSON shorter than this (bytes) is not compressed in the session cookie:
+ * zlib on a small payload costs more than both HMACs and rarely saves a
+ * byte. Longer payloads follow itsdangerous (compressed when shorter).
+ */
+export const SESSION_COMPRESS_THRESHOLD = 256
 
 /** Adds a token to the `Vary` header once. */
 export function addVary(response: Response, token: string): void {
@@ -23,7 +45,8 @@ export function addVary(response: Response, token: string): void {
 
 /**
  * Stores the session in a cookie signed with `SECRET_KEY` (HMAC-SHA256,
- * timestamped, URL-safe base64 JSON), accepting cookies signed with any of
+ * timestamped, URL-safe base64 of tagged JSON: Flask's format, with SHA-1
+ * there), accepting cookies signed with any of
  * `SECRET_KEY_FALLBACKS`. A tampered, expired or oversized cookie yields an
  * empty session and a logged warning.
  *
@@ -33,14 +56,44 @@ export function addVary(response: Response, token: string): void {
  * ```
  */
 export class SecureCookieSessionInterface extends SessionInterface {
+  /** The salt of the signature (Flask's: `'cookie-session'`). */
   readonly salt: string
+  /** The HMAC digest: Phial's default `'sha256'`; `'sha1'` is Flask's, for cookies shared with a Flask app. */
   readonly digestMethod: 'sha1' | 'sha256' | 'sha512'
+  /** The key derivation (Flask's: `'hmac'`). */
+  readonly keyDerivation: 'concat' | 'django-concat' | 'hmac' | 'none'
+  /** How session values become text: {@link sessionJsonSerializer} (tagged JSON) unless given. */
+  readonly serializer: PayloadSerializer
+  /**
+   * Session JSON shorter than this many bytes is not compressed (zlib is not
+   * tried). Default {@link SESSION_COMPRESS_THRESHOLD}; `0` tries it on every
+   * save, as Flask does.
+   */
+  readonly compressThreshold: number
   #cache: { key: unknown; fallbacks: unknown; serializer: URLSafeTimedSerializer<Record<string, unknown>> } | null = null
 
-  constructor(options: { salt?: string; digestMethod?: 'sha1' | 'sha256' | 'sha512' } = {}) {
+  /**
+   * @example
+   * ```ts
+   * // share the cookie with a Flask app that has the same SECRET_KEY
+   * app.sessionInterface = new SecureCookieSessionInterface({ digestMethod: 'sha1' })
+   * ```
+   */
+  constructor(
+    options: {
+      salt?: string
+      digestMethod?: 'sha1' | 'sha256' | 'sha512'
+      keyDerivation?: 'concat' | 'django-concat' | 'hmac' | 'none'
+      serializer?: PayloadSerializer
+      compressThreshold?: number
+    } = {},
+  ) {
     super()
     this.salt = options.salt ?? 'cookie-session'
     this.digestMethod = options.digestMethod ?? 'sha256'
+    this.keyDerivation = options.keyDerivation ?? 'hmac'
+    this.serializer = options.serializer ?? sessionJsonSerializer
+    this.compressThreshold = options.compressThreshold ?? SESSION_COMPRESS_THRESHOLD
   }
 
   /** The serializer for the app's current keys, or null without `SECRET_KEY`. */
@@ -51,9 +104,12 @@ export class SecureCookieSessionInterface extends SessionInterface {
     const cached = this.#cache
     if (cached && cached.key === key && cached.fallbacks === fallbacks) return cached.serializer
     const keys = [...(fallbacks ?? []), key]
+    // built once per secret (and fallback list): its signers hold the derived keys as key objects
     const serializer = new URLSafeTimedSerializer<Record<string, unknown>>(keys, {
       salt: this.salt,
-      signerOptions: { keyDerivation: 'hmac', digestMethod: this.digestMethod },
+      serializer: this.serializer,
+      compressThreshold: this.compressThreshold,
+      signerOptions: { keyDerivation: this.keyDerivation, digestMethod: this.digestMethod },
     })
     this.#cache = { key, fallbacks, serializer }
     return serializer
@@ -71,7 +127,7 @@ export class SecureCookieSessionInterface extends SessionInterface {
     }
     try {
       const data = serializer.loads(value, { maxAge: app.config.PERMANENT_SESSION_LIFETIME })
-      if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new BadSignature('not an object')
+      if (data === null || typeof data !== 'object' || Array.isArray(data) || Object.getPrototypeOf(data) !== Object.prototype) throw new BadSignature('not an object')
       return new Session(data, false)
     } catch (err) {
       if (err instanceof SignatureExpired) log.info('Ignoring an expired session cookie')

@@ -11,21 +11,25 @@ const FLASHES = '_flashes'
 
 /**
  * Stores a message for the next page (Flask's `flash`): in the session, so
- * the app needs a `SECRET_KEY`.
+ * the app needs a `SECRET_KEY`. A `Markup` message comes back as `Markup`
+ * from {@link getFlashedMessages} (the session keeps its type), so the
+ * template prints its HTML unescaped.
  *
  * @example
  * ```ts
  * flash('Post created.')
  * flash('Incorrect password.', 'error')
+ * flash(new Markup(`Saved. <a href="${url}">Undo</a>`))
  * ```
  */
-export function flash(message: string, category = 'message'): void {
+export function flash(message: string | { __html__(): string }, category = 'message'): void {
   const ctx = currentContext()
   const session = ctx.session
-  const flashes = ((session.get(FLASHES) as Array<[string, string]> | undefined) ?? []).slice()
-  flashes.push([category, message])
+  const flashes = ((session.get(FLASHES) as Array<readonly [string, string]> | undefined) ?? []).slice()
+  // a frozen pair is a tuple in the tagged session JSON, as Flask stores it: Flask apps read Phial's flashes and back
+  flashes.push(Object.freeze([category, message as string] as [string, string]))
   session.set(FLASHES, flashes)
-  if (messageFlashed.receiversCount > 0) messageFlashed.send(ctx.app, { message, category })
+  if (messageFlashed.receiversCount > 0) messageFlashed.send(ctx.app, { message: message as string, category })
 }
 
 /**

@@ -41,6 +41,15 @@ export interface SerializerOptions {
    * bytes (BadPayload above it). Default 10 MiB.
    */
   maxDecompressedSize?: number
+  /**
+   * URL-safe serializers only: JSON shorter than this many bytes is not
+   * compressed, without trying zlib. Default 0: always tried, kept when
+   * shorter (itsdangerous' rule, so tokens match Python's byte for byte).
+   * The session cookie uses 256: deflating a small payload costs more than
+   * both signatures and saves a few bytes at most. Either form loads
+   * everywhere.
+   */
+  compressThreshold?: number
 }
 
 /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto'
 import { type SecretKey, toBytes, toText, BASE64URL, BASE64_ALPHABET } from './encoding.ts'
 import { BadSignature } from './errors.ts'
 
@@ -66,8 +66,8 @@ export class Signer {
   readonly keyDerivation: 'concat' | 'django-concat' | 'hmac' | 'none'
   /** The HMAC digest. */
   readonly digestMethod: 'sha1' | 'sha256' | 'sha512'
-  /** Derived keys, newest first (the verification order). */
-  readonly #derived: readonly Buffer[]
+  /** Derived keys as key objects (made once, not per HMAC), newest first (the verification order). */
+  readonly #derived: readonly KeyObject[]
 
   /**
    * @param secretKey - a secret, or secrets from oldest to newest. Empty
@@ -95,7 +95,7 @@ export class Signer {
     if (!KEY_DERIVATIONS.has(this.keyDerivation)) throw new TypeError(`Unknown key derivation '${String(this.keyDerivation)}'`)
     this.digestMethod = options.digestMethod ?? 'sha256'
     if (!DIGESTS.has(this.digestMethod)) throw new TypeError(`Unsupported digest '${String(this.digestMethod)}'`)
-    this.#derived = this.secretKeys.map((k) => this.deriveKey(k)).reverse()
+    this.#derived = this.secretKeys.map((k) => createSecretKey(this.deriveKey(k))).reverse()
   }
 
   /**
@@ -205,7 +205,7 @@ export class Signer {
     }
   }
 
-  #mac(key: Buffer, value: string | Uint8Array): Buffer {
+  #mac(key: KeyObject, value: string | Uint8Array): Buffer {
     return createHmac(this.digestMethod, key).update(typeof value === 'string' ? value : toBytes(value)).digest()
   }
 }

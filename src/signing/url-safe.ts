@@ -14,8 +14,10 @@ import { TimedSerializer } from './timed.ts'
 /** The default decompression limit of URL-safe serializers: 10 MiB. */
 const DEFAULT_MAX_DECOMPRESSED = 10 * 1024 * 1024
 
-function urlSafeDump(json: string): string {
+function urlSafeDump(json: string, threshold: number): string {
   const raw = Buffer.from(json, 'utf8')
+  // below the threshold zlib is not tried (it costs more than the signature and rarely saves a byte there)
+  if (raw.length < threshold) return raw.toString('base64url')
   const compressed = deflateSync(raw)
   // itsdangerous' rule: compress only when it saves more than one byte.
   if (compressed.length < raw.length - 1) return `.${compressed.toString('base64url')}`
@@ -48,6 +50,12 @@ function urlSafeLoad(payload: string, maxSize: number): string {
   }
 }
 
+function compressThreshold(options: SerializerOptions): number {
+  const min = options.compressThreshold ?? 0
+  if (!Number.isInteger(min) || min < 0) throw new TypeError('compressThreshold must be a non-negative integer')
+  return min
+}
+
 function maxDecompressed(options: SerializerOptions): number {
   const max = options.maxDecompressedSize ?? DEFAULT_MAX_DECOMPRESSED
   if (!Number.isInteger(max) || max < 1) throw new TypeError('maxDecompressedSize must be a positive integer')
@@ -65,16 +73,19 @@ type SerializerClass = abstract new (...args: any[]) => Serializer<unknown>
 function urlSafe<B extends SerializerClass>(Base: B) {
   abstract class URLSafe extends Base {
     readonly #maxSize: number
+    readonly #threshold: number
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
       super(...(args as [SecretKey | readonly SecretKey[], SerializerOptions?]))
-      this.#maxSize = maxDecompressed((args[1] as SerializerOptions | undefined) ?? {})
+      const options = (args[1] as SerializerOptions | undefined) ?? {}
+      this.#maxSize = maxDecompressed(options)
+      this.#threshold = compressThreshold(options)
     }
 
     /** Encodes a value as URL-safe payload text (`s.dumpPayload({ a: 1 })` is `'eyJhIjoxfQ'`). */
     override dumpPayload(value: unknown): string {
-      return urlSafeDump(super.dumpPayload(value))
+      return urlSafeDump(super.dumpPayload(value), this.#threshold)
     }
 
     /** Decodes URL-safe payload text, with bounded decompression. */
@@ -89,7 +100,8 @@ function urlSafe<B extends SerializerClass>(Base: B) {
  * A {@link Serializer} whose tokens only use `A-Z a-z 0-9 - _ .`: compact
  * JSON, zlib-compressed when that is shorter (then prefixed with `.`), then
  * base64url. Safe in URLs and cookies. `maxDecompressedSize` (default
- * 10 MiB) bounds what a compressed token may inflate to.
+ * 10 MiB) bounds what a compressed token may inflate to; `compressThreshold`
+ * (default 0: always tried, as itsdangerous) skips zlib for shorter JSON.
  *
  * @example
  * ```ts
