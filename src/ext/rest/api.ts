@@ -3,11 +3,13 @@
  * on an app or a blueprint, their responses by media type, errors as
  * problem details, and the OpenAPI document.
  */
-import { Blueprint, HTTPException, RequestRedirect, Response, urlFor, type Context, type Phial, type UrlForOptions, type View as ViewFunction } from 'phial'
+import { Blueprint as CoreBlueprint, HTTPException, RequestRedirect, Response, urlFor, type Context, type Phial, type RegisterOptions, type UrlForOptions, type View as ViewFunction } from 'phial'
 import type { ClassView, ViewDecorator } from 'phial/views'
 import { installOnApp, installOnBlueprint } from './api-setup.ts'
+import { Blueprint, resourceArguments, type AddResourceOptions, type PendingResource, type ResourceClass } from './blueprint.ts'
+import { errorResponseOf, type ErrorFormat } from './error-format.ts'
 import { buildOpenApi, type OpenApiInfo, type ResourceRecord } from './openapi.ts'
-import { problemOf, problemResponse } from './problem.ts'
+import { jwtSecuritySchemes, type SecurityRequirements } from './security.ts'
 import { headersRecord, jsonResponse, negotiate, outputJson } from './representations.ts'
 import { fieldHandlers, type Representation, type Resource } from './resource.ts'
 import { unpackReturn } from './validate.ts'
@@ -37,36 +39,39 @@ export interface ApiOptions {
   version?: string
   description?: string
   servers?: OpenApiInfo['servers']
-  /** Merged into the document: `components.securitySchemes`, `security`, `externalDocs`, … */
+  /** Merged into the document last: `components`, `externalDocs`, … */
   openapi?: Record<string, unknown>
+  /**
+   * The error format of every error the Api answers (validation, `abort`,
+   * 404 under its prefix, 405, 413, …) and of every error response in the
+   * document. Default: RFC 9457 problem details.
+   */
+  errors?: ErrorFormat
+  /** The document's `security`: what every operation needs unless its blueprint, resource or spec says otherwise. */
+  security?: SecurityRequirements
+  /** `components.securitySchemes` of the document, by name. */
+  securitySchemes?: Record<string, Record<string, unknown>>
+  /**
+   * The name under which the security schemes of the app's `phial/login`
+   * `JWTManager` (when it has one) are documented, or false for none.
+   * Default `'jwt'`.
+   */
+  jwtScheme?: string | false
 }
 
-/**
- * Options of {@link Api.addResource} (the last argument, after the URLs).
- *
- * @example
- * ```ts
- * api.addResource(TodoItem, '/todos/<int:todoId>', { endpoint: 'todo', tags: ['todos'] })
- * ```
- */
-export interface AddResourceOptions {
-  /** The endpoint (default: the class name, lower-cased, as Flask-RESTful). */
-  endpoint?: string
-  /** Arguments for the resource's constructor (Flask-RESTful's `resource_class_args`). */
-  resourceClassArgs?: readonly unknown[]
-  /** OpenAPI tags of its operations (default: the blueprint's name, else the class name). */
-  tags?: readonly string[]
-  strictSlashes?: boolean
-  defaults?: Record<string, unknown>
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type ResourceClass = (abstract new (...args: any[]) => Resource<any>) & Omit<typeof Resource, 'prototype'>
+export type { AddResourceOptions } from './blueprint.ts'
 
 interface Registration {
   readonly record: ResourceRecord
   readonly urls: readonly string[]
   readonly options: AddResourceOptions
+  /** The rest blueprint that holds its rules, or null for the Api's own. */
+  readonly blueprint: Blueprint | null
+}
+
+interface BlueprintRegistration {
+  readonly blueprint: Blueprint
+  readonly options: RegisterOptions
 }
 
 /**
@@ -91,11 +96,13 @@ export class Api {
   readonly decorators: readonly ViewDecorator[]
   readonly catchAll404s: boolean
   readonly options: ApiOptions
-  #blueprint: Blueprint | null
+  #blueprint: CoreBlueprint | null
+  readonly #errors: ErrorFormat | null
   /** Representations by media type (Flask-RESTful's `representations`). */
   readonly representations: Record<string, Representation> = { 'application/json': outputJson }
   readonly #registrations: Registration[] = []
   readonly #apps: Phial[] = []
+  readonly #blueprints: BlueprintRegistration[] = []
   /** The Api's own views: its resources', its document's and its docs page's. */
   readonly views = new Set<Function>()
   /** URL prefixes whose 404s are answered as problem details. */
@@ -108,18 +115,19 @@ export class Api {
    * const v1 = new Api(apiBlueprint)   // resources under the blueprint's prefix and name
    * ```
    */
-  constructor(target?: Phial | Blueprint | null, options: ApiOptions = {}) {
+  constructor(target?: Phial | CoreBlueprint | null, options: ApiOptions = {}) {
     this.options = options
     this.prefix = (options.prefix ?? '').replace(/\/+$/, '')
     this.defaultMediatype = options.defaultMediatype === undefined ? 'application/json' : options.defaultMediatype
     this.decorators = options.decorators ?? []
     this.catchAll404s = options.catchAll404s === true
     this.#blueprint = null
+    this.#errors = options.errors ?? null
     if (target) this.initApp(target)
   }
 
   /** The blueprint this Api registers on, or null for an app. */
-  get blueprint(): Blueprint | null {
+  get blueprint(): CoreBlueprint | null {
     return this.#blueprint
   }
 
@@ -141,9 +149,10 @@ export class Api {
    * export function createApp() { const app = new Phial(import.meta.url); api.initApp(app); return app }
    * ```
    */
-  initApp(app: Phial | Blueprint): void {
-    if (app instanceof Blueprint) {
+  initApp(app: Phial | CoreBlueprint): void {
+    if (app instanceof CoreBlueprint) {
       if (this.#blueprint || this.#apps.length > 0) throw new Error('This Api is already set up: one Api serves one blueprint, or apps.')
+      if (this.#blueprints.length > 0) throw new Error('This Api has blueprints registered into it: set it up on an app.')
       this.#blueprint = app
       installOnBlueprint(this, app)
       for (const reg of this.#registrations) this.#addRulesWith((rule, ep, v, o) => app.addUrlRule(rule, ep, v, o), reg)
@@ -154,7 +163,50 @@ export class Api {
     this.#apps.push(app)
     if (this.prefix) this.prefixes.add(this.prefix)
     installOnApp(this, app)
-    for (const reg of this.#registrations) this.#addRules(app, reg)
+    for (const reg of this.#registrations) if (reg.blueprint === null) this.#addRules(app, reg)
+    for (const bp of this.#blueprints) this.#registerOn(app, bp)
+  }
+
+  /**
+   * Registers a rest {@link Blueprint} into this Api (Flask-Smorest's
+   * `api.register_blueprint`): its resources become views of the Api (its
+   * error format, decorators and representations), its rules go under the
+   * Api's prefix and then the blueprint's (or `options.urlPrefix`), and its
+   * operations join the Api's one OpenAPI document, tagged with the
+   * blueprint's tags. The blueprint is registered on the Api's apps, now and
+   * as they come (`initApp`): do not also `app.register` it.
+   *
+   * @example
+   * ```ts
+   * const api = new Api(null, { prefix: '/api', title: 'Conduit', version: '1' })
+   * api.registerBlueprint(users)      // /api/users, /api/user
+   * api.registerBlueprint(articles)   // /api/articles…
+   * api.initApp(app)                  // one document at /api/openapi.json
+   * ```
+   */
+  registerBlueprint(blueprint: Blueprint, options: RegisterOptions = {}): void {
+    if (!(blueprint instanceof Blueprint)) throw new TypeError("registerBlueprint() takes a Blueprint from 'phial/rest'; register a core blueprint with app.register().")
+    if (this.#blueprint) throw new Error(`This Api belongs to the blueprint '${this.#blueprint.name}': register blueprints into an Api set up on an app.`)
+    const registration: BlueprintRegistration = { blueprint, options }
+    blueprint.attach((pending) => {
+      const reg = this.#register(pending, blueprint)
+      // the blueprint's own rules: registered with it on every app
+      this.#addRulesWith((rule, ep, v, o) => blueprint.addUrlRule(rule, ep, v, o), reg)
+    })
+    this.#blueprints.push(registration)
+    for (const app of this.#apps) this.#registerOn(app, registration)
+  }
+
+  /** The blueprints registered into this Api, with their tags' descriptions. */
+  get blueprints(): readonly Blueprint[] {
+    return this.#blueprints.map((b) => b.blueprint)
+  }
+
+  #registerOn(app: Phial, { blueprint, options }: BlueprintRegistration): void {
+    const own = options.urlPrefix !== undefined ? options.urlPrefix : blueprint.urlPrefix
+    const urlPrefix = joinPrefix(this.prefix, own ?? '')
+    if (urlPrefix) this.prefixes.add(urlPrefix)
+    app.register(blueprint, { ...options, urlPrefix: urlPrefix || null })
   }
 
 
@@ -168,14 +220,16 @@ export class Api {
    * ```
    */
   addResource(resource: ResourceClass, ...urlsAndOptions: Array<string | AddResourceOptions>): void {
-    const last = urlsAndOptions[urlsAndOptions.length - 1]
-    const options: AddResourceOptions = typeof last === 'object' && last !== null ? (urlsAndOptions.pop() as AddResourceOptions) : {}
-    const urls = urlsAndOptions as string[]
-    if (urls.length === 0) throw new TypeError(`addResource(${resource.name}): give at least one URL.`)
+    const reg = this.#register(resourceArguments(resource, urlsAndOptions), null)
+    if (this.blueprint) this.#addRulesWith((rule, ep, v, o) => this.blueprint!.addUrlRule(rule, ep, v, o), reg)
+    for (const app of this.#apps) this.#addRules(app, reg)
+  }
+
+  /** Makes the view and the document's record of a resource (of the Api, or of a rest blueprint). */
+  #register({ resource, urls, options }: PendingResource, blueprint: Blueprint | null): Registration {
     const endpoint = options.endpoint ?? resource.name.toLowerCase()
-    if (this.#registrations.some((r) => r.record.endpoint === endpoint)) {
-      throw new Error(`This endpoint (${endpoint}) is already set to the class ${this.#registrations.find((r) => r.record.endpoint === endpoint)!.record.resourceClass.name}.`)
-    }
+    const taken = this.#registrations.find((r) => r.record.endpoint === endpoint && r.blueprint === blueprint)
+    if (taken) throw new Error(`This endpoint (${endpoint}) is already set to the class ${taken.record.resourceClass.name}.`)
     const classArgs = [...(options.resourceClassArgs ?? [])]
     const classView = (resource.asView as (name: string, ...args: unknown[]) => ClassView<never>).call(resource, endpoint, ...classArgs)
     let view: ViewFunction<never> = this.output(classView, resource)
@@ -185,13 +239,22 @@ export class Api {
     const proto = resource.prototype as unknown as Record<string, unknown>
     for (const m of classView.methods ?? []) if (typeof proto[m.toLowerCase()] === 'function') handlers.set(m.toLowerCase(), proto[m.toLowerCase()] as Function)
     for (const [m, fn] of fieldHandlers(resource, classArgs)) handlers.set(m, fn)
-    const tags = options.tags ?? [this.blueprint?.name ?? resource.name]
-    const record: ResourceRecord & { methods: readonly string[] | undefined } = { resourceClass: resource, endpoint, view, handlers, tags, methods: classView.methods }
+    const tags = options.tags ?? blueprint?.tags ?? [this.blueprint?.name ?? resource.name]
+    const security = options.security ?? blueprint?.security
+    const record: ResourceRecord & { methods: readonly string[] | undefined } = {
+      resourceClass: resource,
+      endpoint,
+      view,
+      handlers,
+      tags,
+      methods: classView.methods,
+      ...(security !== undefined ? { security } : {}),
+    }
     this.views.add(view)
-    const reg: Registration = { record, urls: urls.map((u) => this.prefix + u), options }
+    // a blueprint's URLs take the Api's prefix through the blueprint's registration
+    const reg: Registration = { record, urls: blueprint ? urls : urls.map((u) => this.prefix + u), options, blueprint }
     this.#registrations.push(reg)
-    if (this.blueprint) this.#addRulesWith((rule, ep, v, o) => this.blueprint!.addUrlRule(rule, ep, v, o), reg)
-    for (const app of this.#apps) this.#addRules(app, reg)
+    return reg
   }
 
   /**
@@ -302,7 +365,8 @@ export class Api {
       represent === outputJson
         ? jsonResponse(data, status ?? 200, headersRecord(headers), ctx.app as Phial)
         : represent(data, status ?? 200, headersRecord(headers))
-    if (!response.headers.has('content-type')) response.headers.set('content-type', mediatype)
+    // a response without a body (a 204, a 304) has no content type
+    if (!response.headers.has('content-type') && response.body !== '' && response.body !== null) response.headers.set('content-type', mediatype)
     return response
   }
 
@@ -317,7 +381,12 @@ export class Api {
    */
   errorResponse(err: HTTPException): Response {
     if (err.response && !('problem' in err)) return err.response
-    return problemResponse(problemOf(err), err.getHeaders())
+    return errorResponseOf(err, this.#errors)
+  }
+
+  /** The Api's error format (its `errors` option), or null for problem details. */
+  get errorFormat(): ErrorFormat | null {
+    return this.#errors
   }
 
   /**
@@ -356,8 +425,8 @@ export class Api {
   urlFor(resource: ResourceClass, values: Record<string, unknown> = {}, options: UrlForOptions = {}): string {
     const reg = this.#registrations.find((r) => r.record.resourceClass === resource)
     if (!reg) throw new Error(`${resource.name} is not a resource of this Api: addResource() it first.`)
-    const endpoint = this.blueprint ? `${this.blueprint.name}.${reg.record.endpoint}` : reg.record.endpoint
-    return urlFor(endpoint, values, options)
+    const bp = reg.blueprint ? (this.#blueprints.find((b) => b.blueprint === reg.blueprint)?.options.name ?? reg.blueprint.name) : this.blueprint?.name
+    return urlFor(bp ? `${bp}.${reg.record.endpoint}` : reg.record.endpoint, values, options)
   }
 
   /**
@@ -378,7 +447,19 @@ export class Api {
     if (this.options.description) info.description = this.options.description
     if (this.options.servers) info.servers = this.options.servers
     if (this.options.openapi) info.extra = this.options.openapi
+    if (this.options.security) info.security = this.options.security
+    const schemes = { ...(this.options.jwtScheme === false ? {} : jwtSecuritySchemes(app, this.options.jwtScheme ?? 'jwt')), ...this.options.securitySchemes }
+    if (Object.keys(schemes).length > 0) info.securitySchemes = schemes
+    const described = this.#blueprints.filter((b) => b.blueprint.description !== undefined)
+    if (described.length > 0) info.tagDescriptions = Object.fromEntries(described.flatMap((b) => b.blueprint.tags.map((t) => [t, b.blueprint.description!])))
+    if (this.#errors) info.errors = this.#errors
     const status = typeof config.REST_VALIDATION_STATUS === 'number' ? config.REST_VALIDATION_STATUS : 422
     return buildOpenApi(app, this.#registrations.map((r) => r.record), info, status)
   }
+}
+
+/** `/api` + `/users` → `/api/users` (either may be empty). */
+function joinPrefix(outer: string, inner: string): string {
+  if (!inner) return outer
+  return `${outer.replace(/\/+$/, '')}/${inner.replace(/^\/+/, '')}`.replace(/\/+$/, '')
 }

@@ -5,8 +5,10 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { NotFound, Response } from 'phial'
-import { escapeHtml } from './escape.ts'
+import { NotFound, Response, escape } from 'phial'
+
+/** The core's HTML escaping, as a plain string. */
+const escapeHtml = (text: string): string => String(escape(text))
 
 /** The files of swagger-ui-dist the page uses, with their content types. */
 const ASSETS: Record<string, string> = {

@@ -2,8 +2,8 @@
  * `phial/rest`: REST APIs (Flask-RESTful + Flask-Smorest): `Api`,
  * `Resource`, validation of body/form/query/path/headers with any Standard
  * Schema (zod first) and handler inputs typed from the schemas, response
- * schemas that filter the output, errors as RFC 9457 problem details,
- * pagination, representations, and an OpenAPI 3.1 document with a Swagger
+ * schemas that filter the output, errors as RFC 9457 problem details (or
+ * an Api's own format), blueprints in one document, pagination, representations, and an OpenAPI 3.1 document with a Swagger
  * UI page.
  *
  * @example
@@ -33,7 +33,10 @@ export { paginated, isPaginated, paginationHeaders, pageQuery, type Paginated, t
 export { jsonSchemaOf, isStandardSchema, type AnySchema, type SchemaInput, type SchemaOutput, type JsonSchema } from './schema.ts'
 export { compileProjector, type Projector } from './project.ts'
 export { Api, type ApiOptions, type AddResourceOptions } from './api.ts'
-export { outputJson, negotiate } from './representations.ts'
+export { Blueprint, type BlueprintOptions, type PendingResource, type ResourceClass } from './blueprint.ts'
+export { errorResponseOf, errorMediatype, type ErrorFormat } from './error-format.ts'
+export { jwtSecuritySchemes, type SecurityRequirements } from './security.ts'
+export { outputJson, negotiate, emptyResponse } from './representations.ts'
 export { buildOpenApi, type OpenApiInfo, type ResourceRecord } from './openapi.ts'
 export { converterSchema, openapiPath, hoistSchema } from './openapi-schemas.ts'
 export { REST_DEFAULTS, applyRestDefaults } from './config.ts'

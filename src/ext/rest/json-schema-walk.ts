@@ -19,10 +19,15 @@ export function deref(schema: unknown, root: JsonSchema, depth = 0): JsonSchema 
   return deref(target, root, depth + 1)
 }
 
-/** The branches of a schema: itself plus its `anyOf` / `oneOf` / `allOf` members, resolved. */
+/** The branches of a schema: itself (and what its own `$ref` points to) plus its `anyOf` / `oneOf` / `allOf` members, resolved. */
 export function branches(schema: JsonSchema, root: JsonSchema, out: JsonSchema[] = [], depth = 0): JsonSchema[] {
   if (depth > 16) return out
   out.push(schema)
+  // a schema that is a reference (zod's top-level schema with an `id`: `{ $ref: '#/$defs/Pet', $defs }`) is what it points to
+  if (typeof schema.$ref === 'string') {
+    const target = deref(schema, root)
+    if (target && target !== schema) branches(target, root, out, depth + 1)
+  }
   for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
     const list = schema[key]
     if (Array.isArray(list)) {

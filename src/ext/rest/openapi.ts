@@ -6,8 +6,9 @@
 import { STATUS_CODES } from 'node:http'
 import type { Phial, Rule } from 'phial'
 import { converterSchema, hoistSchema, openapiPath, PROBLEM_SCHEMA } from './openapi-schemas.ts'
-import { PROBLEM_JSON } from './problem.ts'
+import { errorMediatype, type ErrorFormat } from './error-format.ts'
 import { isStandardSchema, jsonSchemaOf, type AnySchema, type JsonSchema } from './schema.ts'
+import type { SecurityRequirements } from './security.ts'
 import { operationSpec } from './validate.ts'
 import type { OperationSpec, ResponseSpec } from './operation-types.ts'
 
@@ -19,6 +20,8 @@ export interface ResourceRecord {
   /** Handlers by lower-case method name. */
   readonly handlers: ReadonlyMap<string, Function>
   readonly tags: readonly string[]
+  /** The security of its operations that declare none (from its blueprint or `addResource` options). */
+  readonly security?: SecurityRequirements
 }
 
 /**
@@ -37,6 +40,37 @@ export interface OpenApiInfo {
   servers?: Array<{ url: string; description?: string }>
   /** Merged into the document last: `components.securitySchemes`, `security`, `externalDocs`, … */
   extra?: Record<string, unknown>
+  /** The document's `security` (what operations without their own need). */
+  security?: SecurityRequirements
+  /** `components.securitySchemes`. */
+  securitySchemes?: Record<string, Record<string, unknown>>
+  /** Descriptions of tags (a blueprint's `description`), by tag name. */
+  tagDescriptions?: Record<string, string>
+  /** The error format (default: problem details), documented as every error response. */
+  errors?: ErrorFormat
+}
+
+/** What an error response looks like in the document: its content, and how a validation failure is described. */
+interface ErrorDoc {
+  readonly content: Record<string, unknown>
+}
+
+/** The error content of the document, adding the error schema to `components`. */
+function errorDoc(format: ErrorFormat | undefined, components: Record<string, JsonSchema>): ErrorDoc {
+  const mediatype = errorMediatype(format ?? null)
+  if (format === undefined) {
+    components.ProblemDetails = PROBLEM_SCHEMA
+    return { content: { [mediatype]: { schema: { $ref: '#/components/schemas/ProblemDetails' } } } }
+  }
+  if (format.schema === undefined) return { content: { [mediatype]: {} } }
+  let json: JsonSchema | null = isStandardSchema(format.schema) ? jsonSchemaOf(format.schema, 'output') : (format.schema as JsonSchema)
+  json ??= {}
+  const name = format.name ?? (typeof json.id === 'string' ? json.id : typeof json.title === 'string' ? json.title : 'Error')
+  const hoisted = hoistSchema(json, components)
+  // a schema hoisted under its own id is a $ref already; any other is put under `name`
+  if (typeof hoisted.$ref === 'string') return { content: { [mediatype]: { schema: hoisted } } }
+  components[name] = hoisted
+  return { content: { [mediatype]: { schema: { $ref: `#/components/schemas/${name}` } } } }
 }
 
 type Parameter = { name: string; in: 'path' | 'query' | 'header'; required: boolean; schema: JsonSchema; description?: string }
@@ -60,9 +94,9 @@ function schemaFor(schema: AnySchema, io: 'input' | 'output', components: Record
   return json ? hoistSchema(json, components) : {}
 }
 
-function responsesFor(spec: OperationSpec | null, validationStatus: number, components: Record<string, JsonSchema>): Record<string, unknown> {
+function responsesFor(spec: OperationSpec | null, validationStatus: number, components: Record<string, JsonSchema>, errors: ErrorDoc): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  const problem = { [PROBLEM_JSON]: { schema: { $ref: '#/components/schemas/ProblemDetails' } } }
+  const problem = errors.content
   for (const [code, entry] of Object.entries(spec?.responses ?? {})) {
     const status = Number(code)
     const schema = entry == null ? null : isStandardSchema(entry) ? entry : ((entry as ResponseSpec).schema ?? null)
@@ -77,7 +111,7 @@ function responsesFor(spec: OperationSpec | null, validationStatus: number, comp
   if (validates && out[String(validationStatus)] === undefined) {
     out[String(validationStatus)] = { description: 'The request is invalid: every field error is listed.', content: problem }
   }
-  out.default = { description: 'An error, as problem details.', content: problem }
+  out.default = { description: 'An error.', content: problem }
   return out
 }
 
@@ -88,6 +122,7 @@ function operationFor(
   validationStatus: number,
   components: Record<string, JsonSchema>,
   operationIds: Set<string>,
+  errors: ErrorDoc,
 ): Record<string, unknown> {
   const handler = record.handlers.get(method) ?? (method === 'head' ? record.handlers.get('get') : undefined)
   const spec = operationSpec(handler)
@@ -109,7 +144,9 @@ function operationFor(
   const doc = spec?.description
   if (doc) op.description = doc
   if (spec?.deprecated) op.deprecated = true
-  if (spec?.security) op.security = spec.security.map((req) => ({ ...req }))
+  // the operation's own security (`[]`: public), else its resource's or blueprint's; the document's applies otherwise
+  const security = spec?.security ?? record.security
+  if (security) op.security = security.map((req) => Object.fromEntries(Object.entries(req).map(([k, v]) => [k, [...v]])))
   if (parameters.length > 0) op.parameters = parameters
   if (spec?.body) {
     op.requestBody = { required: true, content: { 'application/json': { schema: schemaFor(spec.body, 'input', components) } } }
@@ -117,7 +154,7 @@ function operationFor(
     const schema = schemaFor(spec.form, 'input', components)
     op.requestBody = { required: true, content: { 'application/x-www-form-urlencoded': { schema }, 'multipart/form-data': { schema } } }
   }
-  op.responses = responsesFor(spec, validationStatus, components)
+  op.responses = responsesFor(spec, validationStatus, components, errors)
   return op
 }
 
@@ -134,7 +171,8 @@ function operationFor(
 export function buildOpenApi(app: Phial, records: Iterable<ResourceRecord>, info: OpenApiInfo, validationStatus: number): Record<string, unknown> {
   const byView = new Map<Function, ResourceRecord>()
   for (const r of records) byView.set(r.view, r)
-  const components: Record<string, JsonSchema> = { ProblemDetails: PROBLEM_SCHEMA }
+  const components: Record<string, JsonSchema> = {}
+  const errors = errorDoc(info.errors, components)
   const paths: Record<string, Record<string, unknown>> = {}
   const tags = new Set<string>()
   const operationIds = new Set<string>()
@@ -147,7 +185,7 @@ export function buildOpenApi(app: Phial, records: Iterable<ResourceRecord>, info
       if (m === 'HEAD' || m === 'OPTIONS') continue
       const method = m.toLowerCase()
       if (!['get', 'put', 'post', 'delete', 'patch', 'trace'].includes(method) || item[method]) continue
-      const op = operationFor(rule, method, record, validationStatus, components, operationIds)
+      const op = operationFor(rule, method, record, validationStatus, components, operationIds, errors)
       for (const t of op.tags as string[]) tags.add(t)
       item[method] = op
     }
@@ -156,9 +194,10 @@ export function buildOpenApi(app: Phial, records: Iterable<ResourceRecord>, info
     openapi: '3.1.0',
     info: { title: info.title, version: info.version, ...(info.description ? { description: info.description } : {}) },
     ...(info.servers ? { servers: info.servers } : {}),
-    tags: [...tags].sort().map((name) => ({ name })),
+    ...(info.security ? { security: info.security.map((req) => ({ ...req })) } : {}),
+    tags: [...tags].sort().map((name) => (info.tagDescriptions?.[name] ? { name, description: info.tagDescriptions[name] } : { name })),
     paths,
-    components: { schemas: components },
+    components: { schemas: components, ...(info.securitySchemes ? { securitySchemes: info.securitySchemes } : {}) },
   }
   for (const [k, v] of Object.entries(info.extra ?? {})) {
     if (k === 'components' && typeof v === 'object' && v !== null) {

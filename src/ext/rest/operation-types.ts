@@ -5,6 +5,7 @@
 import type { Context, HeaderMap, HeadersInit, Response, ViewReturn } from 'phial'
 import type { Paginated } from './pagination.ts'
 import type { AnySchema, SchemaInput, SchemaOutput } from './schema.ts'
+import type { SecurityRequirements } from './security.ts'
 
 /**
  * One documented response: its schema (null or absent for no body) and
@@ -65,8 +66,13 @@ export interface OperationSpec {
   tags?: readonly string[]
   operationId?: string
   deprecated?: boolean
-  /** The operation's OpenAPI `security` (`[{ Token: [] }]`; add `{}` for optional), naming schemes given in the Api's `openapi.components`. */
-  security?: ReadonlyArray<Readonly<Record<string, readonly string[]>>>
+  /**
+   * The operation's OpenAPI `security` (Flask-Smorest's `@blp.doc(security=...)`):
+   * `[{ Token: [] }]` needs the scheme, `[{}, { Token: [] }]` takes it
+   * optionally, `[]` makes it public. Default: its resource's or
+   * blueprint's, else the Api's `security`.
+   */
+  security?: SecurityRequirements
 }
 
 type Part = 'body' | 'form' | 'query' | 'headers'
@@ -87,8 +93,8 @@ export type OperationInput<S, A = Record<string, unknown>> = {
 
 type BodyOf<R> = R extends null ? NoBody : R extends AnySchema ? SchemaInput<R> : R extends { schema: infer X } ? (X extends AnySchema ? SchemaInput<X> : NoBody) : unknown
 
-/** The body of a response declared without a schema (a 204): nothing, or text that is not sent. */
-type NoBody = null | undefined | string
+/** The body of a response declared without a schema (a 204, `{ 200: null }`): nothing (a handler may end without a return), or text that is not sent. */
+type NoBody = null | undefined | void | string
 
 type ResponsesOf<S> = S extends { responses: infer R } ? R : never
 type Success<R> = { [K in keyof R & number]: `${K}` extends `2${string}` ? K : never }[keyof R & number]

@@ -20,9 +20,24 @@ export const outputJson: Representation = (data, status, headers) => jsonRespons
 
 /** {@link outputJson} for a known app (the Api's own path: no context lookup). */
 export function jsonResponse(data: unknown, status: number, headers: Record<string, string>, app: Phial | null): Response {
-  const empty = status === 204 || status === 304 || data === undefined
-  const body = empty ? '' : formatJson(data, app)
-  return new Response(body, { status, headers, mimetype: 'application/json' })
+  if (status === 204 || status === 304 || data === undefined) return emptyResponse(status, headers)
+  return new Response(formatJson(data, app), { status, headers, mimetype: 'application/json' })
+}
+
+/**
+ * A response without a body: the status and headers only, and no
+ * Content-Type unless `headers` gives one (a 204, a 304, or a status
+ * declared without a schema, such as `{ 200: null }`).
+ *
+ * @example
+ * ```ts
+ * emptyResponse(204, { ETag: '"v2"' }).body // ''
+ * ```
+ */
+export function emptyResponse(status: number, headers: Record<string, string> = {}): Response {
+  const response = new Response('', { status, headers })
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) response.headers.delete('content-type')
+  return response
 }
 
 /** JSON text with the app's `RESTFUL_JSON` settings (compact unless asked, or in debug mode). */

@@ -6,6 +6,7 @@ import { ApiError, RequestValidationError, jsonPointer, type FieldError, type Fi
 import { coerceStrings, multiToObject, unknownFields } from './input-shape.ts'
 import { isPaginated, paginationHeaders } from './pagination.ts'
 import { compileProjector } from './project.ts'
+import { emptyResponse, headersRecord } from './representations.ts'
 import { isStandardSchema, issuePath, jsonSchemaOf, runSchema, type AnySchema, type StandardSchemaV1 } from './schema.ts'
 import type { Operation, OperationHandler, OperationInput, OperationSpec, ResponseSpec } from './operation-types.ts'
 import { Response, type Context, type Request } from 'phial'
@@ -108,12 +109,14 @@ function checkParts(spec: OperationSpec, args: unknown, ctx: Context): Checked {
   return checked
 }
 
-/** The schema and status a returned body is sent with. */
-function responseSchema(spec: OperationSpec, status: number): AnySchema | null {
-  const entry = spec.responses?.[status]
-  if (entry == null) return null
+/** The schema a returned body is sent with: a schema, `'none'` for a status declared without a body (`{ 204: null }`, `{ 200: { description } }`), null when undeclared. */
+function responseSchema(spec: OperationSpec, status: number): AnySchema | 'none' | null {
+  const responses = spec.responses
+  if (responses === undefined || !(status in responses)) return null
+  const entry = responses[status]
+  if (entry == null) return 'none'
   if (isStandardSchema(entry)) return entry
-  return (entry as ResponseSpec).schema ?? null
+  return (entry as ResponseSpec).schema ?? 'none'
 }
 
 /** The status of a bare return: the first 2xx the spec declares (200 without one). */
@@ -141,10 +144,11 @@ function marshal(spec: OperationSpec, rv: unknown, ctx: Context, validateOutput:
     body = body.items
   }
   const schema = responseSchema(spec, status)
-  const done = (out: unknown): unknown => {
-    const sent = out === undefined || out === null ? '' : out
-    return headers === undefined ? [sent, status] : [sent, status, headers]
+  // no body: declared without one, a 204/304, or nothing returned (never the JSON text "")
+  if (schema === 'none' || status === 204 || status === 304 || body === undefined || (body === null && schema === null)) {
+    return emptyResponse(status, headersRecord(headers))
   }
+  const done = (out: unknown): unknown => (headers === undefined ? [out, status] : [out, status, headers])
   if (schema === null) return done(body)
   const filtered = filterOutput(schema, body, validateOutput)
   return filtered instanceof Promise ? filtered.then(done) : done(filtered)

@@ -28,6 +28,19 @@ describe('output filtering', () => {
     expect(created.json).toEqual({ id: 1, name: 'ada', roles: [{ name: 'admin' }] })
   })
 
+  it('filters through a schema that is a reference (zod with an id: { $ref, $defs } at the top)', async () => {
+    const app = makeApp()
+    const api = new Api(app)
+    const Named = User.meta({ id: 'NamedUser' })
+    class One extends Resource {
+      get = this.validate({ responses: { 200: Named } }, () => rows[0]!)
+    }
+    api.addResource(One, '/one')
+    const res = await app.testClient().get('/one')
+    expect(res.json).toEqual({ id: 1, name: 'ada', roles: [{ name: 'admin' }] })
+    expect(compileProjector({ $ref: '#/$defs/A', $defs: { A: { type: 'object', properties: { id: {} } } } })({ id: 1, secret: 2 })).toEqual({ id: 1 })
+  })
+
   it('filters by the schema of the status returned; undeclared statuses pass as they are', async () => {
     const app = makeApp()
     const api = new Api(app)
