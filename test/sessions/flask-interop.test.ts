@@ -70,7 +70,7 @@ describe('a Flask session cookie read by Phial', () => {
     const app = flaskCompatibleApp()
     app.get('/', function show() {
       const messages = getFlashedMessages({ withCategories: true })
-      return { kinds: messages.map(([, m]) => (m instanceof Markup ? 'Markup' : typeof m)), messages: messages.map(([c, m]) => [c, String(m)]) }
+      return { kinds: messages.map(([, m]) => ((m as unknown) instanceof Markup ? 'Markup' : typeof m)), messages: messages.map(([c, m]) => [c, String(m)]) }
     })
     const client = app.testClient()
     client.setCookie('session', FLASK.rich)
@@ -103,7 +103,7 @@ describe('a Phial session cookie read by Flask', () => {
     const app = flaskCompatibleApp()
     app.get('/flash', function doFlash() { flash(new Markup('<b>Saved</b>')); flash('plain <b>', 'info'); return 'ok' })
     app.get('/show', function show() {
-      return getFlashedMessages().map((m) => (m instanceof Markup ? `Markup:${m}` : `str:${m}`)).join('|')
+      return getFlashedMessages().map((m) => ((m as unknown) instanceof Markup ? `Markup:${m}` : `str:${m}`)).join('|')
     })
     const client = app.testClient()
     await client.get('/flash')
