@@ -18,7 +18,10 @@ const { Blueprint, Phial, Response, g, session, toNodeHandler } = phial
 
 const app = new Phial(import.meta.url, { name: 'micro', staticFolder: null })
 app.config.SECRET_KEY = 'micro-secret-key'
-app.config.ACCESS_LOG = false
+// MICRO_ACCESS_LOG=1: with the access line (JSON to stdout: redirect it to a file or /dev/null)
+app.config.ACCESS_LOG = process.env.MICRO_ACCESS_LOG === '1'
+// MICRO_CONFIG='{"REQUEST_ID_HEADER":null}': more settings, for experiments
+Object.assign(app.config, JSON.parse(process.env.MICRO_CONFIG ?? '{}'))
 app.get('/plaintext', function plaintext() {
   return new Response('Hello, World!', { mimetype: 'text/plain' })
 })
