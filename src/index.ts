@@ -18,7 +18,7 @@
 
 // the application and blueprints
 export { Phial, type PhialOptions } from './app.ts'
-export type { AppCore, CurrentApp } from './core/app-core.ts'
+export type { AppCore, CurrentApp, ShutdownHook } from './core/app-core.ts'
 export { Blueprint, BlueprintSetupState, type BlueprintOptions, type RegisterOptions } from './core/blueprint.ts'
 export type { ScaffoldOptions } from './core/scaffold.ts'
 export type * from './core/types.ts'

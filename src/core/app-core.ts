@@ -58,6 +58,18 @@ export interface RuleSettings {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface CurrentApp extends AppCore {}
 
+/**
+ * A function run when the app's server starts shutting down (see
+ * `app.onShutdown`); a returned promise is awaited.
+ *
+ * @example
+ * ```ts
+ * const closeFeeds: ShutdownHook = () => { for (const feed of feeds) feed.abort() }
+ * app.onShutdown(closeFeeds)
+ * ```
+ */
+export type ShutdownHook = (app: CurrentApp) => unknown
+
 /** `app` from `/srv/app.ts` or `file:///srv/app.ts`. */
 function nameFrom(importName: string): string {
   if (typeof importName !== 'string') {
@@ -124,6 +136,8 @@ export abstract class AppCore extends Scaffold {
    * ```
    */
   readonly serverHooks: Array<(server: NodeServer) => void> = []
+  /** `onShutdown` functions, in registration order. */
+  readonly shutdownFuncs: ShutdownHook[] = []
   /** Custom commands of `phial` (and those of registered blueprints). */
   readonly cli = new AppCli()
   /**
@@ -303,6 +317,57 @@ export abstract class AppCore extends Scaffold {
     this.checkSetup('shellContextProcessor')
     this.shellContextProcessors.push(fn)
     return fn
+  }
+
+  /**
+   * Registers a function run when the app's server starts shutting down
+   * (a Phial departure: Flask has no such hook; Quart's `after_serving` is
+   * the nearest). `app.run`'s `close()` (so `phial run` on Ctrl+C and on a
+   * reload) and a `phial serve` worker that drains on SIGTERM, SIGHUP or
+   * `--max-requests` call {@link doShutdown} before they wait for in-flight
+   * requests; with `toNodeHandler` in a server of your own, call it
+   * yourself. The place to end long-lived connections that would hold the
+   * drain: `phial/websocket` and `phial/socketio` close theirs with 1001
+   * (going away) here, and clients reconnect to another worker. Requests
+   * still in flight go on, so do not close what they use (a database pool)
+   * here. May be registered at any time; it may run more than once (once
+   * per closed server).
+   *
+   * @example
+   * ```ts
+   * const feeds = new Set<AbortController>()
+   * app.onShutdown(() => { for (const feed of feeds) feed.abort() })   // end the event streams
+   * ```
+   */
+  onShutdown<F extends ShutdownHook>(fn: F): F {
+    if (typeof fn !== 'function') throw new TypeError('app.onShutdown(fn): fn must be a function')
+    this.shutdownFuncs.push(fn)
+    return fn
+  }
+
+  /**
+   * Runs every {@link onShutdown} function (all at once, each awaited) and
+   * resolves when they are done. It stops no server itself. As teardown
+   * hooks, every function runs even when one throws, and the errors are
+   * logged together ("Errors during shutdown"), never raised: the caller is
+   * on its way out.
+   *
+   * @example
+   * ```ts
+   * const server = createServer(toNodeHandler(app)).listen(8000)
+   * process.once('SIGTERM', async () => {
+   *   await app.doShutdown()   // WebSockets closed with 1001
+   *   server.close()           // then in-flight requests finish
+   * })
+   * ```
+   */
+  async doShutdown(): Promise<void> {
+    const app = this as unknown as CurrentApp
+    const results = await Promise.allSettled(this.shutdownFuncs.map(async (fn) => fn(app)))
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []))
+    if (errors.length === 0) return
+    const err = errors.length === 1 ? errors[0] : new AggregateError(errors, `${errors.length} errors during shutdown`)
+    this.logger.error({ err }, 'Errors during shutdown')
   }
 
   /**

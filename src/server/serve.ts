@@ -58,7 +58,7 @@ export interface RunningServer {
   readonly port: number
   /** `http://host:port` */
   readonly url: string
-  /** Stops accepting, lets in-flight requests finish, then closes every connection. */
+  /** Runs the app's `onShutdown` hooks, stops accepting, lets in-flight requests finish, then closes every connection. */
   close(): Promise<void>
 }
 
@@ -160,7 +160,13 @@ export async function serve(app: AppCore, options: ServeOptions = {}): Promise<R
     host,
     port,
     url,
-    close: () => closeGracefully(server, options.gracefulTimeout),
+    close: async () => {
+      // the app's shutdown hooks first: WebSockets would hold the graceful close until it times out
+      const hooks = app.doShutdown()
+      await closeGracefully(server, options.gracefulTimeout)
+      // a hook that never settles does not hold close() past the graceful timeout either
+      await Promise.race([hooks, new Promise<void>((resolve) => setTimeout(resolve, options.gracefulTimeout ?? 10_000).unref())])
+    },
   }
 }
 

@@ -110,6 +110,10 @@ export class SocketIO extends Emitter {
     // the server (and its Redis connections) is made on first use: a process that never serves nor emits pays nothing
     app.extensions.socketio = { socketio: this, path: opts.path ?? config.SOCKETIO_PATH, state: stateOf }
     app.serverHooks.push((server) => this.attach(server, app))
+    // app.run's close(), a draining `phial serve` worker, or your own app.doShutdown(): clients reconnect elsewhere
+    app.onShutdown(() => {
+      if (state !== null) goAway(state.io)
+    })
   }
 
   #createState(app: Phial, opts: SocketIOOptions): AppState {
@@ -224,7 +228,8 @@ export class SocketIO extends Emitter {
    * Attaches the app's Socket.IO server to a `node:http` server of your own
    * (`createServer(toNodeHandler(app))`); `app.run`, `phial run` and
    * `phial serve` do it by themselves. Closing the server (`server.close()`)
-   * first disconnects this server's clients, which then reconnect elsewhere.
+   * or `app.doShutdown()` first ends the clients' connections (a WebSocket
+   * with 1001, going away), and they reconnect elsewhere.
    *
    * @example
    * ```ts
@@ -240,11 +245,10 @@ export class SocketIO extends Emitter {
     if (seen.has(state.io)) return
     seen.add(state.io)
     state.io.attach(server)
-    const engine = state.io.engine
     const close = server.close
     // an open WebSocket would hold server.close() until it ends: close the clients first
     server.close = function closeWithClients(this: HttpServer, callback?: (err?: Error) => void) {
-      engine.close()
+      goAway(state.io)
       return close.call(this, callback)
     } as HttpServer['close']
     server.on('upgrade', (req, socket) => {
@@ -292,5 +296,26 @@ export class SocketIO extends Emitter {
 }
 
 const ATTACHED = Symbol('phial.socketio.attached')
+
+/** The engine.io WebSocket transport's socket (a `ws` WebSocket). */
+interface EngineClient {
+  transport?: { name?: string; socket?: { readyState: number; close(code: number, reason: string): void } }
+}
+
+/**
+ * Ends every engine.io connection of this process, WebSockets with 1001
+ * (going away; engine.io's own close sends no code, which clients see as
+ * 1005). The clients' reason is 'transport close', so they reconnect, to
+ * another worker; Socket.IO's `disconnectSockets` would tell them not to.
+ */
+function goAway(io: Server): void {
+  const engine = io.engine as (Server['engine'] & { clients: Record<string, EngineClient> }) | undefined
+  if (engine === undefined) return
+  for (const client of Object.values(engine.clients)) {
+    const transport = client.transport
+    if (transport?.name === 'websocket' && transport.socket?.readyState === 1) transport.socket.close(1001, 'server shutting down')
+  }
+  engine.close()
+}
 
 export type { EmitOptions, RoomOptions }

@@ -34,6 +34,11 @@ function stateOf(app: Phial): SockState {
   return state
 }
 
+/** Closes every WebSocket of the app with 1001 (going away): the server is shutting down. */
+function goAway(state: SockState): void {
+  for (const ws of state.connections) void ws.close(1001, 'server shutting down')
+}
+
 /** Pings every `interval` ms; cuts off a client that did not answer the previous ping. */
 function keepAlive(raw: WebSocket, interval: number): void {
   if (interval <= 0) return
@@ -102,7 +107,9 @@ export function websocket<A = any>(handler: WebSocketHandler<A>): (viewArgs: A, 
 /**
  * Flask-Sock's `Sock`: WebSocket routes with the app's routing (converters,
  * `urlFor`), `beforeRequest` hooks, session and `currentUser`. It serves on
- * every server the app runs on (`app.run`, `phial run`, `phial serve`).
+ * every server the app runs on (`app.run`, `phial run`, `phial serve`), and
+ * closes its connections with 1001 (going away) on the app's shutdown
+ * (`app.onShutdown`).
  *
  * @example
  * ```ts
@@ -134,8 +141,11 @@ export class Sock {
     if (app.extensions.websocket !== undefined) throw new Error('phial/websocket: initApp was already called for this app')
     applyWebSocketDefaults(app.config)
     const wss = new WebSocketServer({ noServer: true, maxPayload: app.config.WEBSOCKET_MAX_MESSAGE_SIZE, perMessageDeflate: false, clientTracking: false })
-    app.extensions.websocket = { wss, connections: new Set() } satisfies SockState
+    const state: SockState = { wss, connections: new Set() }
+    app.extensions.websocket = state
     app.serverHooks.push((server) => this.attach(server, app))
+    // app.run's close(), a draining `phial serve` worker, or your own app.doShutdown()
+    app.onShutdown(() => goAway(state))
     this.#apps.add(app)
     for (const route of this.#routes) this.#register(app, route)
   }
@@ -165,7 +175,7 @@ export class Sock {
    * Hands the upgrades of a `node:http` server of your own
    * (`createServer(toNodeHandler(app))`) to the app; `app.run`, `phial run`
    * and `phial serve` do it by themselves. Closing the server first closes
-   * the app's WebSockets with 1001 (going away).
+   * the app's WebSockets with 1001 (going away), as `app.doShutdown()` does.
    *
    * @example
    * ```ts
@@ -183,7 +193,7 @@ export class Sock {
     const close = server.close
     // an open WebSocket would hold server.close() until it ends
     server.close = function closeWithSockets(this: Server, callback?: (err?: Error) => void) {
-      for (const ws of state.connections) void ws.close(1001, 'server shutting down')
+      goAway(state)
       return close.call(this, callback)
     } as Server['close']
   }

@@ -109,7 +109,12 @@ export async function runWorker(config: WorkerConfig, hooks: WorkerHooks): Promi
   drain = () => {
     // the last responses' upload files are removed before the exit, not after
     const exit = (): Promise<never> => flushSpooledUploads().then(() => process.exit(0), () => process.exit(0))
-    draining ??= tracker.drain(config.gracefulTimeout).then(exit, exit)
+    if (draining) return
+    // the app's shutdown hooks (WebSockets closed with 1001) start with the drain; an app of an older Phial has none
+    const hooks = typeof app.doShutdown === 'function' ? app.doShutdown() : Promise.resolve()
+    // a hook that never settles does not keep the worker past the graceful timeout
+    const hooksDone = Promise.race([hooks, new Promise<void>((resolve) => setTimeout(resolve, config.gracefulTimeout).unref())])
+    draining = Promise.all([tracker.drain(config.gracefulTimeout), hooksDone]).then(exit, exit)
   }
   if (drainRequested) drain()
   return new Promise<never>(() => {})
