@@ -31,9 +31,9 @@ loginManager.userLoader(async (id) => (/^\d{1,15}$/.test(id) ? db.session.get(Us
 auth.route('/register', { methods: ['GET', 'POST'] }, async function register() {
   const form = new RegisterForm()
   if (form.validateOnSubmit()) {
-    const { username, password } = form.data
+    const { username, password, email } = form.data
     try {
-      await db.session.add(User, { username, password: await generatePasswordHash(password) })
+      await db.session.add(User, { username, password: await generatePasswordHash(password), email: email || null })
       await db.session.commit()
       return redirect(urlFor('auth.login'))
     } catch (err) {

@@ -8,8 +8,10 @@ import { BooleanField, PasswordField, StringField, TextAreaField, defineForm } f
 import { z } from 'zod'
 
 const trim = (value: string): string => value.trim()
+/** An address with one @, no spaces or angle brackets (the mail server judges the rest). */
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/
 
-/** Register: a username of 1–150 characters (the column's length) and a password. */
+/** Register: a username of 1–150 characters (the column's length), a password and an optional e-mail address. */
 export const RegisterForm = defineForm({
   username: new StringField('Username', {
     required: 'Username is required.',
@@ -18,6 +20,12 @@ export const RegisterForm = defineForm({
     renderKw: { maxlength: 150 },
   }),
   password: new PasswordField('Password', { required: 'Password is required.', schema: z.string().max(1024, 'Password must be at most 1024 characters.') }),
+  // optional: where the "new post" e-mail goes (notify.ts); empty for none
+  email: new StringField('E-mail (optional: new posts are sent to it)', {
+    filters: [trim],
+    schema: z.string().max(254, 'E-mail must be at most 254 characters.').refine((value) => value === '' || EMAIL.test(value), 'Enter a valid e-mail address.'),
+    renderKw: { maxlength: 254, type: 'email' },
+  }),
 })
 
 /** Log in: username, password and "Remember me" (a remember-me cookie). */

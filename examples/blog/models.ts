@@ -1,7 +1,8 @@
 /**
  * The blog's tables as models (Flaskr's schema.sql, declared once): users and
  * their posts. `User` and `Post` are both the model and the row type. A user
- * whose `role` is 'admin' may delete anyone's post.
+ * whose `role` is 'admin' may delete anyone's post; one with an `email` is
+ * told of new posts.
  */
 import { column, manyToOne, oneToMany, type Row } from 'phial/sql'
 import { db } from './db.ts'
@@ -12,6 +13,8 @@ export const User = db.defineModel('User', {
   password: column.text(),
   // null, or 'admin' (phial/principal's role): `phial --app examples/blog/app.ts promote NAME`
   role: column.string({ length: 20, nullable: true }),
+  // optional: who gave an address gets an e-mail when another user posts (notify.ts)
+  email: column.string({ length: 254, nullable: true }),
 }, { relations: { posts: oneToMany('Post', { inverse: 'author' }) } })
 export type User = Row<typeof User>
 

@@ -53,7 +53,8 @@ export async function blogDatabase(): Promise<{ url: string; drop(): Promise<voi
 /** Builds the app with test data; call `cleanup()` after. */
 export async function blogFixture(config: Record<string, unknown> = {}): Promise<BlogFixture> {
   const database = await blogDatabase()
-  const app = createApp({ TESTING: true, DATABASE_URL: database.url, WTF_CSRF_ENABLED: false, LOG_LEVEL: 'silent', ...config })
+  // tasks (the new-post mail) run inside .delay(), as Celery's task_always_eager
+  const app = createApp({ TESTING: true, DATABASE_URL: database.url, WTF_CSRF_ENABLED: false, LOG_LEVEL: 'silent', TASKS_ALWAYS_EAGER: true, ...config })
   const fast = { method: 'pbkdf2:sha256:1000' }
   await app.appContext(async () => {
     await resetDatabase(app)

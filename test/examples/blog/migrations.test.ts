@@ -22,7 +22,7 @@ describe('the blog migrations', () => {
     expect(diff.upQueries.map((q) => q.query)).toEqual([])
     const check = await fx.app.testCliRunner().invoke(['db', 'check'])
     expect(check.output).toBe('No new upgrade operations detected.\n')
-    expect((await fx.app.testCliRunner().invoke(['db', 'current'])).output).toMatch(/^\d{14} \(head\), user roles\n$/)
+    expect((await fx.app.testCliRunner().invoke(['db', 'current'])).output).toMatch(/^\d{14} \(head\), user email\n$/)
   })
 
   it('downgrade to base removes the tables, upgrade brings them back', async () => {
@@ -31,7 +31,7 @@ describe('the blog migrations', () => {
     const down = await runner.invoke(['db', 'downgrade', 'base'])
     expect(down.exitCode, down.output).toBe(0)
     await expect(fx.query('SELECT * FROM post')).rejects.toThrow()
-    expect((await runner.invoke(['db', 'upgrade'])).output).toMatch(/^Running upgrade <base> -> (\d{14}), users and posts\nRunning upgrade \1 -> \d{14}, user roles\n$/)
+    expect((await runner.invoke(['db', 'upgrade'])).output).toMatch(/^Running upgrade <base> -> (\d{14}), users and posts\nRunning upgrade \1 -> (\d{14}), user roles\nRunning upgrade \2 -> \d{14}, user email\n$/)
     expect(await fx.query('SELECT * FROM post')).toEqual([])
   })
 })
@@ -40,13 +40,28 @@ describe('the user roles migration', () => {
   it('adds the role column to a database that has users, who are not admins', async () => {
     fx = await blogFixture()
     const runner = fx.app.testCliRunner()
-    expect((await runner.invoke(['db', 'downgrade', '-1'])).exitCode).toBe(0)
+    // below the user email migration too, which came after it
+    expect((await runner.invoke(['db', 'downgrade', '-2'])).exitCode).toBe(0)
     await expect(fx.query('SELECT role FROM "user"')).rejects.toThrow()
     expect(await fx.query('SELECT username FROM "user" ORDER BY id')).toEqual([{ username: 'test' }, { username: 'other' }])
     expect((await runner.invoke(['db', 'upgrade'])).exitCode).toBe(0)
     expect(await fx.query('SELECT username, role FROM "user" ORDER BY id')).toEqual([
       { username: 'test', role: null },
       { username: 'other', role: null },
+    ])
+  })
+})
+
+describe('the user email migration', () => {
+  it('adds an empty email column to a database that has users', async () => {
+    fx = await blogFixture()
+    const runner = fx.app.testCliRunner()
+    expect((await runner.invoke(['db', 'downgrade', '-1'])).exitCode).toBe(0)
+    await expect(fx.query('SELECT email FROM "user"')).rejects.toThrow()
+    expect((await runner.invoke(['db', 'upgrade'])).exitCode).toBe(0)
+    expect(await fx.query('SELECT username, email FROM "user" ORDER BY id')).toEqual([
+      { username: 'test', email: null },
+      { username: 'other', email: null },
     ])
   })
 })

@@ -88,7 +88,7 @@ describe('the login throttle', () => {
 
   it.skipIf(!redis)('with CACHE_TYPE redis, two apps (two workers) share the counts', async () => {
     const prefix = `flaskr-throttle-${randomBytes(4).toString('hex')}:`
-    const settings = { CACHE_TYPE: 'redis', CACHE_REDIS_URL: REDIS_URL, CACHE_KEY_PREFIX: prefix, LOGIN_THROTTLE_PER_USER: 3 }
+    const settings: Record<string, unknown> = { CACHE_TYPE: 'redis', CACHE_REDIS_URL: REDIS_URL, CACHE_KEY_PREFIX: prefix, LOGIN_THROTTLE_PER_USER: 3 }
     fx = await blogFixture(settings)
     const second = createApp({ TESTING: true, DATABASE_URL: fx.url, WTF_CSRF_ENABLED: false, LOG_LEVEL: 'silent', ...settings })
     try {

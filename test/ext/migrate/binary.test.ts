@@ -25,16 +25,16 @@ function phial(...args: string[]): { status: number | null; out: string } {
 describe('phial db on the blog', () => {
   it('current, upgrade, check, history, downgrade', () => {
     expect(phial('current')).toMatchObject({ status: 0, out: expect.stringMatching(/^<base> \(no migration applied; head is \d{14}\)\n$/) })
-    // the blog's history: users and posts, then the admin role
+    // the blog's history: users and posts, then the admin role, then the users' e-mail addresses
     expect(phial('upgrade')).toMatchObject({
       status: 0,
-      out: expect.stringMatching(/^Running upgrade <base> -> (\d{14}), users and posts\nRunning upgrade \1 -> \d{14}, user roles\n$/),
+      out: expect.stringMatching(/^Running upgrade <base> -> (\d{14}), users and posts\nRunning upgrade \1 -> (\d{14}), user roles\nRunning upgrade \2 -> \d{14}, user email\n$/),
     })
     expect(phial('check')).toEqual({ status: 0, out: 'No new upgrade operations detected.\n' })
-    expect(phial('history').out).toMatch(/^(\d{14}) -> \d{14} \(head, current\), user roles\n<base> -> \1, users and posts\n$/)
+    expect(phial('history').out).toMatch(/^(\d{14}) -> \d{14} \(head, current\), user email\n(\d{14}) -> \1, user roles\n<base> -> \2, users and posts\n$/)
     expect(phial('downgrade', 'nope')).toMatchObject({ status: 1, out: "Error: No revision 'nope' in the migrations folder (try 'phial db history').\n" })
-    expect(phial('downgrade')).toMatchObject({ status: 0, out: expect.stringMatching(/^Running downgrade \d{14} -> \d{14}, user roles\n$/) })
-    expect(phial('current').out).toMatch(/^\d{14} \(head is \d{14}\), users and posts\n$/)
+    expect(phial('downgrade')).toMatchObject({ status: 0, out: expect.stringMatching(/^Running downgrade \d{14} -> \d{14}, user email\n$/) })
+    expect(phial('current').out).toMatch(/^\d{14} \(head is \d{14}\), user roles\n$/)
     expect(phial('--help').out).toMatch(/upgrade \[revision\]\s+Upgrade to a later revision/)
   }, 120_000)
 })
