@@ -34,6 +34,7 @@
  *                                       share of the server's core (default 0.1)
  *   --retries=N      BENCH_RETRIES      at most this many times (default 2; 1 with --quick)
  *   --no-build                          use the last build
+ *   --plan                              print what would run and the estimated duration, then stop
  *   --report-from=FILE                  only write the report again from a run's raw samples
  *                                       (bench/.tmp/results.json), e.g. after editing bench/OPTIMISATIONS.md
  */
@@ -121,7 +122,7 @@ const MAX_RETRIES = Number(option('retries', 'BENCH_RETRIES', QUICK ? '1' : '2')
 const LOGGING = !argv.includes('--no-logging')
 const LOG_TO = option('log-to', 'BENCH_LOG_TO', '/dev/null')
 const LOG_DIR = join(TMP, 'logs')
-const logDestination = LOG_TO === 'file' ? 'a file per server (bench/.tmp/logs/)' : LOG_TO === '/dev/null' ? '/dev/null' : `the file ${LOG_TO}`
+const logDestination = LOG_TO === 'file' ? 'files, one per server (bench/.tmp/logs/)' : LOG_TO === '/dev/null' ? '/dev/null' : `the file ${LOG_TO}`
 const TIER = option('tier', 'BENCH_TIER', '')
 const QUICK_SCENARIOS = 'plaintext,json,param,routes100,session,startup'
 
@@ -174,7 +175,8 @@ if (!existsSync('bench/node_modules/phial')) symlinkSync('../..', 'bench/node_mo
 const buildStarted = performance.now()
 /** The server files this run starts: a type error in one of them fails a full run. */
 const HARNESS_SERVERS = new Set(['shared', 'node', 'phial', 'fastify', 'hono', 'express', 'koa', 'minimal-phial', 'minimal-fastify', 'minimal-hono', 'minimal-express', 'minimal-koa'])
-if (!argv.includes('--no-build')) {
+const PLAN = argv.includes('--plan')
+if (!argv.includes('--no-build') && !PLAN) {
   say('Building Phial (tsc -p tsconfig.build.json --noCheck) and the servers (tsc -p bench/tsconfig.servers.json --noCheck)…')
   for (const project of ['tsconfig.build.json', 'bench/tsconfig.servers.json']) {
     const r = await runToEnd([process.execPath, 'node_modules/typescript/bin/tsc', '-p', project, '--noCheck'])
@@ -372,7 +374,7 @@ async function slot(sc: Scenario, live: Live, round: number): Promise<void> {
  * measured slots.
  */
 async function measureScenario(sc: Scenario): Promise<void> {
-  say(`${sc.title} (${sc.tier} tier)`)
+  say(`${sc.title} — ${sc.tier} tier`)
   for (const f of fws) {
     const part = takesPart(f, sc)
     if (part !== true && !(sc.tier === 'minimal' && f.id === 'flask') && !(sc.tier === 'full' && f.id === 'node')) skipped.push({ scenario: sc.id, framework: f.id, reason: part })
@@ -485,8 +487,9 @@ say(
     `${pin.server === null ? 'not pinned' : `servers on core ${pin.server}, load on core ${pin.load}`}.`,
 )
 const expected = estimate()
-say(`Estimated duration: about ${expected < 120 ? `${Math.round(expected)} s` : `${Math.round(expected / 60)} min`} (build took ${buildSeconds.toFixed(0)} s; more on a busy machine, where noisy slots are measured again).`)
+say(`Estimated duration: about ${expected < 120 ? `${Math.round(expected)} s` : `${Math.round(expected / 60)} min`}${PLAN ? '' : ` (the build took ${buildSeconds.toFixed(0)} s)`}; more on a busy machine, where noisy slots are measured again.`)
 for (const n of notes) say(`note: ${n}`)
+if (PLAN) process.exit(0)
 
 const startedAt = new Date().toISOString()
 const clock = performance.now()

@@ -289,7 +289,7 @@ export function renderReport(data: RunData, optimisationsFile: string): string {
     '',
     '- **Minimal tier**: plaintext, JSON, an int parameter and a 100-route table; each framework in its idiomatic',
     '  minimal form (the fastify/benchmarks shape: no plugins), run with logging off and, in the same rotation,',
-    `  again with logging on (stdout to ${data.settings['logging-on destination'] ?? '?'} for every server).`,
+    `  again with logging on (every server's stdout → ${data.settings['logging-on destination'] ?? '?'}).`,
     '- **Full tier**: the app with sessions, templates, uploads, static files and hooks; each framework with the',
     '  plugins a scenario needs, registered the way its docs recommend and scoped to the routes that need them.',
     '',
@@ -411,7 +411,7 @@ export function renderReport(data: RunData, optimisationsFile: string): string {
   for (const sc of data.scenarios) {
     const contenders = [...new Set(data.samples.filter((s) => s.scenario === sc.id).map((s) => s.framework))]
     contenders.sort((a, b) => Number(a.endsWith('+log')) - Number(b.endsWith('+log')))
-    push(`### ${sc.title} (${sc.tier} tier)`, '', sc.request, '')
+    push(`### ${sc.title} — ${sc.tier} tier`, '', sc.request, '')
     push('| server | req/s | × node:http | × Fastify | × off | p50 | p99 | CPU/req | idle RSS | peak RSS | errors | noise |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
     for (const id of contenders) {
       const c = table.get(`${sc.id}/${id}`)!
