@@ -1,7 +1,8 @@
 /**
  * Conduit, the RealWorld API (a Medium clone's backend), in Phial: the
- * application factory. The API lives under `/api`, its OpenAPI document at
- * `/api/openapi.json` and its docs page at `/api/docs`.
+ * application factory. The API lives under `/api` (its blueprints users,
+ * profiles, articles and tags registered into one `Api`), its OpenAPI
+ * document at `/api/openapi.json` and its docs page at `/api/docs`.
  *
  * @module
  */
@@ -11,12 +12,6 @@ import { api } from './api.ts'
 import { jwt } from './auth.ts'
 import { db, migrate } from './db.ts'
 import { seed } from './seed.ts'
-// each module adds its resources to `api`
-import './users.ts'
-import './profiles.ts'
-import './articles.ts'
-import './comments.ts'
-import './tags.ts'
 
 export const cors = new CORS()
 

@@ -3,19 +3,21 @@
  * the feed of followed authors, one article, create, update, delete, and
  * favourites (RealWorld's `/articles…`).
  */
-import { Response, abort } from 'phial'
-import { Resource } from 'phial/rest'
+import { abort } from 'phial'
+import { Blueprint, Resource } from 'phial/rest'
 import { IntegrityError } from 'phial/sql'
-import { api } from './api.ts'
-import { authOptional, authRequired, currentConduitUser, viewer } from './auth.ts'
+import { OPTIONAL_TOKEN, TOKEN, authOptional, authRequired, currentConduitUser, viewer } from './auth.ts'
 import { db } from './db.ts'
 import { ConduitArticle, ConduitArticleTag, ConduitFavorite, ConduitTag, type ConduitUser } from './models.ts'
-import { ArticlesQuery, FeedQuery, GenericErrorModel, MultipleArticlesResponse, NewArticleRequest, SingleArticleResponse, UpdateArticleRequest } from './schemas.ts'
+import { ArticlesQuery, FeedQuery, MultipleArticlesResponse, NewArticleRequest, SingleArticleResponse, UpdateArticleRequest } from './schemas.ts'
 import { articlesJson } from './serialize.ts'
 import { slugify, suffixedSlug } from './slugs.ts'
 
-const TAGS = ['Articles']
-const errors = { 401: null, 422: GenericErrorModel }
+/** `/articles…`: articles, the feed, favourites, and (comments.ts) comments. */
+export const articles = new Blueprint('articles', { urlPrefix: '/articles', tags: ['Articles'], description: 'Articles, the feed and favourites' })
+
+// statuses without a schema are errors in the Api's format (GenericErrorModel)
+const errors = { 401: null, 422: null }
 
 interface ListFilters {
   tag?: string | undefined
@@ -89,12 +91,12 @@ class Articles extends Resource {
   static override methodDecorators = { get: [authOptional], post: [authRequired] }
 
   get = this.validate(
-    { query: ArticlesQuery, responses: { 200: MultipleArticlesResponse, ...errors }, operationId: 'GetArticles', summary: 'Get recent articles globally', tags: TAGS },
+    { query: ArticlesQuery, responses: { 200: MultipleArticlesResponse, ...errors }, operationId: 'GetArticles', summary: 'Get recent articles globally', security: OPTIONAL_TOKEN },
     ({ query }) => listArticles(query),
   )
 
   post = this.validate(
-    { body: NewArticleRequest, responses: { 201: SingleArticleResponse, ...errors }, unknown: 'strip', operationId: 'CreateArticle', summary: 'Create an article', tags: TAGS },
+    { body: NewArticleRequest, responses: { 201: SingleArticleResponse, ...errors }, unknown: 'strip', operationId: 'CreateArticle', summary: 'Create an article', security: TOKEN },
     async ({ body: { article } }) => {
       const me = currentConduitUser()
       const now = new Date()
@@ -113,21 +115,21 @@ class Feed extends Resource {
   static override methodDecorators = [authRequired]
 
   get = this.validate(
-    { query: FeedQuery, responses: { 200: MultipleArticlesResponse, ...errors }, operationId: 'GetArticlesFeed', summary: 'Get recent articles from users you follow', tags: TAGS },
+    { query: FeedQuery, responses: { 200: MultipleArticlesResponse, ...errors }, operationId: 'GetArticlesFeed', summary: 'Get recent articles from users you follow', security: TOKEN },
     ({ query }) => listArticles({ ...query, feedOf: currentConduitUser() }),
   )
 }
 
-class Article extends Resource<'/articles/<slug>'> {
+class Article extends Resource<'/<slug>'> {
   static override methodDecorators = { get: [authOptional], put: [authRequired], delete: [authRequired] }
 
   get = this.validate(
-    { responses: { 200: SingleArticleResponse, 422: GenericErrorModel }, operationId: 'GetArticle', summary: 'Get an article', tags: TAGS },
+    { responses: { 200: SingleArticleResponse, 422: null }, operationId: 'GetArticle', summary: 'Get an article', security: OPTIONAL_TOKEN },
     async ({ path }) => articleBody(await articleOr404(path.slug)),
   )
 
   put = this.validate(
-    { body: UpdateArticleRequest, responses: { 200: SingleArticleResponse, ...errors }, unknown: 'strip', operationId: 'UpdateArticle', summary: 'Update an article', tags: TAGS },
+    { body: UpdateArticleRequest, responses: { 200: SingleArticleResponse, ...errors }, unknown: 'strip', operationId: 'UpdateArticle', summary: 'Update an article', security: TOKEN },
     async ({ path, body: { article: changes } }) => {
       const article = await ownArticleOr403(path.slug)
       const values: Partial<ConduitArticle> = { updatedAt: new Date() }
@@ -146,22 +148,21 @@ class Article extends Resource<'/articles/<slug>'> {
   )
 
   delete = this.validate(
-    { responses: { 200: null, ...errors }, operationId: 'DeleteArticle', summary: 'Delete an article', tags: TAGS },
+    { responses: { 200: null, ...errors }, operationId: 'DeleteArticle', summary: 'Delete an article', security: TOKEN },
     async ({ path }) => {
       const article = await ownArticleOr403(path.slug)
       await db.session.delete(ConduitArticle, { id: article.id })
       await db.session.commit()
-      // phial/rest sends a null return as the JSON text "" (see the report): send an empty body ourselves
-      return new Response('', { status: 200 })
+      // 200 is declared without a body: an empty response, as the spec says
     },
   )
 }
 
-class Favorite extends Resource<'/articles/<slug>/favorite'> {
+class Favorite extends Resource<'/<slug>/favorite'> {
   static override methodDecorators = [authRequired]
 
   post = this.validate(
-    { responses: { 200: SingleArticleResponse, ...errors }, operationId: 'CreateArticleFavorite', summary: 'Favorite an article', tags: ['Favorites'] },
+    { responses: { 200: SingleArticleResponse, ...errors }, operationId: 'CreateArticleFavorite', summary: 'Favorite an article', tags: ['Favorites'], security: TOKEN },
     async ({ path }) => {
       const article = await articleOr404(path.slug)
       const me = currentConduitUser()
@@ -180,7 +181,7 @@ class Favorite extends Resource<'/articles/<slug>/favorite'> {
   )
 
   delete = this.validate(
-    { responses: { 200: SingleArticleResponse, ...errors }, operationId: 'DeleteArticleFavorite', summary: 'Unfavorite an article', tags: ['Favorites'] },
+    { responses: { 200: SingleArticleResponse, ...errors }, operationId: 'DeleteArticleFavorite', summary: 'Unfavorite an article', tags: ['Favorites'], security: TOKEN },
     async ({ path }) => {
       const article = await articleOr404(path.slug)
       await db.session.delete(ConduitFavorite, { userId: currentConduitUser().id, articleId: article.id })
@@ -190,7 +191,7 @@ class Favorite extends Resource<'/articles/<slug>/favorite'> {
   )
 }
 
-api.addResource(Articles, '/articles', { endpoint: 'articles' })
-api.addResource(Feed, '/articles/feed', { endpoint: 'feed' })
-api.addResource(Article, '/articles/<slug>', { endpoint: 'article' })
-api.addResource(Favorite, '/articles/<slug>/favorite', { endpoint: 'favorite' })
+articles.addResource(Articles, '', { endpoint: 'articles' })
+articles.addResource(Feed, '/feed', { endpoint: 'feed' })
+articles.addResource(Article, '/<slug>', { endpoint: 'article' })
+articles.addResource(Favorite, '/<slug>/favorite', { endpoint: 'favorite' })

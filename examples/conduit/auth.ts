@@ -4,6 +4,7 @@
  * the two guards every resource uses.
  */
 import { JWTManager, createAccessToken, getCurrentUser, jwtRequired } from 'phial/login'
+import type { SecurityRequirements } from 'phial/rest'
 import { db } from './db.ts'
 import { ConduitUser } from './models.ts'
 
@@ -16,6 +17,11 @@ jwt.userLookupLoader((identity) => db.session.get(ConduitUser, Number(identity))
 export const authRequired = jwtRequired()
 /** A token is optional (a bad one is still a 401): `following` and `favorited` are then the viewer's. */
 export const authOptional = jwtRequired({ optional: true })
+
+/** The document's `security` of an operation behind {@link authRequired}. */
+export const TOKEN: SecurityRequirements = [{ Token: [] }]
+/** The document's `security` of an operation behind {@link authOptional}: no token, or a valid one. */
+export const OPTIONAL_TOKEN: SecurityRequirements = [{}, { Token: [] }]
 
 /** The user of the request's token, or null for an anonymous request. @example const me = viewer() */
 export function viewer(): ConduitUser | null {

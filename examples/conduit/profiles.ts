@@ -1,26 +1,28 @@
 /**
  * Profiles: get one, follow and unfollow (RealWorld's `/profiles/{username}`).
  */
-import { Resource } from 'phial/rest'
-import { api } from './api.ts'
-import { authOptional, authRequired, currentConduitUser, viewer } from './auth.ts'
+import { Blueprint, Resource } from 'phial/rest'
+import { OPTIONAL_TOKEN, TOKEN, authOptional, authRequired, currentConduitUser, viewer } from './auth.ts'
 import { db } from './db.ts'
 import { ConduitFollow, ConduitUser } from './models.ts'
-import { GenericErrorModel, ProfileResponse } from './schemas.ts'
+import { ProfileResponse } from './schemas.ts'
 import { followedAmong, profileOf } from './serialize.ts'
 
-const TAGS = ['Profile']
+/** `/profiles/<username>` and its `/follow`. */
+export const profiles = new Blueprint('profiles', { urlPrefix: '/profiles', tags: ['Profile'], description: 'Profiles and follows' })
+
+const errors = { 401: null, 422: null }
 
 /** The user called `username`, or a 404. @example const user = await userOr404('jake') */
 export function userOr404(username: string): Promise<ConduitUser> {
   return db.session.firstOr404(ConduitUser, { where: { username }, description: 'profile not found' })
 }
 
-class Profile extends Resource<'/profiles/<username>'> {
+class Profile extends Resource<'/<username>'> {
   static override methodDecorators = [authOptional]
 
   get = this.validate(
-    { responses: { 200: ProfileResponse, 401: null, 422: GenericErrorModel }, operationId: 'GetProfileByUsername', summary: 'Get a profile', tags: TAGS },
+    { responses: { 200: ProfileResponse, ...errors }, operationId: 'GetProfileByUsername', summary: 'Get a profile', security: OPTIONAL_TOKEN },
     async ({ path }) => {
       const user = await userOr404(path.username)
       const following = await followedAmong(viewer(), [user.id])
@@ -29,11 +31,11 @@ class Profile extends Resource<'/profiles/<username>'> {
   )
 }
 
-class Follow extends Resource<'/profiles/<username>/follow'> {
+class Follow extends Resource<'/<username>/follow'> {
   static override methodDecorators = [authRequired]
 
   post = this.validate(
-    { responses: { 200: ProfileResponse, 401: null, 422: GenericErrorModel }, operationId: 'FollowUserByUsername', summary: 'Follow a user', tags: TAGS },
+    { responses: { 200: ProfileResponse, ...errors }, operationId: 'FollowUserByUsername', summary: 'Follow a user', security: TOKEN },
     async ({ path }) => {
       const me = currentConduitUser()
       const user = await userOr404(path.username)
@@ -46,7 +48,7 @@ class Follow extends Resource<'/profiles/<username>/follow'> {
   )
 
   delete = this.validate(
-    { responses: { 200: ProfileResponse, 401: null, 422: GenericErrorModel }, operationId: 'UnfollowUserByUsername', summary: 'Unfollow a user', tags: TAGS },
+    { responses: { 200: ProfileResponse, ...errors }, operationId: 'UnfollowUserByUsername', summary: 'Unfollow a user', security: TOKEN },
     async ({ path }) => {
       const me = currentConduitUser()
       const user = await userOr404(path.username)
@@ -57,5 +59,5 @@ class Follow extends Resource<'/profiles/<username>/follow'> {
   )
 }
 
-api.addResource(Profile, '/profiles/<username>', { endpoint: 'profile' })
-api.addResource(Follow, '/profiles/<username>/follow', { endpoint: 'follow' })
+profiles.addResource(Profile, '/<username>', { endpoint: 'profile' })
+profiles.addResource(Follow, '/<username>/follow', { endpoint: 'follow' })

@@ -1,14 +1,15 @@
 /**
  * Tags: every tag some article carries (RealWorld's `/tags`).
  */
-import { Resource } from 'phial/rest'
-import { api } from './api.ts'
+import { Blueprint, Resource } from 'phial/rest'
 import { db } from './db.ts'
-import { GenericErrorModel, TagsResponse } from './schemas.ts'
+import { TagsResponse } from './schemas.ts'
+
+export const tags = new Blueprint('tags', { urlPrefix: '/tags', tags: ['Tags'], description: 'The tags articles carry' })
 
 class Tags extends Resource {
   get = this.validate(
-    { responses: { 200: TagsResponse, 422: GenericErrorModel }, operationId: 'GetTags', summary: 'Get tags', tags: ['Tags'] },
+    { responses: { 200: TagsResponse, 422: null }, operationId: 'GetTags', summary: 'Get tags' },
     async () => {
       const { rows } = await db.execute<{ name: string }>('SELECT t.name FROM tags t WHERE EXISTS (SELECT 1 FROM article_tags at WHERE at.tag_id = t.id) ORDER BY t.name')
       return { tags: rows.map((r) => r.name) }
@@ -16,4 +17,4 @@ class Tags extends Resource {
   )
 }
 
-api.addResource(Tags, '/tags', { endpoint: 'tags' })
+tags.addResource(Tags, '', { endpoint: 'tags' })

@@ -3,16 +3,18 @@
  * update (RealWorld's `/users`, `/users/login` and `/user`).
  */
 import { abort, checkPasswordHash, currentContext, generatePasswordHash } from 'phial'
-import { Resource } from 'phial/rest'
+import { Blueprint, Resource } from 'phial/rest'
 import { IntegrityError } from 'phial/sql'
-import { api } from './api.ts'
-import { authRequired, currentConduitUser, tokenFor } from './auth.ts'
+import { TOKEN, authRequired, currentConduitUser, tokenFor } from './auth.ts'
 import { db } from './db.ts'
 import { ConduitUser } from './models.ts'
-import { GenericErrorModel, LoginUserRequest, NewUserRequest, UpdateUserRequest, UserResponse } from './schemas.ts'
+import { LoginUserRequest, NewUserRequest, UpdateUserRequest, UserResponse } from './schemas.ts'
 
-const TAGS = ['User and Authentication']
-const invalid = { 422: GenericErrorModel }
+/** `/users`, `/users/login` and `/user`: no common prefix. */
+export const users = new Blueprint('users', { tags: ['User and Authentication'], description: 'Registration, login and the current user' })
+
+// statuses without a schema are errors in the Api's format (GenericErrorModel)
+const invalid = { 422: null }
 
 /** The `{ user }` body: the user with a fresh token. @example return await userBody(user) */
 export async function userBody(user: ConduitUser) {
@@ -41,7 +43,7 @@ async function uniquely<T>(write: () => Promise<T>): Promise<T> {
 
 class Users extends Resource {
   post = this.validate(
-    { body: NewUserRequest, responses: { 201: UserResponse, ...invalid }, unknown: 'strip', operationId: 'CreateUser', summary: 'Register a new user', tags: TAGS },
+    { body: NewUserRequest, responses: { 201: UserResponse, ...invalid }, unknown: 'strip', operationId: 'CreateUser', summary: 'Register a new user' },
     async ({ body: { user } }) => {
       const created = await uniquely(async () => db.session.add(ConduitUser, {
         username: user.username,
@@ -55,7 +57,7 @@ class Users extends Resource {
 
 class Login extends Resource {
   post = this.validate(
-    { body: LoginUserRequest, responses: { 200: UserResponse, 401: null, ...invalid }, unknown: 'strip', operationId: 'Login', summary: 'Existing user login', tags: TAGS },
+    { body: LoginUserRequest, responses: { 200: UserResponse, 401: null, ...invalid }, unknown: 'strip', operationId: 'Login', summary: 'Existing user login' },
     async ({ body: { user } }) => {
       const found = await db.session.findOne(ConduitUser, { where: { email: user.email.toLowerCase() } })
       if (found === null || !(await checkPasswordHash(found.passwordHash, user.password))) abort(401, 'email or password is invalid')
@@ -68,12 +70,12 @@ class CurrentUser extends Resource {
   static override methodDecorators = [authRequired]
 
   get = this.validate(
-    { responses: { 200: UserResponse, 401: null, ...invalid }, operationId: 'GetCurrentUser', summary: 'Get current user', tags: TAGS },
+    { responses: { 200: UserResponse, 401: null, ...invalid }, operationId: 'GetCurrentUser', summary: 'Get current user', security: TOKEN },
     () => userBody(currentConduitUser()),
   )
 
   put = this.validate(
-    { body: UpdateUserRequest, responses: { 200: UserResponse, 401: null, ...invalid }, unknown: 'strip', operationId: 'UpdateCurrentUser', summary: 'Update current user', tags: TAGS },
+    { body: UpdateUserRequest, responses: { 200: UserResponse, 401: null, ...invalid }, unknown: 'strip', operationId: 'UpdateCurrentUser', summary: 'Update current user', security: TOKEN },
     async ({ body: { user: changes } }) => {
       const me = currentConduitUser()
       const values: Partial<ConduitUser> = {}
@@ -88,6 +90,6 @@ class CurrentUser extends Resource {
   )
 }
 
-api.addResource(Users, '/users', { endpoint: 'users' })
-api.addResource(Login, '/users/login', { endpoint: 'login' })
-api.addResource(CurrentUser, '/user', { endpoint: 'current_user' })
+users.addResource(Users, '/users', { endpoint: 'users' })
+users.addResource(Login, '/users/login', { endpoint: 'login' })
+users.addResource(CurrentUser, '/user', { endpoint: 'current_user' })
