@@ -4,15 +4,14 @@
  * /api/users/login`, on examples/conduit (Phial + phial/sql + phial/login)
  * and on the same endpoints in Fastify + TypeORM + jose
  * (bench/servers/conduit-fastify.ts), on SQLite and PostgreSQL, interleaved
- * round by round. Target: Phial ≥ 1.0× Fastify. Writes bench/CONDUIT-RESULTS.md.
+ * round by round. Target: Phial ≥ 1.0× Fastify. Writes bench/CONDUIT-RESULTS.md (or --out).
  *
- *   npx tsx --conditions=source bench/conduit.ts [--check] [--dbs=sqlite,postgres] [--seconds=5] [--rounds=3] [--connections=50]
+ *   npx tsx --conditions=source bench/conduit.ts [--check] [--dbs=sqlite,postgres] [--seconds=5] [--rounds=3] [--connections=50] [--out=bench/CONDUIT-RESULTS.md]
  *
  * --check starts each server once, compares their answers (the token aside),
  * and stops (no load). Needs bench's own packages for Fastify and autocannon
  * (npm ci --prefix bench), or wrk on the PATH. PostgreSQL: BENCH_CONDUIT_POSTGRES
  * (default postgres://postgres@127.0.0.1:5432/test), in the schema conduit_bench.
- * Written, not yet run (the machine's cores are shared this session).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -28,6 +27,8 @@ const DBS = opt('dbs', 'sqlite,postgres').split(',')
 const SECONDS = Number(opt('seconds', '5'))
 const ROUNDS = Number(opt('rounds', '3'))
 const CONNECTIONS = Number(opt('connections', '50'))
+/** Where the table goes (a short trial run: somewhere else, e.g. --out=/tmp/trial.md). */
+const OUT = opt('out', 'bench/CONDUIT-RESULTS.md')
 const POSTGRES = process.env.BENCH_CONDUIT_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test'
 const SCHEMA = 'conduit_bench'
 
@@ -110,6 +111,7 @@ writeFileSync(bodyFile, loginBody)
 
 const results: Array<{ db: string; scenario: string; server: string; rps: number[]; p99: number[] }> = []
 let port = 3800
+let load: LoadGenerator | null = null
 for (const db of DBS) {
   const url = await seed(db)
   const usable = SERVERS.filter((s) => {
@@ -138,7 +140,7 @@ for (const db of DBS) {
     }
     continue
   }
-  const load = loadGenerator()
+  load ??= loadGenerator()
   if (load === null) throw new Error('No load generator: install wrk, or npm ci --prefix bench for autocannon.')
   for (const sc of SCENARIOS) {
     for (const s of usable) results.push({ db, scenario: sc.title, server: s.name, rps: [], p99: [] })
@@ -166,6 +168,8 @@ if (!CHECK) {
   const lines = [
     '# Conduit benchmark (issue 19)',
     '',
+    `Command: \`${['npx tsx --conditions=source bench/conduit.ts', ...argv].join(' ')}\`; load: ${load?.name ?? '?'} ${load?.version ?? ''}.`,
+    '',
     `${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONNECTIONS} connections, Node ${process.version}; medians. Target: ≥ 1.00 vs fastify + typeorm.`,
     '',
     '| database | scenario | server | req/s | p99 ms | vs fastify + typeorm |',
@@ -176,6 +180,7 @@ if (!CHECK) {
     const ratio = base ? (median(r.rps) / median(base.rps)).toFixed(2) : '–'
     lines.push(`| ${r.db} | ${r.scenario} | ${r.server} | ${Math.round(median(r.rps))} | ${median(r.p99).toFixed(1)} | ${ratio} |`)
   }
-  writeFileSync('bench/CONDUIT-RESULTS.md', `${lines.join('\n')}\n`)
+  writeFileSync(OUT, `${lines.join('\n')}\n`)
   console.log(lines.join('\n'))
+  console.log(`\nWrote ${OUT}`)
 }

@@ -5,17 +5,20 @@
  * response schema). Peers are interleaved round by round; medians and the
  * Phial/Fastify ratio are reported. Target: ≥ 1.0× Fastify.
  *
- *   tsx --conditions=source bench/rest.ts [--seconds=10] [--rounds=3] [--connections=50] [--out=FILE]
+ *   npx tsx --conditions=source bench/rest.ts [--check] [--seconds=10] [--rounds=3] [--connections=50] [--out=bench/REST-RESULTS.md]
  *
- * Uses wrk when installed, else autocannon (bench/node_modules: `npm run
- * bench` installs it). Not a test: run it on a quiet machine.
+ * --check starts each peer once, sends the POST (valid, then invalid) and the
+ * GET, compares their answers, and stops (no load). Uses wrk when installed,
+ * else autocannon (bench/node_modules: `npm ci --prefix bench`). Writes the
+ * table to --out (default bench/REST-RESULTS.md). Not a test: run it on a
+ * quiet machine.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { autocannon, wrk, type LoadGenerator, type LoadResult } from './lib/load.ts'
-import { startServer, waitReady, which } from './lib/proc.ts'
+import { fetchOnce, startServer, waitReady, which } from './lib/proc.ts'
 
 const arg = (name: string, fallback: number | string): string => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`))
@@ -24,7 +27,9 @@ const arg = (name: string, fallback: number | string): string => {
 const SECONDS = Number(arg('seconds', 10))
 const ROUNDS = Number(arg('rounds', 3))
 const CONNECTIONS = Number(arg('connections', 50))
-const OUT = arg('out', '')
+const OUT = arg('out', 'bench/REST-RESULTS.md')
+const CHECK = process.argv.includes('--check')
+const COMMAND = ['npx tsx --conditions=source bench/rest.ts', ...process.argv.slice(2)].join(' ')
 
 function loadGenerator(): LoadGenerator {
   const path = which('wrk')
@@ -47,6 +52,39 @@ const scenarios = [
   { id: 'marshalled GET', method: 'GET', paths: ['/todos/1', '/todos/2', '/todos/3'], headers: {} },
 ] as const
 const peers = ['phial', 'fastify'] as const
+
+if (CHECK) {
+  // the same answers from both peers: 201 with the todo (no unknown field), a 4xx for a bad body, the GET without the internal field
+  const answers = new Map<string, string>()
+  let p = 18_590
+  for (const peer of peers) {
+    const server = startServer([process.execPath, '--conditions=source', '--import', 'tsx', 'bench/rest-server.ts'], { PORT: String(++p), PEER: peer })
+    try {
+      await waitReady(server, p, '/plaintext')
+      const json = { 'content-type': 'application/json' }
+      const created = await fetchOnce(p, 'POST', '/todos', json, readFileSync(bodyFile))
+      const invalid = await fetchOnce(p, 'POST', '/todos', json, Buffer.from(JSON.stringify({ task: '', priority: 9, tags: [], extra: 1 })))
+      const item = await fetchOnce(p, 'GET', '/todos/2', {})
+      if (created.status !== 201) throw new Error(`${peer}: POST /todos gave ${created.status}: ${created.body.toString()}`)
+      if (invalid.status < 400 || invalid.status > 499) throw new Error(`${peer}: an invalid POST gave ${invalid.status}`)
+      if (item.status !== 200) throw new Error(`${peer}: GET /todos/2 gave ${item.status}`)
+      const { id: _id, ...todo } = JSON.parse(created.body.toString()) as Record<string, unknown>
+      const got = JSON.parse(item.body.toString()) as Record<string, unknown>
+      if ('ownerPasswordHash' in got) throw new Error(`${peer}: GET leaks the internal field`)
+      for (const [key, value] of [['POST', JSON.stringify(todo)], ['GET', JSON.stringify(got)]] as const) {
+        const seen = answers.get(key)
+        if (seen !== undefined && seen !== value) throw new Error(`${peer} answers ${key} differently:\n${seen}\n${value}`)
+        answers.set(key, value)
+      }
+      console.log(`ok: ${peer} (POST 201, invalid POST ${invalid.status}, GET 200)`)
+    } finally {
+      await server.stop()
+    }
+  }
+  rmSync(dir, { recursive: true, force: true })
+  process.exit(0)
+}
+
 const load = loadGenerator()
 const samples = new Map<string, LoadResult[]>()
 let port = 18_600
@@ -78,6 +116,8 @@ try {
 const lines = [
   `# phial/rest vs Fastify (JSON schemas)`,
   '',
+  `Command: \`${COMMAND}\`.`,
+  '',
   `${load.name} ${load.version}, ${CONNECTIONS} connections, ${SECONDS} s x ${ROUNDS} rounds, Node ${process.version}`,
   '',
   '| scenario | Phial req/s | Fastify req/s | Phial / Fastify |',
@@ -89,4 +129,5 @@ for (const scenario of scenarios) {
   lines.push(`| ${scenario.id} | ${phial.toFixed(0)} | ${fastify.toFixed(0)} | ${(phial / fastify).toFixed(2)}× |`)
 }
 console.log('\n' + lines.join('\n'))
-if (OUT) writeFileSync(OUT, lines.join('\n') + '\n')
+writeFileSync(OUT, lines.join('\n') + '\n')
+console.log(`\nWrote ${OUT}`)

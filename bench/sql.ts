@@ -3,9 +3,9 @@
  * primary key and one that lists 20 rows with their authors, on Phial +
  * phial/sql, Fastify + TypeORM (idiomatic) and the raw driver on node:http,
  * on SQLite and PostgreSQL, interleaved round by round. Target: Phial's layer
- * at most 10% over TypeORM alone. Writes bench/SQL-RESULTS.md.
+ * at most 10% over TypeORM alone. Writes bench/SQL-RESULTS.md (or --out).
  *
- *   npx tsx bench/sql.ts [--check] [--dbs=sqlite,postgres] [--seconds=5] [--rounds=3] [--connections=50]
+ *   npx tsx --conditions=source bench/sql.ts [--check] [--dbs=sqlite,postgres] [--seconds=5] [--rounds=3] [--connections=50] [--out=bench/SQL-RESULTS.md]
  *
  * --check starts each server once, compares their answers, and stops (no load).
  * Needs bench's own packages for Fastify and autocannon (npm ci --prefix bench),
@@ -26,6 +26,8 @@ const DBS = opt('dbs', 'sqlite,postgres').split(',')
 const SECONDS = Number(opt('seconds', '5'))
 const ROUNDS = Number(opt('rounds', '3'))
 const CONNECTIONS = Number(opt('connections', '50'))
+/** Where the table goes (a short trial run: somewhere else, e.g. --out=/tmp/trial.md). */
+const OUT = opt('out', 'bench/SQL-RESULTS.md')
 const POSTGRES = process.env.BENCH_SQL_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test'
 const SCHEMA = 'phial_sql_bench'
 
@@ -102,6 +104,7 @@ if (!existsSync('bench/node_modules/phial')) {
 
 const results: Array<{ db: string; scenario: string; server: string; rps: number[]; p99: number[] }> = []
 let port = 3700
+let load: LoadGenerator | null = null
 for (const db of DBS) {
   const url = await seed(db)
   const usable = SERVERS.filter((s) => {
@@ -129,7 +132,7 @@ for (const db of DBS) {
     }
     continue
   }
-  const load = loadGenerator()
+  load ??= loadGenerator()
   if (load === null) throw new Error('No load generator: install wrk, or npm ci --prefix bench for autocannon.')
   for (const sc of SCENARIOS) {
     for (const s of usable) results.push({ db, scenario: sc.title, server: s.name, rps: [], p99: [] })
@@ -156,6 +159,8 @@ if (!CHECK) {
   const lines = [
     '# SQL benchmark (issue 13)',
     '',
+    `Command: \`${['npx tsx --conditions=source bench/sql.ts', ...argv].join(' ')}\`; load: ${load?.name ?? '?'} ${load?.version ?? ''}.`,
+    '',
     `${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONNECTIONS} connections, Node ${process.version}; medians. ` +
       'Phial\'s layer vs TypeORM alone is the "vs fastify + typeorm" column (target: at most 10% slower, i.e. ≥ 0.90).',
     '',
@@ -167,6 +172,7 @@ if (!CHECK) {
     const ratio = base ? (median(r.rps) / median(base.rps)).toFixed(2) : '–'
     lines.push(`| ${r.db} | ${r.scenario} | ${r.server} | ${Math.round(median(r.rps))} | ${median(r.p99).toFixed(1)} | ${ratio} |`)
   }
-  writeFileSync('bench/SQL-RESULTS.md', `${lines.join('\n')}\n`)
+  writeFileSync(OUT, `${lines.join('\n')}\n`)
   console.log(lines.join('\n'))
+  console.log(`\nWrote ${OUT}`)
 }
