@@ -6,8 +6,9 @@
  *
  * @module
  */
+import { tracingChannel } from 'node:diagnostics_channel'
 import { createRequire } from 'node:module'
-import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino'
+import type { DestinationStream, Logger } from 'pino'
 import type { PrettyOptions } from 'pino-pretty'
 import type { Config } from './config/index.ts'
 
@@ -85,6 +86,25 @@ export interface LoggerSource {
 
 const require = createRequire(import.meta.url)
 
+/** pino, loaded when the first logger is made (not at import: ~25 ms of startup an app may never need). */
+function loadPino(): typeof import('pino') {
+  return require('pino') as typeof import('pino')
+}
+
+/** What {@link writeJsonLine} needs of a logger {@link createLogger} made for JSON lines. */
+interface JsonLineTarget {
+  stream: DestinationStream
+  time: () => string
+  chindings: symbol
+  level: number
+}
+
+/** The JSON-line loggers {@link createLogger} made, with what {@link writeJsonLine} writes through. */
+const jsonLoggers = new WeakMap<Logger, JsonLineTarget>()
+
+/** pino's own tracing of its serializer: while anyone listens, every line goes through pino. */
+const pinoTracing = tracingChannel('pino_asJson')
+
 /** pino-pretty as a synchronous stream on stdout (loaded only when used). */
 function prettyStream(colorize: boolean): DestinationStream {
   const pretty = require('pino-pretty') as (options: PrettyOptions) => DestinationStream
@@ -103,11 +123,43 @@ function prettyStream(colorize: boolean): DestinationStream {
  * ```
  */
 export function createLogger(app: LoggerSource): Logger {
+  const { pino, stdSerializers, symbols: pinoSymbols } = loadPino()
   const options = {
     name: app.name,
     level: String(app.config.LOG_LEVEL ?? 'info'),
     serializers: { err: stdSerializers.err },
   }
   if (wantsPrettyLogs(app)) return pino(options, prettyStream(process.stdout.isTTY === true))
-  return pino(options)
+  const logger = pino(options)
+  const symbols = pinoSymbols as unknown as Record<string, symbol>
+  const own = logger as unknown as Record<symbol, unknown>
+  jsonLoggers.set(logger, {
+    stream: own[symbols.streamSym!] as DestinationStream,
+    time: own[symbols.timeSym!] as () => string,
+    chindings: symbols.chindingsSym!,
+    level: logger.levels.values.info!,
+  })
+  return logger
+}
+
+/**
+ * Writes one `info` line — `fields` is the JSON of its fields, each as
+ * `,"key":value` — the way pino would (`level`, `time`, the bindings, the
+ * fields, `msg`), without pino's generic serializer, when `logger` is a
+ * JSON-line logger made by {@link createLogger}; returns false (and writes
+ * nothing) for any other logger, so the caller logs through pino. The access
+ * line uses it: pino's key-by-key serialization was most of its cost
+ * (bench/OPTIMISATIONS.md). The caller checks the level.
+ *
+ * @example
+ * ```ts
+ * if (!writeJsonLine(app.logger, `,"status":${status}`, 'done')) app.logger.info({ status }, 'done')
+ * ```
+ */
+export function writeJsonLine(logger: Logger, fields: string, msg: string): boolean {
+  const target = jsonLoggers.get(logger)
+  if (target === undefined || pinoTracing.hasSubscribers) return false
+  const bindings = (logger as unknown as Record<symbol, string>)[target.chindings]
+  target.stream.write(`{"level":${target.level}${target.time()}${bindings}${fields},"msg":${JSON.stringify(msg)}}\n`)
+  return true
 }

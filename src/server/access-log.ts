@@ -8,6 +8,7 @@ import type { AppCore } from '../core/app-core.ts'
 import { assertHeader } from '../http/headers.ts'
 import type { Request } from '../http/request.ts'
 import type { Response } from '../http/response.ts'
+import { writeJsonLine } from '../logging.ts'
 
 /**
  * When access logging is on (`ACCESS_LOG` and the logger at `info` or
@@ -39,10 +40,15 @@ export function logAccess(app: AppCore, request: Request, status: number, start:
   const durationMs = Math.round((performance.now() - start) * 1000) / 1000
   const method = request.method
   const path = request.path
-  app.logger.info(
-    { method, path, status, durationMs, requestId: request.id, remoteAddr: request.remoteAddr },
-    `${method} ${path} ${status} ${durationMs}ms`,
-  )
+  const requestId = request.id
+  const remoteAddr = request.remoteAddr
+  const msg = `${method} ${path} ${status} ${durationMs}ms`
+  // Phial's own JSON logger: the line is built here (same keys, same order as pino's)
+  const fields =
+    `,"method":${JSON.stringify(method)},"path":${JSON.stringify(path)},"status":${status},"durationMs":${durationMs}` +
+    `,"requestId":${JSON.stringify(requestId)},"remoteAddr":${remoteAddr === null ? 'null' : JSON.stringify(remoteAddr)}`
+  if (writeJsonLine(app.logger, fields, msg)) return
+  app.logger.info({ method, path, status, durationMs, requestId, remoteAddr }, msg)
 }
 
 let headerName = ''
