@@ -12,6 +12,7 @@ import { Context } from './core/context.ts'
 import type { Scaffold } from './core/scaffold.ts'
 import type { SessionInterface } from './core/session-interface.ts'
 import type { AnyView } from './core/types.ts'
+import { matchRequestUrl } from './core/url-for.ts'
 import { bindMatch } from './dispatch/match.ts'
 import { createRequestContext } from './dispatch/run.ts'
 import type { RequestInit } from './http/request.ts'
@@ -61,7 +62,7 @@ export class Phial extends AppCore {
   constructor(importName: string, options: PhialOptions = {}) {
     super(importName, options)
     if (this.hasStaticFolder && this.staticUrlPath !== null) {
-      this.addUrlRule(`${this.staticUrlPath}/<path:filename>`, 'static', makeStaticView(this))
+      this.addUrlRule(`${this.staticUrlPath}/<path:filename>`, 'static', makeStaticView(this), { host: this.staticHost ?? undefined })
     }
   }
 
@@ -120,7 +121,7 @@ export class Phial extends AppCore {
     const ctx = testRequestContextFor(this, path, init)
     const request = ctx.request
     request.preloadBody()
-    bindMatch(request, this.urlMap.match(request.path, request.method))
+    bindMatch(request, matchRequestUrl(this, request))
     // as Flask's test_request_context: leaving it runs the teardownRequest hooks (of the matched blueprint too)
     ctx.routeEntry = routeEntryFor(this, request.urlRule)
     return runInAppContext(ctx, fn)
@@ -144,7 +145,7 @@ export class Phial extends AppCore {
   requestContext<T>(init: RequestInit, fn: (ctx: Context) => T): T {
     const ctx = createRequestContext(this, init)
     // as Flask's RequestContext: the URL is matched (request.endpoint, viewArgs), nothing is dispatched
-    bindMatch(ctx.request, this.urlMap.match(ctx.request.path, ctx.request.method))
+    bindMatch(ctx.request, matchRequestUrl(this, ctx.request))
     return runInAppContext(ctx, fn)
   }
 

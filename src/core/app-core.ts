@@ -39,6 +39,12 @@ export interface PhialOptions extends ScaffoldOptions {
   instancePath?: string
   /** Resolve `config.fromFile` paths against the instance folder. */
   instanceRelativeConfig?: boolean
+  /** Route by the subdomain under `SERVER_NAME` (rules' `subdomain`); Flask's `subdomain_matching`. Default false. */
+  subdomainMatching?: boolean
+  /** Route by the whole host (rules' `host`); Flask's `host_matching`. Needs `staticHost` with a static folder. */
+  hostMatching?: boolean
+  /** The host of the static route, with `hostMatching`. */
+  staticHost?: string | null
 }
 
 /** The options of a rule that dispatch needs besides the rule itself. */
@@ -146,6 +152,15 @@ export abstract class AppCore extends Scaffold {
    * @internal
    */
   routeTable: RouteTable | null = null
+  /**
+   * Route by the subdomain under `SERVER_NAME` (Flask's `subdomain_matching`):
+   * a request on `api.example.com` reaches the rules with `subdomain: 'api'`,
+   * and one whose host is not under `SERVER_NAME` is a 404. When false, every
+   * request is on the default subdomain.
+   */
+  subdomainMatching: boolean
+  /** The host of the static route, with host matching (Flask's `static_host`). */
+  readonly staticHost: string | null
 
   #logger: Logger | null = null
 
@@ -156,6 +171,16 @@ export abstract class AppCore extends Scaffold {
       templateFolder: options.templateFolder === undefined ? 'templates' : options.templateFolder,
       rootPath: options.rootPath,
     })
+    this.subdomainMatching = options.subdomainMatching === true
+    this.staticHost = options.staticHost ?? null
+    this.urlMap.hostMatching = options.hostMatching === true
+    if (this.hasStaticFolder && Boolean(this.staticHost) !== this.urlMap.hostMatching) {
+      throw new Error(
+        this.staticHost
+          ? "new Phial(…, { staticHost }): staticHost needs hostMatching: true."
+          : "new Phial(…, { hostMatching: true }): give the static route's host as staticHost, or staticFolder: null.",
+      )
+    }
     this.instancePath = options.instancePath ?? resolve(this.rootPath, 'instance')
     this.config = new Config(options.instanceRelativeConfig ? this.instancePath : this.rootPath, DEFAULT_CONFIG)
     applyLoggingDefaults(this.config)
@@ -269,6 +294,8 @@ export abstract class AppCore extends Scaffold {
       strictSlashes: options.strictSlashes,
       defaults: options.defaults,
       redirectTo: options.redirectTo,
+      subdomain: options.subdomain,
+      host: options.host,
     })
     this.urlMap.add(r)
     // only once the map took the rule: a rule it refuses leaves no view behind

@@ -40,6 +40,12 @@ export interface BlueprintOptions extends ScaffoldOptions {
   urlPrefix?: string | null
   /** Default values for every rule's view arguments. */
   urlDefaults?: Record<string, unknown>
+  /**
+   * The subdomain every rule matches by default (`'admin'`, `'<user>'`),
+   * with `subdomainMatching`. A nested blueprint's is prefixed to its
+   * parent's (`'a'` in `'b'` gives `'a.b'`), as in Flask 3.
+   */
+  subdomain?: string | null
   /** Group name of the blueprint's CLI commands (default: its name; null: top level). */
   cliGroup?: string | null
 }
@@ -59,6 +65,8 @@ export interface RegisterOptions {
   name?: string
   /** Extra default values for the blueprint's rules. */
   urlDefaults?: Record<string, unknown>
+  /** Overrides the blueprint's `subdomain`. */
+  subdomain?: string | null
   /** Set by a parent blueprint: the dotted name of the parent. */
   namePrefix?: string
 }
@@ -77,6 +85,8 @@ export class BlueprintSetupState {
   readonly name: string
   readonly namePrefix: string
   readonly urlDefaults: Record<string, unknown>
+  /** The subdomain of the blueprint's rules (the register option's, else the blueprint's), or null. */
+  readonly subdomain: string | null
 
   constructor(
     readonly blueprint: Blueprint,
@@ -88,6 +98,7 @@ export class BlueprintSetupState {
     this.name = options.name ?? blueprint.name
     this.namePrefix = options.namePrefix ?? ''
     this.urlDefaults = { ...blueprint.urlDefaultValues, ...options.urlDefaults }
+    this.subdomain = options.subdomain ?? blueprint.subdomain
   }
 
   /** The full dotted name the blueprint is registered under. */
@@ -108,6 +119,7 @@ export class BlueprintSetupState {
       ...options,
       endpoint: undefined,
       defaults: Object.keys(defaults).length ? defaults : undefined,
+      subdomain: options.subdomain ?? this.subdomain ?? undefined,
     })
   }
 }
@@ -149,6 +161,8 @@ function blueprintArguments(
  */
 export class Blueprint extends Scaffold {
   urlPrefix: string | null
+  /** The subdomain of its rules by default (see `BlueprintOptions.subdomain`), or null. */
+  subdomain: string | null
   readonly urlDefaultValues: Record<string, unknown>
   readonly cliGroup: string | null
   /** The blueprint's commands: `phial <cliGroup> <command>`, or top level when `cliGroup` is null. */
@@ -177,6 +191,7 @@ export class Blueprint extends Scaffold {
     if (typeof name !== 'string' || !name) throw new Error("A blueprint's name must be a non-empty string.")
     if (name.includes('.')) throw new Error(`A blueprint's name ('${name}') must not contain a dot '.'.`)
     this.urlPrefix = options.urlPrefix ?? null
+    this.subdomain = options.subdomain ?? null
     this.urlDefaultValues = { ...options.urlDefaults }
     this.cliGroup = options.cliGroup === undefined ? name : options.cliGroup
   }
@@ -363,7 +378,11 @@ export class Blueprint extends Scaffold {
         urlPrefix = `${state.urlPrefix.replace(/\/+$/, '')}/${own.replace(/^\/+/, '')}`
       } else if (own !== null) urlPrefix = own
       else urlPrefix = state.urlPrefix
-      child.registerOn(app, { ...childOptions, urlPrefix, namePrefix: name })
+      // Flask 3: a child's subdomain is prefixed to its parent's
+      const ownSub = childOptions.subdomain ?? child.subdomain
+      const parentSub = state.subdomain
+      const subdomain = ownSub !== null && parentSub !== null ? `${ownSub}.${parentSub}` : ownSub ?? parentSub
+      child.registerOn(app, { ...childOptions, urlPrefix, subdomain, namePrefix: name })
     }
   }
 

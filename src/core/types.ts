@@ -232,4 +232,8 @@ export interface RouteOptions {
   provideAutomaticOptions?: boolean
   /** Do not read the body before the view: read `request.stream` yourself. */
   streamBody?: boolean
+  /** The subdomain the rule matches (`'api'`, `'<user>'`), with `subdomainMatching`; a blueprint's by default. */
+  subdomain?: string
+  /** The host the rule matches (`'<user>.example.com'`), with `hostMatching`. */
+  host?: string
 }

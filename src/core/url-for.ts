@@ -5,6 +5,9 @@
 import type { AppCore } from './app-core.ts'
 import { currentContext, type Context } from './context.ts'
 import { blueprintChain } from '../routing/endpoint.ts'
+import type { MatchResult } from '../routing/index.ts'
+import { normalizeHost, subdomainOf } from '../http/host.ts'
+import type { Request } from '../http/request.ts'
 
 /**
  * The underscore options of `urlFor`, also accepted among the values as in Flask.
@@ -42,6 +45,79 @@ function warnHostFromClient(app: AppCore): void {
     'An external URL was built from the client\'s Host header, and any Host is accepted: set TRUSTED_HOSTS ' +
       "(or SERVER_NAME) in production so that links such as password resets cannot point at another site.",
   )
+}
+
+/**
+ * The domain part a request is routed by (Flask's `create_url_adapter`):
+ * with host matching, its host; with subdomain matching, its subdomain under
+ * `SERVER_NAME` (`null` when the host is not under it: nothing matches, a
+ * 404); otherwise `''`, the default domain — rules with a `subdomain` then
+ * never match, as in Flask without `subdomain_matching`.
+ *
+ * @example
+ * ```ts
+ * // new Phial(url, { subdomainMatching: true }), SERVER_NAME 'example.com'
+ * requestDomain(app, request) // 'api' for Host: api.example.com
+ * ```
+ */
+export function requestDomain(app: AppCore, request: Request): string | null {
+  if (app.urlMap.hostMatching) return normalizeHost(request.host, request.scheme)
+  if (!app.subdomainMatching) return ''
+  const serverName = app.config.SERVER_NAME
+  return serverName ? subdomainOf(request.host, serverName, request.scheme) : ''
+}
+
+/**
+ * Matches a request against the app's URL map, by its domain when the app
+ * routes by subdomain or host (an app that does not pays one check). A
+ * canonical redirect onto another domain gets an absolute location.
+ *
+ * @example
+ * ```ts
+ * const result = matchRequestUrl(app, request) // { kind: 'match', rule, args }
+ * ```
+ */
+export function matchRequestUrl(app: AppCore, request: Request): MatchResult {
+  const map = app.urlMap
+  if (!map.hostMatching && !app.subdomainMatching) return map.match(request.path, request.method)
+  const domain = requestDomain(app, request)
+  const result = map.match(request.path, request.method, domain)
+  if (result.kind === 'redirect' && result.domain !== undefined) {
+    const host = hostOfDomain(app, request, result.domain)
+    return { kind: 'redirect', status: 308, location: `${request.scheme}://${host}${request.rootPath}${result.location}` }
+  }
+  return result
+}
+
+/**
+ * The methods the rules matching the request's path (on its domain)
+ * accept, for the automatic OPTIONS answer's `Allow`.
+ *
+ * @example
+ * ```ts
+ * allowedMethodsFor(app, request) // ['GET', 'HEAD', 'OPTIONS']
+ * ```
+ */
+export function allowedMethodsFor(app: AppCore, request: Request): string[] {
+  const map = app.urlMap
+  if (!map.hostMatching && !app.subdomainMatching) return map.allowedMethods(request.path)
+  return map.allowedMethods(request.path, requestDomain(app, request))
+}
+
+/** The server name a request's URLs are built under: SERVER_NAME, else its host (always its host with host matching). */
+function serverNameOf(app: AppCore, request: Request): string {
+  const configured = app.config.SERVER_NAME
+  return normalizeHost(!app.urlMap.hostMatching && configured ? configured : request.host, request.scheme)
+}
+
+/** The host of a built domain part (Werkzeug's `MapAdapter.get_host`). */
+function hostOfDomain(app: AppCore, request: Request | null, domain: string): string {
+  if (app.urlMap.hostMatching) {
+    if (domain !== '') return domain
+    return request !== null ? normalizeHost(request.host, request.scheme) : (app.config.SERVER_NAME as string)
+  }
+  const serverName = request !== null ? serverNameOf(app, request) : (app.config.SERVER_NAME as string)
+  return domain === '' ? serverName : `${domain}.${serverName}`
 }
 
 /**
@@ -112,7 +188,11 @@ export function buildUrl(
   if (_scheme !== undefined && !_external) throw new Error("When specifying '_scheme', '_external' must be true.")
 
   injectUrlDefaults(app, endpoint, values)
-  let url = app.urlMap.build(endpoint, values, { method: _method })
+  const map = app.urlMap
+  if (map.hostMatching || app.subdomainMatching || map.usesDomains) {
+    return buildAcrossDomains(app, request, endpoint, values, _method, _external, _scheme, _anchor)
+  }
+  let url = map.build(endpoint, values, { method: _method })
 
   let root: string
   if (request !== null) {
@@ -134,7 +214,48 @@ export function buildUrl(
       root = `${_scheme ?? app.config.PREFERRED_URL_SCHEME}://${serverName}${appRoot}`
     } else root = appRoot
   }
-  url = root + url
-  if (_anchor !== undefined) url += `#${String(_anchor).replace(ANCHOR_SAFE, (c) => encodeURIComponent(c))}`
-  return url
+  return withAnchor(root + url, _anchor)
 }
+
+function withAnchor(url: string, anchor: string | undefined): string {
+  return anchor === undefined ? url : `${url}#${String(anchor).replace(ANCHOR_SAFE, (c) => encodeURIComponent(c))}`
+}
+
+/**
+ * `urlFor` in an app with subdomain or host rules (Werkzeug's
+ * `MapAdapter.build`): the URL is absolute when asked for, or when the
+ * rule is on another subdomain or host than the current one (the request's,
+ * or SERVER_NAME's default subdomain outside a request).
+ */
+function buildAcrossDomains(
+  app: AppCore,
+  request: Request | null,
+  endpoint: string,
+  values: Record<string, unknown>,
+  method: string | undefined,
+  external: boolean,
+  scheme: string | undefined,
+  anchor: string | undefined,
+): string {
+  const map = app.urlMap
+  const config = app.config
+  const current =
+    request === null
+      ? map.hostMatching ? (config.SERVER_NAME ?? '').toLowerCase() : ''
+      : map.hostMatching ? normalizeHost(request.host, request.scheme) : app.subdomainMatching ? requestDomain(app, request) ?? '' : ''
+  const built = map.buildParts(endpoint, values, { method, domain: current })
+  const root = request !== null ? request.rootPath : (config.APPLICATION_ROOT ?? '/').replace(/\/+$/, '')
+  const sameHost = map.hostMatching ? built.domain === '' || built.domain === current : built.domain === current
+  if (!external && sameHost) return withAnchor(root + built.path, anchor)
+  if (request === null && !config.SERVER_NAME && !(map.hostMatching && built.domain !== '')) {
+    throw new Error(
+      `Unable to build an external URL for '${endpoint}' outside an active request without 'SERVER_NAME' configured. ` +
+        "Also configure 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as needed.",
+    )
+  }
+  if (request !== null && !hostWarned.has(app)) warnHostFromClient(app)
+  const host = hostOfDomain(app, request, built.domain)
+  const urlScheme = scheme ?? (request !== null ? request.scheme : config.PREFERRED_URL_SCHEME)
+  return withAnchor(`${urlScheme}://${host}${root}${built.path}`, anchor)
+}
+

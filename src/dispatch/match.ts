@@ -8,6 +8,7 @@
  */
 import type { Context } from '../core/context.ts'
 import type { RouteEntry } from '../core/route-entry.ts'
+import { allowedMethodsFor, matchRequestUrl } from '../core/url-for.ts'
 import { MethodNotAllowed, NotFound } from '../http/exceptions.ts'
 import { RequestRedirect } from '../http/redirect.ts'
 import type { Request } from '../http/request.ts'
@@ -37,7 +38,7 @@ export function matchRequest(ctx: Context): RouteEntry {
       return (ctx.routeEntry = table.noRoute)
     }
   }
-  const result = app.urlMap.match(request.path, request.method)
+  const result = matchRequestUrl(app, request)
   if (result.kind === 'match') {
     bindMatch(request, result)
     return (ctx.routeEntry = table.byRule.get(result.rule) ?? table.noRoute)
@@ -61,6 +62,6 @@ export function matchRequest(ctx: Context): RouteEntry {
 /** The automatic answer to OPTIONS (Flask's `make_default_options_response`): 200 with `Allow`. */
 export function makeDefaultOptionsResponse(ctx: Context): Response {
   const response = new Response('')
-  response.headers.set('allow', ctx.app.urlMap.allowedMethods(ctx.request.path).join(', '))
+  response.headers.set('allow', allowedMethodsFor(ctx.app, ctx.request).join(', '))
   return response
 }

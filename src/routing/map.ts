@@ -178,6 +178,21 @@ export class UrlMap {
     this._hostMatching = value
   }
 
+  /**
+   * True when some rule is on a domain other than the default one (a
+   * `subdomain`, or a `host` with host matching).
+   *
+   * @example
+   * ```ts
+   * map.add(new Rule('/', { endpoint: 'api', subdomain: 'api' }))
+   * map.usesDomains // true
+   * ```
+   */
+  get usesDomains(): boolean {
+    if (this._dirty) this._compile()
+    return this._domainRoot !== null
+  }
+
   /** The subdomain of rules that give none (Werkzeug's `default_subdomain`); set it before adding rules. */
   get defaultSubdomain(): string {
     return this._defaultSubdomain

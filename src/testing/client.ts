@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { AppCore } from '../core/app-core.ts'
-import { contextStorage, type Context } from '../core/context.ts'
+import type { AppCore, CurrentApp } from '../core/app-core.ts'
+import { Context, contextStorage } from '../core/context.ts'
 import type { Session } from '../core/session.ts'
 import { finishRequest, runRequest, type Responder } from '../dispatch/run.ts'
 import type { HeaderMap } from '../http/headers.ts'
@@ -97,10 +97,31 @@ export class TestResponse {
   }
 }
 
+/**
+ * What every request of a client starts from (Werkzeug's `environ_base`);
+ * a request's own options win. Change them on `client.defaults`.
+ *
+ * @example
+ * ```ts
+ * const client = app.testClient({ defaults: { remoteAddr: '192.168.0.22', headers: { 'User-Agent': 'Foo' } } })
+ * client.defaults.headers['accept-language'] = 'fr'
+ * ```
+ */
+export interface TestClientDefaults {
+  /** The client address (default `127.0.0.1`). */
+  remoteAddr: string
+  /** Headers sent with every request (default `User-Agent: Phial-TestClient`). */
+  headers: Record<string, string>
+  /** The base URL of every request (default: from `SERVER_NAME`, `APPLICATION_ROOT`, `PREFERRED_URL_SCHEME`). */
+  baseUrl?: string
+}
+
 /** Options of `app.testClient(options)`. */
 export interface TestClientOptions {
   /** Keep a cookie jar (default true); with false, every request goes without cookies, as Flask's `use_cookies=False`. */
   useCookies?: boolean
+  /** Client-wide request defaults (merged over the built-in ones). */
+  defaults?: Partial<TestClientDefaults>
 }
 
 function cookiesDisabled(): never {
@@ -142,14 +163,72 @@ export class TestClient {
   readonly #jar = new Map<string, JarCookie>()
   /** False for `useCookies: false`: no jar. */
   readonly useCookies: boolean
+  /** What every request starts from: client address, headers, base URL. */
+  defaults: TestClientDefaults
+  /** Inside `scoped`: the last request's context, and whether its teardown still has to run. */
+  #kept: Kept | null = null
 
   constructor(app: AppCore, options: TestClientOptions = {}) {
     this.app = app
     this.useCookies = options.useCookies ?? true
+    const given = options.defaults ?? {}
+    this.defaults = {
+      ...given,
+      remoteAddr: given.remoteAddr ?? '127.0.0.1',
+      headers: { 'user-agent': 'Phial-TestClient', ...lowerKeys(given.headers ?? {}) },
+    }
   }
 
-  /** Sends a request with any method. */
+  /**
+   * Runs `fn` with the context of the client's last request kept after it
+   * answered (Flask's `with client:`): `request`, `session` and `g` read
+   * the request that the last `get`/`post`/… inside `fn` made, for
+   * inspection. As in Flask, its teardown hooks run when the next request
+   * starts or when `fn` ends. Before the first request only the app context
+   * is there.
+   *
+   * @example
+   * ```ts
+   * await client.scoped(async () => {
+   *   await client.get('/?q=phial')
+   *   expect(request.args.get('q')).toBe('phial')
+   *   expect(g.user).toBe('ada')
+   * })
+   * ```
+   */
+  async scoped<T>(fn: (client: this) => T | Promise<T>): Promise<T> {
+    if (this.#kept !== null) throw new Error('client.scoped(…) is already running for this client; it does not nest.')
+    const kept: Kept = { ctx: null, pending: false }
+    const appOnly = new Context(this.app as CurrentApp, null)
+    const view = new Proxy(appOnly, {
+      get(_target, key) {
+        const ctx = kept.ctx ?? appOnly
+        const value = Reflect.get(ctx, key, ctx)
+        return typeof value === 'function' ? value.bind(ctx) : value
+      },
+      set(_target, key, value) {
+        return Reflect.set(kept.ctx ?? appOnly, key, value)
+      },
+      has(_target, key) {
+        return Reflect.has(kept.ctx ?? appOnly, key)
+      },
+    })
+    this.#kept = kept
+    try {
+      return await contextStorage.run(view, () => fn(this))
+    } finally {
+      this.#kept = null
+      await finishKept(kept)
+    }
+  }
+
+  /**
+   * Sends a request with any method. `path` may be a full URL
+   * (`http://api.example.com/x`); `init.baseUrl` and `init.subdomain` pick
+   * the host as well.
+   */
   async open(path: string, init: TestRequestInit = {}): Promise<TestResponse> {
+    init = this.#withDefaults(init)
     const first = await this.#once(path, init)
     if (!init.followRedirects) return first
     const history: TestResponse[] = []
@@ -159,14 +238,20 @@ export class TestClient {
     while (current.status >= 300 && current.status < 400 && current.location) {
       if (history.length >= 20) throw new Error('The test client followed more than 20 redirects')
       history.push(current)
-      const target = new URL(current.location, `http://localhost${current.request.path}`)
+      const from = current.request
+      const target = new URL(current.location, from.url)
       if (current.status === 307 || current.status === 308) {
         options = { ...options, query: undefined }
       } else {
         method = method === 'HEAD' ? 'HEAD' : 'GET'
-        options = { headers: options.headers, remoteAddr: options.remoteAddr, scheme: options.scheme }
+        options = { headers: options.headers, remoteAddr: options.remoteAddr }
       }
-      current = await this.#once(target.pathname + target.search, { ...options, method })
+      // the Location carries the mount point, which the next request gets from APPLICATION_ROOT again
+      const root = from.rootPath
+      let pathname = target.pathname
+      if (root !== '' && (pathname === root || pathname.startsWith(root + '/'))) pathname = pathname.slice(root.length) || '/'
+      const next = `${target.protocol}//${target.host}${pathname}${target.search}`
+      current = await this.#once(next, { ...options, baseUrl: undefined, subdomain: undefined, scheme: undefined, method })
     }
     current.history = history
     return current
@@ -297,32 +382,80 @@ export class TestClient {
     }
   }
 
+  /** The client's defaults under a request's own options. */
+  #withDefaults(init: TestRequestInit): TestRequestInit {
+    const d = this.defaults
+    const baseUrl = init.baseUrl ?? (init.subdomain === undefined && init.scheme === undefined ? d.baseUrl : undefined)
+    return {
+      ...init,
+      headers: { ...lowerKeys(d.headers), ...lowerKeys(init.headers ?? {}) },
+      remoteAddr: init.remoteAddr ?? d.remoteAddr,
+      baseUrl,
+    }
+  }
+
   async #once(path: string, init: TestRequestInit): Promise<TestResponse> {
-    const pathOnly = path.split('?')[0]!
-    const ctx = testRequestContextFor(this.app, path, init, this.#cookieHeader(pathOnly))
-    const { response, data } = await runRequest(ctx, TEST_RESPONDER, undefined, undefined)
+    const kept = this.#kept
+    if (kept !== null) await finishKept(kept) // the previous request's context is popped first
+    const ctx = testRequestContextFor(this.app, path, init, this.#cookieHeader(cookiePath(path)))
+    const { response, data } = await runRequest(ctx, TEST_RESPONDER, kept, undefined)
     this.#store(response.headers.getSetCookie())
     return new TestResponse(response, data, ctx.request)
   }
 }
 
-/** Reads the whole body, then tears down (inside the request's context). */
-async function readAndFinish(ctx: Context, response: Response): Promise<{ response: Response; data: Buffer }> {
+function lowerKeys<V>(headers: Record<string, V>): Record<string, V> {
+  const out: Record<string, V> = {}
+  for (const key of Object.keys(headers)) out[key.toLowerCase()] = headers[key] as V
+  return out
+}
+
+/** The path a cookie is matched against: the URL's path, without the query (and the host of a full URL). */
+function cookiePath(path: string): string {
+  const withoutHost = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.test(path) ? path.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '') : path
+  const p = withoutHost.split('?')[0]!
+  return p === '' ? '/' : p
+}
+
+/** The context `scoped` keeps: the last request's, and whether its teardown is still to run. */
+interface Kept {
+  ctx: Context | null
+  pending: boolean
+}
+
+async function finishKept(kept: Kept): Promise<void> {
+  if (kept.ctx === null || !kept.pending) return
+  kept.pending = false
+  await finishRequest(kept.ctx)
+}
+
+/** Reads the whole body, then tears down (inside the request's context); inside `scoped`, keeps the context and tears down later. */
+async function readAndFinish(ctx: Context, response: Response, kept: Kept | null): Promise<{ response: Response; data: Buffer }> {
+  let finished = false
   try {
-    return { response, data: await readAll(response, ctx.request.method === 'HEAD') }
+    const data = await readAll(response, ctx.request.method === 'HEAD')
+    finished = true
+    return { response, data }
   } finally {
     response.close()
-    await finishRequest(ctx)
+    if (kept !== null && finished) {
+      kept.ctx = ctx
+      kept.pending = true
+    } else await finishRequest(ctx)
   }
 }
 
-/** A propagated error (TESTING): teardown still runs, with the error, before the test sees it. */
-async function failAfterTeardown(ctx: Context, err: unknown): Promise<never> {
+/** A propagated error (TESTING): teardown still runs, with the error, before the test sees it; the context stays readable in `scoped`. */
+async function failAfterTeardown(ctx: Context, err: unknown, kept: Kept | null): Promise<never> {
   await finishRequest(ctx, err)
+  if (kept !== null) {
+    kept.ctx = ctx
+    kept.pending = false
+  }
   throw err
 }
 
-const TEST_RESPONDER: Responder<undefined, undefined, Promise<{ response: Response; data: Buffer }>> = {
+const TEST_RESPONDER: Responder<Kept | null, undefined, Promise<{ response: Response; data: Buffer }>> = {
   send: readAndFinish,
   fail: failAfterTeardown,
 }

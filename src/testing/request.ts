@@ -55,8 +55,58 @@ export interface TestRequestInit {
   followRedirects?: boolean
   /** The client address (default 127.0.0.1). */
   remoteAddr?: string
-  /** `http` or `https` (default http). */
+  /** `http` or `https` (default `PREFERRED_URL_SCHEME`, or the base URL's). */
   scheme?: 'http' | 'https'
+  /**
+   * Where the request goes (Werkzeug's `base_url`): scheme, host and the
+   * app's mount point, e.g. `'https://api.example.com/'`. Default: built
+   * from `SERVER_NAME` (else `localhost`), `APPLICATION_ROOT` and
+   * `PREFERRED_URL_SCHEME`, as Flask's test client does. A full URL as the
+   * path (`client.get('http://api.example.com/x')`) sets it too.
+   */
+  baseUrl?: string
+  /** A subdomain of the default host (`subdomain: 'api'` → `api.example.com` with SERVER_NAME `example.com`). */
+  subdomain?: string
+}
+
+const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\//i
+
+/**
+ * The target of a test request: the `Host`, whether it is HTTPS, and the
+ * path below the mount point with its query (Flask's `EnvironBuilder`).
+ */
+function targetOf(app: AppCore, path: string, init: TestRequestInit): { host: string; secure: boolean; url: string } {
+  const config = app.config
+  if (init.baseUrl !== undefined && (init.subdomain !== undefined || init.scheme !== undefined)) {
+    throw new TypeError('A test request takes baseUrl, or subdomain and scheme, not both.')
+  }
+  let base: URL
+  try {
+    base = new URL(init.baseUrl ?? `${init.scheme ?? config.PREFERRED_URL_SCHEME ?? 'http'}://${config.SERVER_NAME || 'localhost'}/`)
+  } catch {
+    throw new TypeError(`The test request's baseUrl '${init.baseUrl}' is not a URL such as 'http://example.com/'.`)
+  }
+  let host = base.host
+  let scheme = base.protocol.slice(0, -1)
+  if (init.subdomain) host = `${init.subdomain}.${host}`
+  let rest = path
+  if (ABSOLUTE.test(path)) {
+    const full = new URL(path)
+    host = full.host
+    scheme = full.protocol.slice(0, -1)
+    rest = full.pathname + full.search
+  } else {
+    const root = base.pathname.replace(/\/+$/, '')
+    const appRoot = (config.APPLICATION_ROOT ?? '/').replace(/\/+$/, '')
+    if (root !== '' && root !== appRoot) {
+      throw new TypeError(
+        `The test request's base URL has the mount point '${root}', but APPLICATION_ROOT is '${appRoot || '/'}': ` +
+          'Phial takes the mount point from APPLICATION_ROOT (or a trusted X-Forwarded-Prefix); set it there.',
+      )
+    }
+  }
+  if (scheme !== 'http' && scheme !== 'https') throw new TypeError(`A test request's scheme must be http or https (got '${scheme}').`)
+  return { host, secure: scheme === 'https', url: rest.startsWith('/') ? rest : `/${rest}` }
 }
 
 function encodeMultipart(form: TestRequestInit['form'], files: NonNullable<TestRequestInit['files']>): { body: Buffer; contentType: string } {
@@ -96,7 +146,8 @@ function encodeMultipart(form: TestRequestInit['form'], files: NonNullable<TestR
  * ```
  */
 export function testRequestContextFor(app: AppCore, path: string, init: TestRequestInit = {}, cookieHeader?: string): Context {
-  const headers: IncomingHttpHeaders = { host: 'localhost', 'user-agent': 'Phial-TestClient' }
+  const target = targetOf(app, path, init)
+  const headers: IncomingHttpHeaders = { host: target.host, 'user-agent': 'Phial-TestClient' }
   for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v as string
   let body: Buffer | null = null
   if (init.json !== undefined) {
@@ -115,7 +166,7 @@ export function testRequestContextFor(app: AppCore, path: string, init: TestRequ
   }
   if (body !== null) headers['content-length'] = String(body.length)
   if (cookieHeader) headers.cookie = headers.cookie ? `${headers.cookie}; ${cookieHeader}` : cookieHeader
-  let url = path.startsWith('/') ? path : `/${path}`
+  let url = target.url
   if (init.query) {
     const qs = encodeQuery(init.query)
     if (qs) url += (url.includes('?') ? '&' : '?') + qs
@@ -125,7 +176,7 @@ export function testRequestContextFor(app: AppCore, path: string, init: TestRequ
     url,
     headers,
     remoteAddr: init.remoteAddr ?? '127.0.0.1',
-    secure: init.scheme === 'https',
+    secure: target.secure,
     body,
   })
 }
