@@ -6,12 +6,21 @@
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { tmpdir } from 'node:os'
 import type { Readable } from 'node:stream'
-import busboy from 'busboy'
+import { createRequire } from 'node:module'
+import type busboyModule from 'busboy'
 import { parseContentType } from './body.ts'
 import { BadRequest, ClientDisconnected, HTTPException, RequestEntityTooLarge } from './exceptions.ts'
 import { FileStorage } from './file-storage.ts'
 import { ImmutableMultiDict } from './multidict.ts'
 import { removeSpooled, spoolPath } from './spool.ts'
+
+const require = createRequire(import.meta.url)
+let busboyFactory: typeof busboyModule | null = null
+
+/** busboy, loaded on the first multipart body (not at import: startup). */
+function loadBusboy(): typeof busboyModule {
+  return (busboyFactory ??= require('busboy') as typeof busboyModule)
+}
 
 /**
  * Limits of {@link parseMultipart} (the app passes its config).
@@ -147,9 +156,9 @@ export function parseMultipart(
     return Promise.reject(new BadRequest('Cannot parse multipart/form-data: the boundary parameter is empty.'))
   }
 
-  let bb: busboy.Busboy
+  let bb: busboyModule.Busboy
   try {
-    bb = busboy({
+    bb = loadBusboy()({
       headers: { 'content-type': contentType },
       // busboy counts the closing boundary and flags a field of exactly the
       // limit as truncated: +1 gives Werkzeug's "more than the limit".
