@@ -6,14 +6,15 @@ import type { Config } from 'phial'
 
 /**
  * Where sessions live: `cookie` (the core's signed cookie, the default),
- * `redis`, or `cache` (a `phial/caching` Cache: memory, Redis or Memcached).
+ * `redis`, `cache` (a `phial/caching` Cache: memory, Redis or Memcached), or
+ * `sql` (a table of a `phial/sql` database: Flask-Session's `sqlalchemy`).
  *
  * @example
  * ```ts
  * const type: SessionType = process.env.REDIS_URL ? 'redis' : 'cookie'
  * ```
  */
-export type SessionType = 'cookie' | 'redis' | 'cache'
+export type SessionType = 'cookie' | 'redis' | 'cache' | 'sql'
 
 /**
  * The keys {@link SessionStore} reads.
@@ -24,7 +25,7 @@ export type SessionType = 'cookie' | 'redis' | 'cache'
  * ```
  */
 export interface SessionStoreConfigValues {
-  /** `cookie` (default), `redis` or `cache`. */
+  /** `cookie` (default), `redis`, `cache` or `sql`. */
   SESSION_TYPE: SessionType
   /** Redis URL of the session store; `null` for `redis://127.0.0.1:6379`. Default `null`. */
   SESSION_REDIS: string | null
@@ -34,6 +35,14 @@ export interface SessionStoreConfigValues {
   SESSION_KEY_PREFIX: string
   /** Random bytes in a session id (Flask-Session's default, 32: 256 bits). */
   SESSION_ID_LENGTH: number
+  /** `sql`: the table of the sessions (Flask-Session's `SESSION_SQLALCHEMY_TABLE`). Default `'sessions'`. */
+  SESSION_SQL_TABLE: string
+  /** `sql`: the `phial/sql` bind of the table (`SESSION_SQLALCHEMY_BIND_KEY`); `null` for the default database. */
+  SESSION_SQL_BIND_KEY: string | null
+  /** `sql`: create the table if missing on first use; `false` when a migration of yours makes it. Default `true`. */
+  SESSION_SQL_CREATE_TABLE: boolean
+  /** `sql`: delete expired rows about every N session loads; `0` never (Flask-Session's, whose default is none). Default `1000`. */
+  SESSION_CLEANUP_N_REQUESTS: number
 }
 
 declare module 'phial' {
@@ -54,6 +63,10 @@ export const SESSION_STORE_DEFAULTS: Readonly<SessionStoreConfigValues> = Object
   SESSION_REDIS_OPTIONS: null,
   SESSION_KEY_PREFIX: 'session:',
   SESSION_ID_LENGTH: 32,
+  SESSION_SQL_TABLE: 'sessions',
+  SESSION_SQL_BIND_KEY: null,
+  SESSION_SQL_CREATE_TABLE: true,
+  SESSION_CLEANUP_N_REQUESTS: 1000,
 })
 
 /**

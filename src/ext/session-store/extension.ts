@@ -4,8 +4,10 @@
  */
 import type { Phial } from 'phial'
 import type { Cache } from 'phial/caching'
+import type { SQL } from 'phial/sql'
 import { applySessionStoreDefaults } from './config.ts'
 import { ServerSessionInterface } from './interface.ts'
+import { SqlSessionStore } from './sql-store.ts'
 import { CacheSessionStore, RedisSessionStore, type SessionRecordStore } from './stores.ts'
 
 /**
@@ -19,6 +21,8 @@ import { CacheSessionStore, RedisSessionStore, type SessionRecordStore } from '.
 export interface SessionStoreOptions {
   /** The Cache that holds sessions when `SESSION_TYPE` is `cache`. */
   cache?: Cache
+  /** The `phial/sql` database that holds sessions when `SESSION_TYPE` is `sql` (Flask-Session's `SESSION_SQLALCHEMY`). */
+  db?: SQL
   /** A record store of your own (SQL, ...); wins over `SESSION_TYPE`. */
   store?: SessionRecordStore
 }
@@ -28,7 +32,8 @@ export interface SessionStoreOptions {
  * named so as not to be confused with the session object). `SESSION_TYPE`
  * picks the store: `cookie` keeps the core's signed cookie (the default),
  * `redis` keeps records in Redis (`SESSION_REDIS`), `cache` in a
- * `phial/caching` Cache given as an option. The app's `session` keeps its
+ * `phial/caching` Cache given as an option, `sql` in a table of the
+ * `phial/sql` database given as `db` (`SESSION_SQL_*`). The app's `session` keeps its
  * API; with a server-side store it also has `regenerate()`.
  *
  * @example
@@ -65,7 +70,7 @@ export class SessionStore {
    * replaces `app.sessionInterface` with a {@link ServerSessionInterface}.
    * No connection is opened until the first request with a session.
    *
-   * @throws TypeError for an unknown `SESSION_TYPE`, or `cache` without a cache.
+   * @throws TypeError for an unknown `SESSION_TYPE`, `cache` without a cache, or `sql` without a db.
    *
    * @example
    * ```ts
@@ -96,8 +101,16 @@ export class SessionStore {
       case 'cache':
         if (this.#options.cache === undefined) throw new TypeError("SESSION_TYPE 'cache' needs a Cache: new SessionStore(app, { cache })")
         return new CacheSessionStore(this.#options.cache, config.SESSION_KEY_PREFIX)
+      case 'sql':
+        if (this.#options.db === undefined) throw new TypeError("SESSION_TYPE 'sql' needs a phial/sql database: new SessionStore(app, { db })")
+        return new SqlSessionStore(this.#options.db, app, {
+          table: config.SESSION_SQL_TABLE,
+          bind: config.SESSION_SQL_BIND_KEY,
+          createTable: config.SESSION_SQL_CREATE_TABLE,
+          cleanupEvery: config.SESSION_CLEANUP_N_REQUESTS,
+        })
       default:
-        throw new TypeError(`Unknown SESSION_TYPE ${JSON.stringify(type)}: use 'cookie', 'redis' or 'cache'.`)
+        throw new TypeError(`Unknown SESSION_TYPE ${JSON.stringify(type)}: use 'cookie', 'redis', 'cache' or 'sql'.`)
     }
   }
 }

@@ -2,7 +2,7 @@
  * `ServerSessionInterface` (Flask-Session's `ServerSideSessionInterface`):
  * the session's data in a store, only a signed random id in the cookie.
  */
-import { Response, SessionInterface, type Request, type Session } from 'phial'
+import { Response, ServiceUnavailable, SessionInterface, type Request, type Session } from 'phial'
 import { CacheUnavailable } from 'phial/caching'
 import { BadSignature, Signer } from 'phial/signing'
 import { newSessionId, ServerSession, SESSION_ID_PATTERN } from './session.ts'
@@ -135,7 +135,8 @@ export class ServerSessionInterface extends SessionInterface {
         session.previousSid = null
       }
     } catch (err) {
-      if (!(err instanceof CacheUnavailable)) throw err
+      // a store that is down (Redis: CacheUnavailable; SQL: DatabaseUnavailable) is a 503
+      if (!(err instanceof CacheUnavailable || err instanceof ServiceUnavailable)) throw err
       // The core turns an error here into a 500; the store being down is a 503.
       app.logger.error({ err: err.message, cause: (err.cause as Error | undefined)?.message }, 'The session store is unavailable: the session was not saved')
       turnInto503(response, err.message)
