@@ -16,10 +16,11 @@ import { matchRequestUrl } from './core/url-for.ts'
 import { bindMatch } from './dispatch/match.ts'
 import { createRequestContext } from './dispatch/run.ts'
 import type { RequestInit } from './http/request.ts'
+import type { Response } from './http/response.ts'
 import { routeEntryFor } from './dispatch/route-table.ts'
 import { runInAppContext } from './dispatch/teardown.ts'
 import { SecureCookieSessionInterface } from './sessions/cookie-session.ts'
-import { makeStaticView } from './static/view.ts'
+import { makeStaticView, sendFromStaticFolder } from './static/view.ts'
 import { getTemplateEnvironment, type TemplateEnvironment } from './templating/environment.ts'
 import { Markup } from './templating/markup.ts'
 import { TaggedJSONSerializer } from './json/index.ts'
@@ -82,6 +83,11 @@ export class Phial extends AppCore {
   /** @internal */
   makeStaticView(scaffold: Scaffold): AnyView {
     return makeStaticView(scaffold)
+  }
+
+  /** @internal */
+  sendFromStaticFolder(folder: string, filename: string, maxAge: number | null): Promise<Response> {
+    return sendFromStaticFolder(folder, filename, maxAge)
   }
 
   // -------------------------------------------------------------- contexts

@@ -21,6 +21,9 @@ export { Phial, type PhialOptions } from './app.ts'
 export type { AppCore, CurrentApp, ShutdownHook } from './core/app-core.ts'
 export { Blueprint, BlueprintSetupState, type BlueprintOptions, type RegisterOptions } from './core/blueprint.ts'
 export type { ScaffoldOptions } from './core/scaffold.ts'
+export type { UrlBuildErrorHandler } from './core/app-core.ts'
+export { Aborter } from './core/aborter.ts'
+export type { OpenMode } from './core/resources.ts'
 export type * from './core/types.ts'
 
 // the context and its globals
@@ -36,12 +39,13 @@ export {
   request,
   session,
   type AppGlobals,
+  AppCtxGlobals,
 } from './core/context.ts'
 export { urlFor, type UrlForOptions } from './core/url-for.ts'
 export { isSafeUrl, safeRedirect, type SafeUrlOptions } from './core/safe-url.ts'
 
 // requests, responses and errors
-export { abort } from './http/abort.ts'
+export { abort, redirect } from './core/app-helpers.ts'
 export { jsonify, makeResponse } from './dispatch/make-response.ts'
 export {
   DefaultJSONProvider,
@@ -63,12 +67,13 @@ export {
   type JSONTagClass,
   type RegisterTagOptions,
 } from './json/index.ts'
-export { redirect, RequestRedirect } from './http/redirect.ts'
+export { RequestRedirect } from './http/redirect.ts'
 export { Request, type RequestConfig, type RequestInit } from './http/request.ts'
 export { RequestHeaders } from './http/request-headers.ts'
 export type { AcceptHeaders } from './http/request-accept.ts'
 export { Response, FileBody, type ResponseBody, type ResponseInit } from './http/response.ts'
 export { HeaderMap, type HeadersInit } from './http/headers.ts'
+export { HeaderSet } from './http/header-set.ts'
 export { parseCookies, serializeCookie, type CookieOptions } from './http/cookies.ts'
 export { MultiDict, ImmutableMultiDict } from './http/multidict.ts'
 export { FileStorage } from './http/file-storage.ts'

@@ -7,22 +7,27 @@
  * below app.ts names this type, never `Phial`.
  */
 import type { Server as NodeServer } from 'node:http'
+import type { FileHandle } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { Config, DEFAULT_CONFIG } from '../config/index.ts'
 import { DefaultJSONProvider, type JSONProvider, type JSONProviderApp } from '../json/index.ts'
 import { applyLoggingDefaults, createLogger } from '../logging.ts'
 import { endpointFromView } from '../routing/endpoint.ts'
-import { Rule, UrlMap } from '../routing/index.ts'
+import { BuildError, Rule, UrlMap } from '../routing/index.ts'
+import { redirect as defaultRedirect } from '../http/redirect.ts'
+import type { Response } from '../http/response.ts'
+import { Aborter } from './aborter.ts'
 import type { Blueprint, RegisterOptions } from './blueprint.ts'
 import { AppCli } from './commands.ts'
-import { contextStorage, type Context } from './context.ts'
+import { AppCtxGlobals, contextStorage, type Context } from './context.ts'
+import { openFile, type OpenMode } from './resources.ts'
 import type { RouteTable } from './route-entry.ts'
 import { Scaffold, type ScaffoldOptions } from './scaffold.ts'
 import type { SessionInterface } from './session-interface.ts'
 import type { TemplateSourceLoader } from './template-registry.ts'
 import type { AnyView, RouteOptions, ShellContextProcessor, TeardownHook } from './types.ts'
-import { buildUrl, type UrlForOptions } from './url-for.ts'
+import { buildUrl, injectUrlDefaults, type UrlForOptions } from './url-for.ts'
 
 /**
  * Options of the `Phial` constructor.
@@ -76,6 +81,20 @@ export interface CurrentApp extends AppCore {}
  */
 export type ShutdownHook = (app: CurrentApp) => unknown
 
+/**
+ * A function `urlFor` calls when it cannot build a URL (Flask's
+ * `url_build_error_handlers`): return a URL to use instead, or null to let
+ * the next handler try (the error is raised when none answers). It may
+ * throw another `BuildError`, which the next handlers then see.
+ *
+ * @example
+ * ```ts
+ * const external: UrlBuildErrorHandler = (_error, endpoint, values) =>
+ *   endpoint === 'docs' ? `https://docs.example.com/${values.page ?? ''}` : null
+ * ```
+ */
+export type UrlBuildErrorHandler = (error: BuildError, endpoint: string, values: Record<string, unknown>) => string | null | undefined
+
 /** `app` from `/srv/app.ts` or `file:///srv/app.ts`. */
 function nameFrom(importName: string): string {
   if (typeof importName !== 'string') {
@@ -91,6 +110,26 @@ function nameFrom(importName: string): string {
  * create apps with `new Phial(import.meta.url)`.
  */
 export abstract class AppCore extends Scaffold {
+  /**
+   * The class `app.config` is made from (Flask's `config_class`): a
+   * subclass of {@link Config}, set on a subclass of the app.
+   *
+   * @example
+   * ```ts
+   * class MyConfig extends Config { get isProduction() { return !this.DEBUG } }
+   * class MyApp extends Phial { static override configClass = MyConfig }
+   * ```
+   */
+  static configClass: typeof Config = Config
+  /**
+   * The class `app.aborter` is made from (Flask's `aborter_class`).
+   *
+   * @example
+   * ```ts
+   * class MyApp extends Phial { static override aborterClass = MyAborter }
+   * ```
+   */
+  static aborterClass: typeof Aborter = Aborter
   /**
    * The provider class `app.json` is made from (Flask's `json_provider_class`).
    *
@@ -108,6 +147,36 @@ export abstract class AppCore extends Scaffold {
    * `app.json = new MyProvider(app)`.
    */
   json: JSONProvider
+  /**
+   * The class of `g`, made anew for each context (Flask's
+   * `app_ctx_globals_class`). Give a class with your own defaults or methods.
+   *
+   * @example
+   * ```ts
+   * app.appCtxGlobalsClass = class { spam = 'eggs' }   // {{ g.spam }} prints eggs
+   * ```
+   */
+  appCtxGlobalsClass: new () => object = AppCtxGlobals
+  /**
+   * What `abort(code)` raises inside this app's context (Flask's
+   * `app.aborter`); add codes to `app.aborter.mapping`.
+   *
+   * @example
+   * ```ts
+   * app.aborter.mapping.set(900, My900Error)   // abort(900) throws My900Error
+   * ```
+   */
+  aborter: Aborter
+  /**
+   * Called in order when `urlFor` cannot build a URL (Flask's
+   * `url_build_error_handlers`); see {@link UrlBuildErrorHandler}.
+   *
+   * @example
+   * ```ts
+   * app.urlBuildErrorHandlers.push((_error, endpoint) => (endpoint === 'legacy' ? '/old' : null))
+   * ```
+   */
+  readonly urlBuildErrorHandlers: UrlBuildErrorHandler[] = []
   /** The URL rules; register custom converters on `urlMap.converters`. */
   readonly urlMap = new UrlMap()
   /** Views by endpoint. */
@@ -182,7 +251,9 @@ export abstract class AppCore extends Scaffold {
       )
     }
     this.instancePath = options.instancePath ?? resolve(this.rootPath, 'instance')
-    this.config = new Config(options.instanceRelativeConfig ? this.instancePath : this.rootPath, DEFAULT_CONFIG)
+    const configClass = (this.constructor as typeof AppCore).configClass
+    this.config = new configClass(options.instanceRelativeConfig ? this.instancePath : this.rootPath, DEFAULT_CONFIG)
+    this.aborter = this.makeAborter()
     applyLoggingDefaults(this.config)
     this.json = new (this.constructor as typeof AppCore).jsonProviderClass(this)
     this.blueprintHooks.push((bp, name) => this.cli.addBlueprint(bp, name))
@@ -219,6 +290,123 @@ export abstract class AppCore extends Scaffold {
    */
   createGlobalTemplateLoader(): TemplateSourceLoader | null {
     return null
+  }
+
+  /**
+   * Serves `filename` from a static `folder` with `maxAge` (the IO layer
+   * does it: `Scaffold.sendStaticFile` calls this). @internal
+   */
+  abstract sendFromStaticFolder(folder: string, filename: string, maxAge: number | null): Promise<Response>
+
+  /**
+   * Makes `app.aborter` (Flask's `make_aborter`): an instance of the
+   * static `aborterClass`. Override to configure it.
+   *
+   * @example
+   * ```ts
+   * class MyApp extends Phial { override makeAborter() { return new Aborter([[900, My900Error]]) } }
+   * ```
+   */
+  makeAborter(): Aborter {
+    return new (this.constructor as typeof AppCore).aborterClass()
+  }
+
+  /**
+   * The redirect response `redirect()` returns inside this app's context
+   * (Flask's `app.redirect`): override it to change every redirect the app
+   * makes.
+   *
+   * @example
+   * ```ts
+   * class MyApp extends Phial {
+   *   override redirect(location: string, code = 303) { return super.redirect(location, code) }
+   * }
+   * ```
+   */
+  redirect(location: string, code = 302): Response {
+    return defaultRedirect(location, code)
+  }
+
+  /**
+   * Opens a file of the instance folder (Flask's `open_instance_resource`):
+   * any mode, for writing too (`'rb'`, `'r'`, `'w'`, `'a'`, `'r+'`, …).
+   * Close the handle when done (`await using` closes it).
+   *
+   * @example
+   * ```ts
+   * await using f = await app.openInstanceResource('app.cfg', 'w')
+   * await f.writeFile('DEBUG = false\n')
+   * ```
+   */
+  openInstanceResource(resource: string, mode: OpenMode = 'rb'): Promise<FileHandle> {
+    return openFile(this.instancePath, resource, mode, false)
+  }
+
+  /**
+   * Registers `view` for an endpoint without a rule (Flask's
+   * `app.endpoint`): for rules added to `urlMap` directly, such as a
+   * {@link Submount}'s. The one-argument form returns a function that
+   * registers (decorator style).
+   *
+   * @example
+   * ```ts
+   * app.urlMap.add(new Submount('/foo', [new Rule('/bar', { endpoint: 'bar' })]))
+   * app.endpoint('bar', function bar() { return 'bar' })
+   * const register = app.endpoint('index'); register(function index() { return 'index' })
+   * ```
+   */
+  endpoint<F extends AnyView>(name: string, view: F): F
+  endpoint(name: string): <F extends AnyView>(view: F) => F
+  endpoint<F extends AnyView>(name: string, view?: F): F | (<G extends AnyView>(view: G) => G) {
+    const register = <G extends AnyView>(fn: G): G => {
+      this.checkSetup('endpoint')
+      if (typeof fn !== 'function') throw new TypeError(`endpoint('${name}', view): the view must be a function`)
+      this.viewFunctions[name] = fn
+      return fn
+    }
+    return view === undefined ? register : register(view)
+  }
+
+  /**
+   * Runs the app's and the endpoint's blueprints' `urlDefaults` functions on
+   * `values` (Flask's `inject_url_defaults`); `urlFor` calls it before
+   * building. Override to add defaults of your own.
+   *
+   * @example
+   * ```ts
+   * const values = {}
+   * app.injectUrlDefaults('foo.view', values)   // values.page = 'login' from foo's urlDefaults
+   * ```
+   */
+  injectUrlDefaults(endpoint: string, values: Record<string, unknown>): void {
+    injectUrlDefaults(this, endpoint, values)
+  }
+
+  /**
+   * What `urlFor` does with a `BuildError` (Flask's
+   * `handle_url_build_error`): asks each of {@link urlBuildErrorHandlers}
+   * in turn and returns the first URL one gives; raises the (last) error
+   * when none does.
+   *
+   * @example
+   * ```ts
+   * app.handleUrlBuildError(error, 'missing', {}) // a handler's URL, or throws error
+   * ```
+   */
+  handleUrlBuildError(error: BuildError, endpoint: string, values: Record<string, unknown>): string {
+    let current = error
+    for (const handler of this.urlBuildErrorHandlers) {
+      let url: string | null | undefined
+      try {
+        url = handler(current, endpoint, values)
+      } catch (err) {
+        if (!(err instanceof BuildError)) throw err
+        current = err
+        continue
+      }
+      if (url !== null && url !== undefined) return url
+    }
+    throw current
   }
 
   // ----------------------------------------------------------------- config

@@ -34,7 +34,16 @@ export interface AppGlobalsMethods {
   setDefault<T = unknown>(name: string, value: T): T
 }
 
-class Globals {
+/**
+ * The default class of `g` (Flask's `_AppCtxGlobals`): `get`, `pop` and
+ * `setDefault` beside your attributes. Extend it for `app.appCtxGlobalsClass`.
+ *
+ * @example
+ * ```ts
+ * app.appCtxGlobalsClass = class extends AppCtxGlobals { spam = 'eggs' }
+ * ```
+ */
+export class AppCtxGlobals {
   get<T>(name: string, fallback?: T): T {
     return (Object.hasOwn(this, name) ? (this as Record<string, unknown>)[name] : fallback) as T
   }
@@ -87,7 +96,7 @@ export class Context {
   constructor(app: CurrentApp, request: Request | null) {
     this.app = app
     this.#request = request
-    this.g = new Globals() as unknown as AppGlobals & AppGlobalsMethods
+    this.g = new app.appCtxGlobalsClass() as unknown as AppGlobals & AppGlobalsMethods
   }
 
   /** @deprecated The former name of {@link openedSession}; kept while extensions move over. */

@@ -6,7 +6,11 @@
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { RouteParams } from '../routing/index.ts'
+import type { FileHandle } from 'node:fs/promises'
 import { HTTPException, exceptionForCode } from '../http/exceptions.ts'
+import type { Response } from '../http/response.ts'
+import { currentContext } from './context.ts'
+import { openFile, type OpenMode } from './resources.ts'
 import type {
   AfterRequestHook,
   BeforeRequestHook,
@@ -188,6 +192,61 @@ export abstract class Scaffold {
   /** True when a static folder is configured. */
   get hasStaticFolder(): boolean {
     return this.#staticFolder !== null
+  }
+
+  /**
+   * The `max-age` (seconds) of a static file's `Cache-Control`, or null
+   * for `no-cache` (Flask's `get_send_file_max_age`): by default
+   * `SEND_FILE_MAX_AGE_DEFAULT`. Override it on a subclass (or assign it on
+   * an instance) to cache some files longer. Called by {@link sendStaticFile}.
+   *
+   * @example
+   * ```ts
+   * app.getSendFileMaxAge = (filename) => (filename?.startsWith('vendor/') ? 31536000 : null)
+   * ```
+   */
+  getSendFileMaxAge(_filename: string | null): number | null {
+    const value = currentContext().app.config.SEND_FILE_MAX_AGE_DEFAULT
+    return typeof value === 'number' ? value : null
+  }
+
+  /**
+   * Serves `filename` from this app's (or blueprint's) static folder: the
+   * view of the `static` endpoint calls it (Flask's `send_static_file`).
+   * Traversal, dotfiles and symlinks out of the folder are refused (404);
+   * caching follows {@link getSendFileMaxAge}. Override it to serve
+   * differently; throws when there is no static folder.
+   *
+   * @example
+   * ```ts
+   * class MyApp extends Phial {
+   *   override async sendStaticFile(filename: string) {
+   *     const response = await super.sendStaticFile(filename)
+   *     response.headers.set('X-Static', '1')
+   *     return response
+   *   }
+   * }
+   * ```
+   */
+  sendStaticFile(filename: string): Promise<Response> {
+    const folder = this.staticFolder
+    if (folder === null) return Promise.reject(new Error(`'${this.name}' has no static folder: set staticFolder to serve static files.`))
+    return currentContext().app.sendFromStaticFolder(folder, filename, this.getSendFileMaxAge(filename))
+  }
+
+  /**
+   * Opens a file relative to {@link rootPath} for reading (Flask's
+   * `open_resource`): `'rb'` (default), `'r'` or `'rt'`; other modes are
+   * refused. Close the handle when done (`await using` closes it).
+   *
+   * @example
+   * ```ts
+   * await using f = await app.openResource('schema.sql')
+   * await db.exec(await f.readFile('utf8'))
+   * ```
+   */
+  openResource(resource: string, mode: OpenMode = 'rb'): Promise<FileHandle> {
+    return openFile(this.rootPath, resource, mode, true)
   }
 
   // ------------------------------------------------------------------ routes

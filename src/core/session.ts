@@ -70,6 +70,24 @@ export class Session {
     return this
   }
 
+  /**
+   * The value of `key`; when there is none, stores `value` first and
+   * returns it (Python's `dict.setdefault`, Flask's `session.setdefault`).
+   * Marks the session modified only when it stores; a `NullSession` refuses.
+   *
+   * @example
+   * ```ts
+   * const cart = session.setDefault('cart', [])   // [] stored on the first visit
+   * ```
+   */
+  setDefault<K extends Key>(key: K, value: NonNullable<SessionData[K]>): NonNullable<SessionData[K]> {
+    this.accessed = true
+    const current = this.data[key]
+    if (current !== undefined) return current as NonNullable<SessionData[K]>
+    this.set(key, value)
+    return value
+  }
+
   /** True when `key` is stored. */
   has(key: Key): boolean {
     this.accessed = true

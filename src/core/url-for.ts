@@ -5,6 +5,7 @@
 import type { AppCore } from './app-core.ts'
 import { currentContext, type Context } from './context.ts'
 import { blueprintChain } from '../routing/endpoint.ts'
+import { BuildError } from '../routing/errors.ts'
 import type { MatchResult } from '../routing/index.ts'
 import { normalizeHost, subdomainOf } from '../http/host.ts'
 import type { Request } from '../http/request.ts'
@@ -187,12 +188,21 @@ export function buildUrl(
   }
   if (_scheme !== undefined && !_external) throw new Error("When specifying '_scheme', '_external' must be true.")
 
-  injectUrlDefaults(app, endpoint, values)
+  app.injectUrlDefaults(endpoint, values)
   const map = app.urlMap
   if (map.hostMatching || app.subdomainMatching || map.usesDomains) {
-    return buildAcrossDomains(app, request, endpoint, values, _method, _external, _scheme, _anchor)
+    try {
+      return buildAcrossDomains(app, request, endpoint, values, _method, _external, _scheme, _anchor)
+    } catch (error) {
+      return buildFailed(app, error, endpoint, values, { _anchor, _method, _scheme, _external })
+    }
   }
-  let url = map.build(endpoint, values, { method: _method })
+  let url: string
+  try {
+    url = map.build(endpoint, values, { method: _method })
+  } catch (error) {
+    return buildFailed(app, error, endpoint, values, { _anchor, _method, _scheme, _external })
+  }
 
   let root: string
   if (request !== null) {
@@ -259,3 +269,13 @@ function buildAcrossDomains(
   return withAnchor(`${urlScheme}://${host}${root}${built.path}`, anchor)
 }
 
+/**
+ * A `BuildError` goes to `app.handleUrlBuildError` (Flask's
+ * `url_build_error_handlers`), with the underscore options among the
+ * values as Flask passes them; anything else is rethrown.
+ */
+function buildFailed(app: AppCore, error: unknown, endpoint: string, values: Record<string, unknown>, options: UrlForOptions): string {
+  if (!(error instanceof BuildError)) throw error
+  Object.assign(values, options)
+  return app.handleUrlBuildError(error, endpoint, values)
+}

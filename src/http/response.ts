@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream'
 import { STATUS_CODES } from 'node:http'
 import { HeaderMap, type HeadersInit } from './headers.ts'
+import { HeaderSet } from './header-set.ts'
 import { serializeCookie, type CookieOptions } from './cookies.ts'
 
 /**
@@ -186,6 +187,27 @@ export class Response {
 
   set location(value: string) {
     this.headers.set('location', value)
+  }
+
+  /**
+   * The `Vary` header as a live set of tokens (Werkzeug's `response.vary`):
+   * `add`, `delete`, `has` ignore case. Assign a list (or a string, or null)
+   * to replace it.
+   *
+   * @example
+   * ```ts
+   * response.vary.add('Accept-Language')
+   * response.vary = ['Cookie', 'Accept']
+   * ```
+   */
+  get vary(): HeaderSet {
+    return new HeaderSet(this.headers, 'vary')
+  }
+
+  set vary(value: Iterable<string> | string | null) {
+    this.headers.delete('vary')
+    if (value === null) return
+    this.vary.update(typeof value === 'string' ? value.split(',').map((t) => t.trim()).filter(Boolean) : value)
   }
 
   /**

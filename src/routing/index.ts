@@ -14,6 +14,7 @@
  */
 export { UrlMap, type MatchResult, type UrlMapOptions, type BuildOptions, type BuiltUrl } from './map.ts'
 export { Rule, type RuleOptions, type RedirectTarget } from './rule.ts'
+export { Submount, type RuleFactory } from './submount.ts'
 export {
   BaseConverter,
   StringConverter,

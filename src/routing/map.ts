@@ -9,6 +9,7 @@ import { RejectedValue } from './builder.ts'
 import { MatchNode, MatchState, insertRule, search, sortTree } from './matcher.ts'
 import { encodeLocation, encodeQuery } from './quote.ts'
 import type { Rule } from './rule.ts'
+import type { RuleFactory } from './submount.ts'
 import { explainBuildFailure, unknownEndpoint } from './explain.ts'
 import { DuplicateRuleError } from './errors.ts'
 
@@ -216,9 +217,15 @@ export class UrlMap {
    * @example
    * ```ts
    * map.add(new Rule('/user/<int:id>', { endpoint: 'user' }))
+   * map.add(new Submount('/api', [new Rule('/ping', { endpoint: 'ping' })]))   // a rule factory adds its rules
    * ```
    */
-  add(rule: Rule): void {
+  add(rule: Rule | RuleFactory): void {
+    if (typeof (rule as RuleFactory).getRules === 'function') {
+      for (const r of (rule as RuleFactory).getRules(this)) this.add(r)
+      return
+    }
+    rule = rule as Rule
     if (rule.map !== null) rule._bind(this) // throws the "already added" error
     try {
       rule._bind(this)
@@ -257,6 +264,21 @@ export class UrlMap {
    */
   iterRules(endpoint?: string): Rule[] {
     return endpoint === undefined ? this._rules.slice() : this._rules.filter((r) => r.endpoint === endpoint)
+  }
+
+  /**
+   * True when some rule of `endpoint` takes all of `names` as arguments
+   * (variables or defaults; Werkzeug's `is_endpoint_expecting`).
+   *
+   * @example
+   * ```ts
+   * map.add(new Rule('/<lang>/', { endpoint: 'index' }))
+   * map.isEndpointExpecting('index', 'lang') // true
+   * map.isEndpointExpecting('index', 'id')   // false
+   * ```
+   */
+  isEndpointExpecting(endpoint: string, ...names: string[]): boolean {
+    return this._rules.some((r) => r.endpoint === endpoint && names.every((n) => r.arguments.has(n)))
   }
 
   /**
@@ -446,6 +468,11 @@ export class UrlMap {
       }
     }
     if (rule._redirect !== null) return redirect(rule._redirect(args))
+    if (rule.alias && this.redirectDefaults) {
+      // Werkzeug's alias: redirect to the URL the endpoint builds (a non-alias rule's)
+      const location = this.build(rule.endpoint, args, { method, appendUnknown: false })
+      if (location !== rule._builder(args)) return redirect(location)
+    }
     return { kind: 'match', rule, args }
   }
 
@@ -476,7 +503,7 @@ export class UrlMap {
     for (const rules of byEndpoint.values()) {
       // Werkzeug's build order: more arguments first, then more defaults (stable)
       rules.sort(
-        (a, b) => b.arguments.size - a.arguments.size || b._defaultKeys.length - a._defaultKeys.length,
+        (a, b) => Number(a.alias) - Number(b.alias) || b.arguments.size - a.arguments.size || b._defaultKeys.length - a._defaultKeys.length,
       )
       for (let i = 1; i < rules.length; i++) {
         const rule = rules[i]

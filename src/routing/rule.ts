@@ -48,6 +48,12 @@ export interface RuleOptions {
    * used instead of `subdomain` when the map is host matching.
    */
   host?: string | null
+  /**
+   * The rule is an alias of the endpoint's other rules (Werkzeug's
+   * `alias`): a URL it matches redirects (308) to the URL the endpoint
+   * builds, and building prefers the other rules.
+   */
+  alias?: boolean
 }
 
 const EMPTY_CONVERTERS: Readonly<Record<string, BaseConverter>> = Object.freeze({})
@@ -68,6 +74,8 @@ const EMPTY_CONVERTERS: Readonly<Record<string, BaseConverter>> = Object.freeze(
 export class Rule {
   /** The rule string as written. */
   readonly rule: string
+  /** True for an alias of the endpoint's other rules (see {@link RuleOptions.alias}). */
+  readonly alias: boolean
   /** The endpoint name. */
   endpoint: string
   /** Accepted methods, upper-cased, HEAD added when GET is there; `null` for any. */
@@ -144,6 +152,7 @@ export class Rule {
     this.redirectTo = options.redirectTo ?? null
     this.subdomain = options.subdomain ?? null
     this.host = options.host ?? null
+    this.alias = options.alias === true
     const defaults = options.defaults ?? null
     this.defaults = defaults === null ? null : Object.freeze({ ...defaults })
 
@@ -191,6 +200,29 @@ export class Rule {
     }
     this.arguments = args
     this._error = error
+  }
+
+  /**
+   * The options this rule was made with (Werkzeug's `get_empty_kwargs`):
+   * for a rule factory's copies, such as a {@link Submount}'s.
+   *
+   * @example
+   * ```ts
+   * new Rule('/bar', { ...rule.getEmptyOptions(), endpoint: 'foo.bar' })
+   * ```
+   */
+  getEmptyOptions(): RuleOptions {
+    return {
+      endpoint: this.endpoint,
+      methods: this.methods,
+      strictSlashes: this._strictOption,
+      mergeSlashes: this._mergeOption,
+      defaults: this.defaults,
+      redirectTo: this.redirectTo,
+      subdomain: this.subdomain,
+      host: this.host,
+      alias: this.alias,
+    }
   }
 
   /** The rule string. @example `String(rule) // '/user/<int:id>'` */
