@@ -345,7 +345,7 @@ export function renderReport(data: RunData, optimisationsFile: string): string {
 
   if (data.inProcess.length) {
     push('## Test client (in-process requests per second, GET /json, full app)', '')
-    push('One process pinned to the server core calls the framework\'s own test client back to back.', '')
+    push('One process pinned to the server core calls the framework\'s own test client back to back (at most 3 rounds, medians).', '')
     push('| framework | req/s | × Fastify |', '|---|---:|---:|')
     const tcFastify = median(data.inProcess.filter((s) => s.framework === 'fastify').map((s) => s.rps))
     for (const f of fws) {
