@@ -15,6 +15,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
 import { autocannon, wrk, type LoadGenerator, type LoadResult } from './lib/load.ts'
 import { fetchOnce, startServer, waitReady, which, type Server } from './lib/proc.ts'
 import { POSTS, PAGE, rows } from './servers/sql-shared.ts'
@@ -84,7 +85,13 @@ async function seed(db: string): Promise<string> {
 
 function loadGenerator(): LoadGenerator | null {
   const wrkPath = which('wrk')
-  if (wrkPath) return wrk(wrkPath, '?', join(tmpdir(), 'phial-bench-sql-wrk'))
+  if (wrkPath) {
+    // wrk's Lua scripts go there: it must exist (before: ENOENT on the first run)
+    const scripts = join(tmpdir(), 'phial-bench-sql-wrk')
+    mkdirSync(scripts, { recursive: true })
+    const v = spawnSync(wrkPath, ['-v'], { encoding: 'utf8' })
+    return wrk(wrkPath, (v.stdout + v.stderr).match(/wrk (\S+)/)?.[1] ?? '?', scripts)
+  }
   const pkg = 'bench/node_modules/autocannon/package.json'
   if (existsSync(pkg)) return autocannon((JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version)
   return null
@@ -102,7 +109,7 @@ if (!existsSync('bench/node_modules/phial')) {
   symlinkSync('../..', 'bench/node_modules/phial', 'dir')
 }
 
-const results: Array<{ db: string; scenario: string; server: string; rps: number[]; p99: number[] }> = []
+const results: Array<{ db: string; scenario: string; server: string; rps: number[]; p99: number[]; errors: number }> = []
 let port = 3700
 let load: LoadGenerator | null = null
 for (const db of DBS) {
@@ -135,7 +142,7 @@ for (const db of DBS) {
   load ??= loadGenerator()
   if (load === null) throw new Error('No load generator: install wrk, or npm ci --prefix bench for autocannon.')
   for (const sc of SCENARIOS) {
-    for (const s of usable) results.push({ db, scenario: sc.title, server: s.name, rps: [], p99: [] })
+    for (const s of usable) results.push({ db, scenario: sc.title, server: s.name, rps: [], p99: [], errors: 0 })
     for (let round = 0; round < ROUNDS; round++) {
       for (const s of usable) {
         const server = await start(s.file, url, ++port)
@@ -146,6 +153,8 @@ for (const db of DBS) {
           const row = results.find((x) => x.db === db && x.scenario === sc.title && x.server === s.name)!
           row.rps.push(r.rps)
           row.p99.push(r.p99)
+          // failed requests (socket errors, timeouts, non-2xx): a row with them is not a result
+          row.errors += r.errors + r.non2xx
         } finally {
           await server.stop()
         }
@@ -164,13 +173,13 @@ if (!CHECK) {
     `${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONNECTIONS} connections, Node ${process.version}; medians. ` +
       'Phial\'s layer vs TypeORM alone is the "vs fastify + typeorm" column (target: at most 10% slower, i.e. ≥ 0.90).',
     '',
-    '| database | scenario | server | req/s | p99 ms | vs fastify + typeorm |',
-    '| --- | --- | --- | ---: | ---: | ---: |',
+    '| database | scenario | server | req/s | p99 ms | errors | vs fastify + typeorm |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: |',
   ]
   for (const r of results) {
     const base = results.find((x) => x.db === r.db && x.scenario === r.scenario && x.server === 'fastify + typeorm')
-    const ratio = base ? (median(r.rps) / median(base.rps)).toFixed(2) : '–'
-    lines.push(`| ${r.db} | ${r.scenario} | ${r.server} | ${Math.round(median(r.rps))} | ${median(r.p99).toFixed(1)} | ${ratio} |`)
+    const ratio = base && median(base.rps) > 0 ? (median(r.rps) / median(base.rps)).toFixed(2) : '–'
+    lines.push(`| ${r.db} | ${r.scenario} | ${r.server} | ${Math.round(median(r.rps))} | ${median(r.p99).toFixed(1)} | ${r.errors} | ${ratio} |`)
   }
   writeFileSync(OUT, `${lines.join('\n')}\n`)
   console.log(lines.join('\n'))

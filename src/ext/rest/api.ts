@@ -197,7 +197,7 @@ export class Api {
     for (const app of this.#apps) this.#registerOn(app, registration)
   }
 
-  /** The blueprints registered into this Api, with their tags' descriptions. */
+  /** The rest blueprints registered into this Api, in order (`registerBlueprint`). */
   get blueprints(): readonly Blueprint[] {
     return this.#blueprints.map((b) => b.blueprint)
   }
