@@ -12,10 +12,7 @@ until "$N24" "$(dirname "$0")/client.mjs" $PORT $P 1 1 2>/dev/null; do sleep 0.2
 M=$(grep -c 'Scavenge\|Mark' $D/out)
 "$N24" "$(dirname "$0")/client.mjs" $PORT $P $N 8
 kill -INT $PID; wait $PID
-tail -n +$((M + 1)) $D/out | grep -E 'Scavenge|Mark-Compact' | awk -v n=$N '
-  { kind = ($0 ~ /Scavenge/) ? "scavenge" : "mark-compact"; c[kind]++;
-    for (i = 1; i <= NF; i++) if ($i == "ms:") { } ;
-    match($0, /, ([0-9.]+) \/ [0-9.]+ ms/, m); t[kind] += m[1] }
-  END { for (k in c) printf "%s: %d (%.1f ms, %.2f µs/request)\n", k, c[k], t[k], t[k] * 1000 / n }'
+tail -n +$((M + 1)) $D/out | grep -E 'Scavenge|Mark-Compact' | sed -E 's/.*(Scavenge|Mark-Compact).*MB, (pooled: [0-9.]+ MB, )?([0-9.]+) \/.*/\1 \3/' |
+  awk -v n=$N '{ c[$1]++; t[$1] += $2 } END { for (k in c) printf "%s: %d (%.1f ms, %.2f µs/request)\n", k, c[k], t[k], t[k] * 1000 / n }'
 grep -E 'Scavenge' $D/out | tail -2
 rm -rf $D

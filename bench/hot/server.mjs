@@ -24,8 +24,17 @@ if (process.env.CPU_PORT) {
     res.end(String(u.user + u.system))
   }).listen(Number(process.env.CPU_PORT), '127.0.0.1')
 }
+// COUNT_ASYNC=1: count the async resources created, by type, and print them to stderr on SIGINT
+const asyncCounts = {}
+if (process.env.COUNT_ASYNC === '1') {
+  const { createHook } = await import('node:async_hooks')
+  createHook({ init(_id, type) { asyncCounts[type] = (asyncCounts[type] ?? 0) + 1 } }).enable()
+}
 // exit normally on SIGINT, so that --cpu-prof writes its profile
-process.once('SIGINT', () => process.exit(0))
+process.once('SIGINT', () => {
+  if (process.env.COUNT_ASYNC === '1') process.stderr.write(`${JSON.stringify(asyncCounts)}\n`)
+  process.exit(0)
+})
 
 /** 100 rules with one parameter each, plus the one wrk asks for last. */
 function routeTable() {
@@ -70,7 +79,8 @@ if (FRAMEWORK === 'phial') {
       return
     }
     const m = USER.exec(url)
-    const body = url === '/json' ? JSON.stringify({ message: HELLO }) : m !== null ? JSON.stringify({ id: Number(m[1]) }) : null
+    const r = m === null && url.startsWith('/api/') ? url.slice(url.lastIndexOf('/') + 1) : null // the routes scenario
+    const body = url === '/json' ? JSON.stringify({ message: HELLO }) : m !== null ? JSON.stringify({ id: Number(m[1]) }) : r !== null ? JSON.stringify({ id: r }) : null
     if (body === null) {
       res.writeHead(404, { 'content-type': 'text/plain', 'content-length': 9 })
       res.end('Not Found')

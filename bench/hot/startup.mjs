@@ -21,6 +21,9 @@ const status = await new Promise((resolve) => {
   }).end()
 })
 const t2 = performance.now()
-process.stdout.write(`startup ${t2.toFixed(0)} ms (node ${t0.toFixed(0)}, import ${(t1 - t0).toFixed(0)}, app+first request ${(t2 - t1).toFixed(0)}; status ${status})\n`)
+const cpu = process.cpuUsage()
+process.stdout.write(
+  `startup ${t2.toFixed(0)} ms, CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (node ${t0.toFixed(0)}, import ${(t1 - t0).toFixed(0)}, app+first request ${(t2 - t1).toFixed(0)}; status ${status})\n`,
+)
 await running.close()
 process.exit(0)
