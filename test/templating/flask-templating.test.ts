@@ -60,13 +60,57 @@ describe('ported from Flask tests/test_templating.py', () => {
     ])
   })
 
-  test('test_standard_context: config.DEBUG prints False, as Jinja prints a bool', async () => {
+  test('test_context_processing: a context processor adds to the template', async () => {
+    const { app } = tempApp({ 'context_template.html': '<p>{{ value }}|{{ injected_value }}' })
+    app.contextProcessor(() => ({ injected_value: 42 }))
+    app.get('/', function index() { return renderTemplate('context_template.html', { value: 23 }) })
+    expect((await app.testClient().get('/')).text).toBe('<p>23|42')
+  })
+
+  test("test_original_win: the caller's variable wins over Flask's names", async () => {
+    const { app } = tempApp({})
+    app.get('/', function index() { return renderTemplateString('{{ config }}', { config: 42 }) })
+    expect((await app.testClient().get('/')).text).toBe('42')
+  })
+
+  test('test_request_less_rendering: config and context processors without a request', async () => {
+    const { app } = tempApp({})
+    app.config.WORLD_NAME = 'Special World'
+    app.contextProcessor(() => ({ foo: 42 }))
+    expect(await app.appContext(() => renderTemplateString('Hello {{ config.WORLD_NAME }} {{ foo }}'))).toBe('Hello Special World 42')
+  })
+
+  test('test_standard_context: request, g, config (DEBUG prints False) and session', async () => {
     const { app } = tempApp({})
     app.config.SECRET_KEY = 'development key'
-    app.get('/', function index() {
-      return renderTemplateString('{{ request.args.foo }} {{ config.DEBUG }}')
+    app.get('/', async function index(_args, ctx) {
+      ctx.g.foo = 23
+      ctx.session.set('test', 'aha')
+      return renderTemplateString('\n  {{ request.args.foo }}\n  {{ g.foo }}\n  {{ config.DEBUG }}\n  {{ session.test }}\n')
     })
-    expect((await app.testClient().get('/?foo=42')).text.split(' ')).toEqual(['42', 'False'])
+    expect((await app.testClient().get('/?foo=42')).text.split(/\s+/).filter(Boolean)).toEqual(['42', '23', 'False', 'aha'])
+  })
+
+  test('test_iterable_loader: a list of names renders the first that exists', async () => {
+    const { app } = tempApp({ 'simple_template.html': '<h1>{{ whiskey }}</h1>', 'context_template.html': '<p>{{ value }}|{{ injected_value }}' })
+    app.contextProcessor(() => ({ whiskey: 'Jameson' }))
+    app.get('/', function index() {
+      return renderTemplate(['no_template.xml', 'simple_template.html', 'context_template.html'], { value: 23 })
+    })
+    expect((await app.testClient().get('/')).text).toBe('<h1>Jameson</h1>')
+  })
+
+  test('test_templates_auto_reload: TEMPLATES_AUTO_RELOAD, else DEBUG', () => {
+    const cases: Array<[boolean, boolean | null, boolean]> = [
+      [false, null, false], [false, false, false], [false, true, true],
+      [true, null, true], [true, false, false], [true, true, true],
+    ]
+    for (const [debug, option, expected] of cases) {
+      const { app } = tempApp({})
+      app.config.DEBUG = debug
+      app.config.TEMPLATES_AUTO_RELOAD = option
+      expect(app.templateEnvironment.autoReload).toBe(expected)
+    }
   })
 
   test('test_escaping_without_template_filename: strings escape, a .txt does not', async () => {
