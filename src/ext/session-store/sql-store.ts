@@ -146,7 +146,8 @@ export class SqlSessionStore implements SessionRecordStore {
   async load(sid: string): Promise<Record<string, unknown> | null> {
     const now = this.#now()
     const cleanup = this.cleanupEvery > 0 && this.#random() * this.cleanupEvery < 1
-    return this.#run(cleanup, async (session) => {
+    // the load runs before the view: ending its read here gives SQLite's lock back at once
+    return this.#run(true, async (session) => {
       if (cleanup) await session.execute(`DELETE FROM ${this.table} WHERE expiry <= :now`, { now })
       const { rows } = await session.execute<{ data: string; expiry: number | string }>(`SELECT data, expiry FROM ${this.table} WHERE session_id = :sid`, { sid })
       const row = rows[0]

@@ -159,6 +159,26 @@ describe.each(dbs)('SQL sessions on $name', (target) => {
     expect(() => new SessionStore(bare)).toThrow("SESSION_TYPE 'sql' needs a phial/sql database")
   })
 
+  it("the view's own SQL work is its own: what it rolled back stays out, what it committed stays in", async () => {
+    const app = makeApp()
+    await app.appContext(async () => {
+      await db.session.execute('CREATE TABLE notes (body VARCHAR(20))')
+      await db.session.commit()
+    })
+    app.post('/note/<body>', async function note({ body }: { body: string }) {
+      await db.session.execute('INSERT INTO notes (body) VALUES (:body)', { body })
+      if (body === 'undo') await db.session.rollback()
+      else await db.session.commit()
+      session.set('last', body)
+      return 'noted'
+    })
+    const client = app.testClient()
+    expect((await client.post('/note/keep')).text).toBe('noted')
+    expect((await client.post('/note/undo')).text).toBe('noted')
+    expect((await client.get('/get/last')).text).toBe('undo')
+    expect((await rows('SELECT body FROM notes')).map((r) => r.body)).toEqual(['keep'])
+  })
+
   it('SESSION_SQL_TABLE names the table', async () => {
     const client = makeApp({ SESSION_SQL_TABLE: 'web_sessions' }).testClient()
     await client.post('/set/t/1')
