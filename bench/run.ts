@@ -7,7 +7,7 @@
  *            its minimal form, logging off and (same rotation) logging on
  *   full     the full app: sessions, templates, uploads, static, hooks, …
  *
- *   npm run bench                    the full run (Node 24, about 14 minutes on 2 cores)
+ *   npm run bench                    the full run (Node 24, about 13 minutes on 2 cores)
  *   npm run bench -- --quick         a minute or two: Phial, Fastify, node:http; minimal tier + session
  *   npm run bench -- --node=20       on this machine's Node (also --node=system)
  *
@@ -280,13 +280,14 @@ interface Live {
   samples: Sample[]
 }
 
-const loadSpec = (sc: Scenario, port: number, headers: Record<string, string>, seconds: number): LoadSpec => ({
+/** What wrk sends for a scenario; a measured slot lasts at least the scenario's `minSeconds`, a warm-up `seconds`. */
+const loadSpec = (sc: Scenario, port: number, headers: Record<string, string>, seconds: number, warmup = false): LoadSpec => ({
   port,
   method: sc.method,
   paths: sc.paths,
   headers,
   bodyFile: sc.bodyFile,
-  seconds: Math.max(seconds, sc.minSeconds ?? 0),
+  seconds: warmup ? seconds : Math.max(seconds, sc.minSeconds ?? 0),
   connections: sc.connections ?? CONNECTIONS,
 })
 
@@ -333,7 +334,7 @@ async function bringUp(sc: Scenario, who: Contender): Promise<Live | null> {
       return null
     }
     const idleRss = memory(server, 'VmRSS')
-    if (WARMUP > 0) await load.run(loadSpec(sc, port, prep.headers, WARMUP), pin.load)
+    if (WARMUP > 0) await load.run(loadSpec(sc, port, prep.headers, WARMUP, true), pin.load)
     loadCommands.set(sc.id, load.describe(loadSpec(sc, 0, prep.headers, DURATION), pin.load).replace(':0/', ':$PORT/'))
     return { who, server, port, headers: prep.headers, idleRss, logFile: LOG_TO === 'file' ? logFile : null, samples: [] }
   } catch (err) {
@@ -472,7 +473,7 @@ function estimate(): number {
   for (const sc of scs) {
     const n = contendersOf(sc).length
     const slotSeconds = Math.max(DURATION, sc.minSeconds ?? 0)
-    seconds += n * (0.6 + Math.max(WARMUP, sc.minSeconds ?? 0)) + ROUNDS * n * (slotSeconds + 0.3)
+    seconds += n * (0.6 + WARMUP) + ROUNDS * n * (slotSeconds + 0.3)
   }
   if (runTestClient) seconds += Math.min(ROUNDS, 3) * fws.filter((f) => f.inProcess).length * (DURATION + WARMUP + 1)
   if (runStartup) seconds += ROUNDS * startupVariants.reduce((a, v) => a + (v.id === 'flask' ? 2 : v.id.endsWith(':tsx') ? 1.5 : 0.8), 0)

@@ -128,7 +128,6 @@ const PINO_HTTP = 'pino-http (its defaults: one JSON line per request, written w
 
 /** Every framework, in the order each round runs them. */
 export function frameworks(): Framework[] {
-  const noSessionExpress = 'express-session / cookie-session are not installed in bench/'
   return [
     {
       id: 'phial',
@@ -202,13 +201,15 @@ export function frameworks(): Framework[] {
       version: pkgVersion('express'),
       command: servers('minimal-express', 'express'),
       inProcess: null,
-      skip: { session: noSessionExpress, upload: 'multer is not installed in bench/' },
+      skip: {},
       notes: {
         minimal: 'bench/servers/minimal-express.ts, as fastify/benchmarks runs it: `etag` and `x-powered-by` disabled; `res.json`/`res.type().send`.',
         logging: `${PINO_HTTP} as the first \`app.use\` middleware.`,
         full:
-          'bench/servers/express.ts: Express\'s defaults, `express.json({ limit: \'2mb\' })` on the POST route only, ' +
-          '`express.static` mounted on /static, Nunjucks\' Express integration, hooks as router middleware.',
+          'bench/servers/express.ts: Express\'s defaults; each middleware on the route that needs it: ' +
+          '`express.json({ limit: \'2mb\' })` on the POST, cookie-session (a signed cookie, like Flask\'s) on /session, ' +
+          'multer `single(\'file\')` to a temp file (removed after the answer) on /upload, `express.static` mounted on ' +
+          '/static; Nunjucks\' Express integration; hooks as router middleware.',
       },
     },
     {
@@ -217,14 +218,15 @@ export function frameworks(): Framework[] {
       version: `${pkgVersion('koa')} (@koa/router ${pkgVersion('@koa/router')}, koa-body ${pkgVersion('koa-body')})`,
       command: servers('minimal-koa', 'koa'),
       inProcess: null,
-      skip: { 'static-304': 'koa-static is not installed in bench/', 'static-1mb': 'koa-static is not installed in bench/' },
+      skip: {},
       notes: {
         minimal: 'bench/servers/minimal-koa.ts with @koa/router, as fastify/benchmarks runs it (koa-router).',
         logging: `${PINO_HTTP} as the first middleware on \`ctx.req\`/\`ctx.res\` (what koa-pino-logger does).`,
         full:
-          'bench/servers/koa.ts: @koa/router, koa-body on the routes that read a body (JSON; multipart through formidable, ' +
-          'temp files removed by the handler), Nunjucks called directly, the session as a signed cookie through Koa\'s own ' +
-          '`ctx.cookies` (koa-session is not installed), hooks as router middleware.',
+          'bench/servers/koa.ts: @koa/router; koa-body on the routes that read a body (JSON; multipart through formidable, ' +
+          'temp files removed by the handler), koa-session (cookie store, signed with `app.keys`) on /session, koa-static ' +
+          'behind koa-conditional-get + koa-etag for paths under /static/ only; Nunjucks called directly; hooks as router ' +
+          'middleware.',
       },
     },
     {
@@ -351,7 +353,7 @@ export function scenarios(fx: Fixtures): Scenario[] {
       bodyFile: fx.jsonBody,
       contentType: 'application/json',
       connections: 8,
-      minSeconds: 3,
+      minSeconds: 2,
       noiseCheck: false,
       expect: { status: 200, check: jsonEquals({ count: fx.jsonItems }) },
     },
@@ -364,7 +366,7 @@ export function scenarios(fx: Fixtures): Scenario[] {
       bodyFile: fx.uploadBody,
       contentType: fx.uploadContentType,
       connections: 8,
-      minSeconds: 3,
+      minSeconds: 2,
       noiseCheck: false,
       expect: { status: 200, check: jsonEquals({ size: fx.uploadSize }) },
     },

@@ -1,17 +1,23 @@
 /**
- * The benchmark app in Koa 3 with @koa/router and koa-body (JSON and
- * multipart through formidable). koa-session and koa-static are not installed
- * here: the session is a signed cookie through Koa's own `ctx.cookies`, and
- * the static scenarios are skipped for Koa. The Fortunes page renders with
- * Nunjucks directly.
+ * The full-tier app in Koa 3 with @koa/router, koa-body (JSON and multipart
+ * through formidable), koa-session (the cookie store, signed with
+ * `app.keys`) and koa-static behind koa-conditional-get + koa-etag (the Koa
+ * way to answer 304), each on the routes that need it. The Fortunes page
+ * renders with Nunjucks directly.
  */
 import { unlink } from 'node:fs/promises'
 import Koa from 'koa'
 import { Router } from '@koa/router'
+import compose from 'koa-compose'
+import conditional from 'koa-conditional-get'
+import etag from 'koa-etag'
 import { koaBody } from 'koa-body'
+import session from 'koa-session'
+import serve from 'koa-static'
 import nunjucks from 'nunjucks'
 import {
   EXTRA_ROUTES,
+  FIXTURES,
   FORTUNES,
   GITHUB_ROUTES,
   HELLO,
@@ -49,10 +55,9 @@ router.get('/fortunes', (ctx) => {
   ctx.body = templates.render('fortunes.html', { fortunes: FORTUNES })
 })
 
-router.get('/session', (ctx) => {
-  const raw = ctx.cookies.get('session', { signed: true })
-  const n = ((raw ? (JSON.parse(raw) as { n?: number }).n : undefined) ?? 0) + 1
-  ctx.cookies.set('session', JSON.stringify({ n }), { signed: true, httpOnly: true })
+router.get('/session', session({ key: 'session', httpOnly: true, signed: true }, app), (ctx) => {
+  const n = ((ctx.session!.n as number | undefined) ?? 0) + 1
+  ctx.session!.n = n
   ctx.body = { n }
 })
 
@@ -78,6 +83,10 @@ hooks.get('/', (ctx) => {
   ctx.body = { hooks: ctx.state.hooks }
 })
 
+// /static/<file> from the fixtures' static/ folder; the 304 middleware only there (koa-mount is not installed:
+// the prefix test below is what it would do)
+const statics = compose([conditional(), etag(), serve(FIXTURES)])
+app.use((ctx, next) => (ctx.path.startsWith('/static/') ? statics(ctx, next) : next()))
 app.use(router.routes()).use(router.allowedMethods())
 app.use(hooks.routes())
 app.listen(PORT, '127.0.0.1')
