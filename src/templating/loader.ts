@@ -37,7 +37,7 @@ interface Loaded {
 /** A template folder and whose it is: the app's, or a blueprint's. */
 interface Source {
   folder: string
-  /** `application "name"` or `blueprint "name" (root folder)`, as Flask's log names them. */
+  /** `application 'name'` or `blueprint 'name' (root folder)`, as Flask's log names them. */
   owner: string
 }
 
@@ -107,8 +107,8 @@ export class TemplateLoader implements NunjucksLoader {
       const folder = resolve(scaffold.rootPath, scaffold.templateFolder)
       if (!sources.some((s) => s.folder === folder)) sources.push({ folder, owner })
     }
-    add(this.#app, `application "${this.#app.name}"`)
-    for (const [name, blueprint] of this.#app.blueprints) add(blueprint, `blueprint "${name}" (${blueprint.rootPath})`)
+    add(this.#app, `application '${this.#app.name}'`)
+    for (const [name, blueprint] of this.#app.blueprints) add(blueprint, `blueprint '${name}' (${blueprint.rootPath})`)
     return sources
   }
 
@@ -180,7 +180,7 @@ export class TemplateLoader implements NunjucksLoader {
    * twice), logs the attempts as Flask does, and loads the first match.
    */
   #explained(name: string, segments: string[]): LoaderSource | null {
-    const lines = [`Locating template "${name}":`]
+    const lines = [`Locating template '${name}':`]
     const tried: Array<{ loader: string; folder: string; found: boolean }> = []
     let first: { filename: string; stat: { mtimeMs: number; size: number } } | null = null
     this.#sources().forEach(({ folder, owner }, i) => {
@@ -188,7 +188,7 @@ export class TemplateLoader implements NunjucksLoader {
       const stat = statSync(filename, { throwIfNoEntry: false })
       const found = stat !== undefined && stat.isFile()
       lines.push(`${String(i + 1).padStart(5)}: trying loader of ${owner}`, `       folder: ${folder}`)
-      lines.push(found ? `       -> found ("${filename}")` : '       -> no match')
+      lines.push(found ? `       -> found ('${filename}')` : '       -> no match')
       tried.push({ loader: owner, folder, found })
       if (found && first === null) first = { filename, stat: stat! }
     })
@@ -199,7 +199,7 @@ export class TemplateLoader implements NunjucksLoader {
     const blueprint = ctx !== undefined && ctx.app === this.#app && ctx.hasRequest ? ctx.request.blueprint : null
     if (blueprint && matches !== 1) {
       lines.push(
-        `  The template was looked up from an endpoint that belongs to the blueprint "${blueprint}".`,
+        `  The template was looked up from an endpoint that belongs to the blueprint '${blueprint}'.`,
         '  Maybe you did not place a template in the right folder?',
         "  See the blueprint templates section of Phial's docs: docs/blueprints.md#templates",
       )
