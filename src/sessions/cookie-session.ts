@@ -8,6 +8,7 @@ import type { Response } from '../http/response.ts'
 import { Session } from '../core/session.ts'
 import { SessionInterface } from '../core/session-interface.ts'
 import { TaggedJSONSerializer } from '../json/index.ts'
+import { SessionCookieTemplate } from './cookie-template.ts'
 import { BadSignature, SignatureExpired, URLSafeTimedSerializer, type PayloadSerializer } from '../signing/index.ts'
 
 /**
@@ -71,6 +72,7 @@ export class SecureCookieSessionInterface extends SessionInterface {
    */
   readonly compressThreshold: number
   #cache: { key: unknown; fallbacks: unknown; serializer: URLSafeTimedSerializer<Record<string, unknown>> } | null = null
+  #cookie: SessionCookieTemplate | null = null
 
   /**
    * @example
@@ -152,7 +154,9 @@ export class SecureCookieSessionInterface extends SessionInterface {
     if (serializer === null) return
     const value = serializer.dumps(session.toJSON())
     const expires = this.expirationTime(app, session)
-    response.setCookie(name, value, { ...options, expires })
+    let template = this.#cookie
+    if (template === null || !template.fits(name, options)) template = this.#cookie = new SessionCookieTemplate(name, options)
+    response.headers.append('set-cookie', template.header(value, expires))
     addVary(response, 'Cookie')
     // an oversized cookie is warned about for every cookie, in dispatch/cookie-size.ts
   }

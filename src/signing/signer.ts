@@ -39,6 +39,16 @@ export interface SignerOptions {
 
 const KEY_DERIVATIONS = new Set(['concat', 'django-concat', 'hmac', 'none'])
 const DIGESTS = new Set(['sha1', 'sha256', 'sha512'])
+const DIGEST_BYTES: Record<string, number> = { sha1: 20, sha256: 32, sha512: 64 }
+
+/** The 6-bit value of a base64url character (the text passed BASE64URL). */
+function base64Value(code: number): number {
+  if (code >= 97) return code - 71 // a-z
+  if (code === 95) return 63 // _
+  if (code >= 65) return code - 65 // A-Z
+  if (code >= 48) return code + 4 // 0-9
+  return 62 // -
+}
 
 /**
  * Signs strings and verifies signed strings: `value.signature`.
@@ -68,6 +78,9 @@ export class Signer {
   readonly digestMethod: 'sha1' | 'sha256' | 'sha512'
   /** Derived keys as key objects (made once, not per HMAC), newest first (the verification order). */
   readonly #derived: readonly KeyObject[]
+  /** Length of a canonical signature in base64url characters, and the mask of its last character's padding bits. */
+  readonly #sigLength: number
+  readonly #padMask: number
 
   /**
    * @param secretKey - a secret, or secrets from oldest to newest. Empty
@@ -96,6 +109,9 @@ export class Signer {
     this.digestMethod = options.digestMethod ?? 'sha256'
     if (!DIGESTS.has(this.digestMethod)) throw new TypeError(`Unsupported digest '${String(this.digestMethod)}'`)
     this.#derived = this.secretKeys.map((k) => createSecretKey(this.deriveKey(k))).reverse()
+    const bytes = DIGEST_BYTES[this.digestMethod]!
+    this.#sigLength = Math.ceil((bytes * 8) / 6)
+    this.#padMask = (1 << (this.#sigLength * 6 - bytes * 8)) - 1
   }
 
   /**
@@ -144,11 +160,13 @@ export class Signer {
    * ```
    */
   verifySignature(value: string | Uint8Array, signature: string): boolean {
-    if (typeof signature !== 'string' || !BASE64URL.test(signature)) return false
-    const given = Buffer.from(signature, 'latin1')
+    if (typeof signature !== 'string' || signature.length !== this.#sigLength || !BASE64URL.test(signature)) return false
+    // canonical only: the padding bits of the last character are zero (so one digest has one spelling)
+    if ((base64Value(signature.charCodeAt(signature.length - 1)) & this.#padMask) !== 0) return false
+    // the signature's bytes against each digest (no re-encoding of the digest per key)
+    const given = Buffer.from(signature, 'base64url')
     for (const key of this.#derived) {
-      const expected = Buffer.from(this.#mac(key, value).toString('base64url'), 'latin1')
-      if (expected.length === given.length && timingSafeEqual(expected, given)) return true
+      if (timingSafeEqual(this.#mac(key, value), given)) return true
     }
     return false
   }

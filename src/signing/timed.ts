@@ -10,6 +10,21 @@ import { BadSignature, BadTimeSignature, SignatureExpired } from './errors.ts'
 import { Signer } from './signer.ts'
 import { Serializer, type TimedLoadsOptions } from './serializer.ts'
 
+/** The largest time in seconds a Date holds (8.64e15 ms). */
+const MAX_DATE_SECONDS = 8.64e12
+
+// the base64url timestamp of the last second signed: tokens of the same second share it
+let lastSecond = -1
+let lastEncoded = ''
+
+function encodeTimestamp(seconds: number): string {
+  if (seconds !== lastSecond) {
+    lastEncoded = intToBytes(seconds).toString('base64url')
+    lastSecond = seconds
+  }
+  return lastEncoded
+}
+
 /**
  * Options of {@link TimestampSigner.unsign}.
  *
@@ -74,8 +89,7 @@ export class TimestampSigner extends Signer {
    */
   override sign(value: string | Uint8Array): string {
     const text = toText(value)
-    const timestamp = intToBytes(this.getTimestamp()).toString('base64url')
-    return super.sign(`${text}${this.sep}${timestamp}`)
+    return super.sign(`${text}${this.sep}${encodeTimestamp(this.getTimestamp())}`)
   }
 
   /**
@@ -164,7 +178,9 @@ export class TimestampSigner extends Signer {
       return null
     }
     const n = bytesToInt(bytes)
-    if (n === null || Number.isNaN(this.timestampToDate(n).getTime())) return null
+    if (n === null) return null
+    // a time a Date can hold; the built-in conversion is checked without making a Date
+    if (this.timestampToDate === TimestampSigner.prototype.timestampToDate ? n > MAX_DATE_SECONDS : Number.isNaN(this.timestampToDate(n).getTime())) return null
     return n
   }
 }
@@ -215,7 +231,9 @@ export class TimedSerializer<T = unknown> extends Serializer<T> {
   override loads(token: string, options?: TimedLoadsOptions & { returnTimestamp?: false }): T
   override loads(token: string, options?: TimedLoadsOptions): T | [T, Date]
   override loads(token: string, options: TimedLoadsOptions = {}): T | [T, Date] {
-    const [payload, dateSigned] = this.makeSigner(options.salt).unsign(token, {
+    const signer = this.makeSigner(options.salt)
+    if (!options.returnTimestamp) return this.loadPayload(signer.unsign(token, { maxAge: options.maxAge }))
+    const [payload, dateSigned] = signer.unsign(token, {
       maxAge: options.maxAge,
       returnTimestamp: true,
     })

@@ -6,7 +6,8 @@
  * @module
  */
 import { deflateSync, inflateSync } from 'node:zlib'
-import { type SecretKey, base64Decode, utf8Decoder } from './encoding.ts'
+import { isUtf8 } from 'node:buffer'
+import { type SecretKey, base64Decode } from './encoding.ts'
 import { BadPayload } from './errors.ts'
 import { Serializer, type SerializerOptions } from './serializer.ts'
 import { TimedSerializer } from './timed.ts'
@@ -43,11 +44,10 @@ function urlSafeLoad(payload: string, maxSize: number): string {
       )
     }
   }
-  try {
-    return utf8Decoder.decode(bytes)
-  } catch (err) {
-    throw new BadPayload('The payload is not valid UTF-8', { payload, cause: err })
-  }
+  // isUtf8 + toString: the fatal TextDecoder's answer (BOM dropped too) at a fraction of its cost
+  if (!isUtf8(bytes)) throw new BadPayload('The payload is not valid UTF-8', { payload, cause: new TypeError('The encoded data was not valid for encoding utf-8') })
+  const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
+  return bytes.toString('utf8', start)
 }
 
 function compressThreshold(options: SerializerOptions): number {

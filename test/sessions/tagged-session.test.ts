@@ -101,3 +101,25 @@ describe('the tagged session cookie', () => {
     }
   })
 })
+
+describe("the session's Set-Cookie header", () => {
+  it('is what response.setCookie writes, for browser-session and permanent cookies and every option', async () => {
+    const { Response } = await import('phial')
+    const a = app()
+    a.config.fromMapping({ SESSION_COOKIE_DOMAIN: 'example.com', SESSION_COOKIE_SECURE: true, SESSION_COOKIE_SAMESITE: 'Lax', SESSION_COOKIE_PARTITIONED: true, SESSION_COOKIE_NAME: 'sid' })
+    a.get('/plain', function plain() { session.set('a', 1); return 'ok' })
+    a.get('/permanent', function permanent() { session.permanent = true; session.set('a', 1); return 'ok' })
+    for (const path of ['/plain', '/permanent', '/plain']) {
+      const res = await a.testClient().get(path)
+      const header = res.headers.getSetCookie()[0]!
+      const value = header.slice('sid='.length, header.indexOf(';'))
+      const options = a.sessionInterface.cookieOptions(a)
+      const expires = /Expires=([^;]+)/.exec(header)?.[1]
+      const expected = new Response('').setCookie('sid', value, { ...options, expires: expires ? new Date(expires) : undefined })
+      expect(header).toBe(expected.headers.getSetCookie()[0])
+      expect(header.includes('Expires=')).toBe(path === '/permanent')
+    }
+    a.config.SESSION_COOKIE_PATH = '/app'
+    expect((await a.testClient().get('/plain')).headers.getSetCookie()[0]).toMatch(/; Path=\/app;/)
+  })
+})
