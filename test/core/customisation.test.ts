@@ -216,6 +216,17 @@ describe('routing: Rule alias, Submount and app.endpoint', () => {
     expect(rules[0].map).toBeNull()
   })
 
+  test('test_rule_emptying (werkzeug): a rule made from getEmptyOptions is equal and independent', () => {
+    const rule = new Rule('/foo', { defaults: { meh: 'muh' }, endpoint: 'x', methods: ['POST'], strictSlashes: false, alias: true })
+    const copy = new Rule(rule.rule, rule.getEmptyOptions())
+    for (const key of ['rule', 'endpoint', 'defaults', 'strictSlashes', 'alias', 'redirectTo', 'subdomain', 'host'] as const) {
+      expect(copy[key]).toEqual(rule[key])
+    }
+    expect([...copy.methods!]).toEqual([...rule.methods!])
+    expect(copy.methods).not.toBe(rule.methods)
+    expect(copy.defaults).not.toBe(rule.defaults)
+  })
+
   test('app.endpoint is a setup method and needs a function', async () => {
     const app = quietApp()
     expect(() => app.endpoint('x', 'nope' as never)).toThrow(/must be a function/)
