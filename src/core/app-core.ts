@@ -484,6 +484,8 @@ export abstract class AppCore extends Scaffold {
       redirectTo: options.redirectTo,
       subdomain: options.subdomain,
       host: options.host,
+      // Flask's tutorial names the blog's '/' 'index' too: a rule without a view is an alias, not a duplicate
+      endpointAlias: view === null && this.viewFunctions[name] === undefined,
     })
     this.urlMap.add(r)
     // only once the map took the rule: a rule it refuses leaves no view behind

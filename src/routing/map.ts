@@ -229,11 +229,13 @@ export class UrlMap {
     if (rule.map !== null) rule._bind(this) // throws the "already added" error
     try {
       rule._bind(this)
-      const same = this._shapes.get(rule._shape)
-      if (same !== undefined) {
-        for (const existing of same) if (isDuplicate(existing, rule)) throw new DuplicateRuleError(existing, rule)
-        same.push(rule)
-      } else this._shapes.set(rule._shape, [rule])
+      if (!rule.endpointAlias) {
+        const same = this._shapes.get(rule._shape)
+        if (same !== undefined) {
+          for (const existing of same) if (isDuplicate(existing, rule)) throw new DuplicateRuleError(existing, rule)
+          same.push(rule)
+        } else this._shapes.set(rule._shape, [rule])
+      }
     } catch (error) {
       if (rule.map === this) rule.map = null // a refused rule can be fixed and added again
       throw error

@@ -49,6 +49,13 @@ export interface RuleOptions {
    */
   host?: string | null
   /**
+   * A rule that only gives a URL another endpoint name (Flask's tutorial:
+   * `app.add_url_rule('/', endpoint='index')` beside the blog's `/`): it is
+   * exempt from the duplicate check, and matches only where no earlier rule
+   * does. `app.addUrlRule` sets it for a rule added without a view.
+   */
+  endpointAlias?: boolean
+  /**
    * The rule is an alias of the endpoint's other rules (Werkzeug's
    * `alias`): a URL it matches redirects (308) to the URL the endpoint
    * builds, and building prefers the other rules.
@@ -96,6 +103,8 @@ export class Rule {
   subdomain: string | null
   /** The host template as given, or `null`. */
   readonly host: string | null
+  /** True for a rule that only names a URL (see `RuleOptions.endpointAlias`): no duplicate check. */
+  readonly endpointAlias: boolean
   /** True when the rule does not end with a slash. */
   readonly isLeaf: boolean
   /** The map this rule was added to, or `null`. */
@@ -152,6 +161,7 @@ export class Rule {
     this.redirectTo = options.redirectTo ?? null
     this.subdomain = options.subdomain ?? null
     this.host = options.host ?? null
+    this.endpointAlias = options.endpointAlias === true
     this.alias = options.alias === true
     const defaults = options.defaults ?? null
     this.defaults = defaults === null ? null : Object.freeze({ ...defaults })

@@ -132,6 +132,15 @@ describe("Flask's test_basic.py: subdomains", () => {
     expect((await client.post('/')).text).toBe('posted')
     expect(app.viewFunctions.other).toBeUndefined()
   })
+
+  it("Flask's tutorial: app.addUrlRule('/', 'index', null) beside the blog's '/' names the URL, it is no duplicate", async () => {
+    const app = makeApp()
+    const blog = new Blueprint('blog')
+    blog.get('/', function index() { return urlFor('index') })
+    app.register(blog)
+    app.addUrlRule('/', 'index', null)
+    expect((await app.testClient().get('/')).text).toBe('/')
+  })
 })
 
 describe("Flask's test_blueprints.py: subdomains", () => {

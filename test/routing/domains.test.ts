@@ -211,6 +211,15 @@ describe('DuplicateRuleError (Werkzeug 3.2)', () => {
     expect(() => add(m, '/', { host: 'a.example.com' })).toThrow(DuplicateRuleError)
   })
 
+  it('an endpointAlias rule (a URL named twice, as in Flask\'s tutorial) is not a duplicate and matches only after the first', () => {
+    const m = new UrlMap()
+    add(m, '/', { endpoint: 'blog.index' })
+    add(m, '/', { endpoint: 'index', endpointAlias: true })
+    expect(brief(m.match('/', 'GET'))).toEqual({ endpoint: 'blog.index', args: {} })
+    expect(m.build('index')).toBe('/')
+    expect(() => add(m, '/', { endpoint: 'other' })).toThrow(DuplicateRuleError) // the alias does not hide the first rule
+  })
+
   it('a refused rule is not bound and can be fixed and added again elsewhere', () => {
     const m = new UrlMap()
     add(m, '/a')
