@@ -102,13 +102,15 @@ export class TemplateLoader implements NunjucksLoader {
   /** The template folders with their owners, in lookup order, each once. */
   #sources(): Source[] {
     const sources: Source[] = []
-    const add = (scaffold: { rootPath: string; templateFolder: string | null }, owner: string): void => {
+    // a scaffold without a template folder may have no root path either: read it only with one
+    const add = (scaffold: { rootPath: string; templateFolder: string | null }, owner: (root: string) => string): void => {
       if (scaffold.templateFolder === null) return
-      const folder = resolve(scaffold.rootPath, scaffold.templateFolder)
-      if (!sources.some((s) => s.folder === folder)) sources.push({ folder, owner })
+      const root = scaffold.rootPath
+      const folder = resolve(root, scaffold.templateFolder)
+      if (!sources.some((s) => s.folder === folder)) sources.push({ folder, owner: owner(root) })
     }
-    add(this.#app, `application '${this.#app.name}'`)
-    for (const [name, blueprint] of this.#app.blueprints) add(blueprint, `blueprint '${name}' (${blueprint.rootPath})`)
+    add(this.#app, () => `application '${this.#app.name}'`)
+    for (const [name, blueprint] of this.#app.blueprints) add(blueprint, (root) => `blueprint '${name}' (${root})`)
     return sources
   }
 

@@ -194,6 +194,15 @@ describe('ported from Flask tests/test_templating.py', () => {
     await expect(app.appContext(() => renderTemplate('missing.html'))).rejects.toBeInstanceOf(TemplateNotFound)
   })
 
+  test('a blueprint without folders (and so without a root) does not stop template lookup', async () => {
+    const { app } = tempApp({ 'index.html': 'home' })
+    app.register(new Blueprint('bare'))
+    app.config.EXPLAIN_TEMPLATE_LOADING = true
+    app.logger = { info: () => {} } as unknown as Phial['logger']
+    expect(await app.appContext(() => renderTemplate('index.html'))).toBe('home')
+    expect(app.templateEnvironment.listTemplates()).toEqual(['index.html'])
+  })
+
   test('test_templates_list (test_blueprints.py): every template of the app and its blueprints, sorted', () => {
     const { app, root } = tempApp({})
     for (const [bp, file] of [['admin', 'admin/index.html'], ['frontend', 'frontend/index.html']]) {
