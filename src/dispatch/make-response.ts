@@ -53,6 +53,12 @@ export function jsonify(value: unknown, init: { status?: number; headers?: Const
   return currentJson().response(value, init)
 }
 
+/** An HTTP error's page; its JSON form (`{code, name, description}`) written by the app's provider unless the class makes its own body. */
+function httpErrorResponse(err: HTTPException, wantsJson: boolean): Response {
+  if (!wantsJson || err.getBody !== HTTPException.prototype.getBody) return err.toResponse(wantsJson)
+  return currentJson().response({ code: err.code, name: err.name, description: err.description }, { status: err.code, headers: err.getHeaders() })
+}
+
 function fromWeb(res: globalThis.Response): Response {
   const headers = new HeaderMap()
   res.headers.forEach((value, name) => {
@@ -149,7 +155,7 @@ function bodyToResponse(rv: unknown, where: string, wantsJson: JsonPreference): 
   }
   // MarkupSafe's protocol: `Markup` (and any object with `__html__`) is an HTML body, as a str subclass is in Flask
   if (typeof (rv as { __html__?: unknown }).__html__ === 'function') return new Response(String((rv as { __html__(): unknown }).__html__()))
-  if (rv instanceof HTTPException) return rv.response ?? rv.toResponse(typeof wantsJson === 'boolean' ? wantsJson : wantsJson.wantsJson)
+  if (rv instanceof HTTPException) return rv.response ?? httpErrorResponse(rv, typeof wantsJson === 'boolean' ? wantsJson : wantsJson.wantsJson)
   if (rv instanceof Uint8Array) return new Response(rv)
   if (typeof globalThis.Response === 'function' && rv instanceof globalThis.Response) return fromWeb(rv)
   if (rv instanceof Readable || rv instanceof ReadableStream) return new Response(rv as Readable)

@@ -64,7 +64,7 @@ function tojson(value: unknown, ...args: unknown[]): SafeString {
   const [positional, kw] = splitKeywords(args)
   const indent = (kw.indent ?? positional[0]) as number | undefined
   const provider = contextStorage.getStore()?.app.json
-  if (provider === undefined) return new Safe(htmlSafeJson(value, indent))
+  if (provider === undefined || value === undefined) return new Safe(htmlSafeJson(value, indent))
   const json = provider.dumps(value, indent === undefined || indent === null ? {} : { indent })
   return new Safe(json.replace(/[<>&']/g, (c) => JSON_ESCAPES[c]!))
 }

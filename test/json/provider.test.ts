@@ -221,3 +221,19 @@ describe('the provider', () => {
     expect(rv.headers.get('content-type')).toBe('application/json')
   })
 })
+
+describe('JSON error bodies', () => {
+  it("are written by the app's provider (pretty in debug, its mimetype), with the error's status and headers", async () => {
+    const app = makeApp()
+    app.json.mimetype = 'application/problem+json'
+    app.get('/only-get', function onlyGet() { return 'x' })
+    const client = app.testClient()
+    const missing = await client.get('/nope', { headers: { Accept: 'application/json' } })
+    expect([missing.status, missing.headers.get('content-type')]).toEqual([404, 'application/problem+json'])
+    expect(missing.json).toMatchObject({ code: 404, name: 'Not Found' })
+    const wrong = await client.post('/only-get', { headers: { Accept: 'application/json' } })
+    expect([wrong.status, wrong.headers.get('allow')]).toEqual([405, 'GET, HEAD, OPTIONS'])
+    app.debug = true
+    expect((await client.get('/nope', { headers: { Accept: 'application/json' } })).text).toMatch(/^\{\n {2}"code": 404,\n/)
+  })
+})
