@@ -136,6 +136,6 @@ export { CliError, type AppCli, type CommandGroup, type CliCommand } from './cor
 export type { ArgumentSpec, OptionSpec, CommandSpec, GroupSpec, CommandAction, ArgumentsOf, OptionsOf, CliResult } from './core/command-types.ts'
 export type { CliRunner, InvokeOptions } from './cli/runner.ts'
 export { CliTypes } from './cli/param-types.ts'
-export type { TestClient, TestClientOptions, TestResponse } from './testing/client.ts'
+export type { TestClient, TestClientDefaults, TestClientOptions, TestResponse } from './testing/client.ts'
 export type { TestFile, TestRequestInit } from './testing/request.ts'
 export { acquireTestServer, type TestServerLease } from './testing/test-server.ts'
