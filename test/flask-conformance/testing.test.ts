@@ -6,10 +6,12 @@
  * request's context (Flask's `with client:`, here `client.scoped(fn)`).
  * Flask's `client.get(path, base_url)` is `client.get(path, { baseUrl })`,
  * `url_scheme='https'` is `scheme: 'https'`, and the default user agent is
- * `Phial-TestClient` (Flask's is `Werkzeug/<version>`).
+ * `Phial-TestClient` (Flask's is `Werkzeug/<version>`). Also Flask's
+ * tests/test_appctx.py URL generation outside a request, and test_basic.py's
+ * session-cookie tests under SERVER_NAME / APPLICATION_ROOT.
  */
 import { describe, expect, it } from 'vitest'
-import { Blueprint, appcontextPopped, g, redirect, request, session, ContextError } from '../../src/index.ts'
+import { Blueprint, appcontextPopped, g, redirect, request, session, urlFor, ContextError } from '../../src/index.ts'
 import { makeApp } from '../core/helpers.ts'
 
 describe("Flask's test_testing.py: the base URL", () => {
@@ -118,6 +120,27 @@ describe("Flask's test_testing.py: the base URL", () => {
     expect(cookie).toContain('path=/')
     expect(cookie).toContain('secure')
     expect(cookie).not.toContain('httponly')
+  })
+})
+
+describe("Flask's test_appctx.py: urlFor outside a request", () => {
+  it('test_basic_url_generation: SERVER_NAME, APPLICATION_ROOT and PREFERRED_URL_SCHEME', () => {
+    const app = makeApp()
+    app.config.SERVER_NAME = 'localhost'
+    app.config.PREFERRED_URL_SCHEME = 'https'
+    app.get('/', function index() { return '' })
+    expect(app.appContext(() => urlFor('index'))).toBe('https://localhost/')
+    app.config.SERVER_NAME = 'example.com:1234'
+    app.config.APPLICATION_ROOT = '/foo'
+    expect(app.appContext(() => urlFor('index'))).toBe('https://example.com:1234/foo/')
+    expect(app.appContext(() => urlFor('index', {}, { _external: false }))).toBe('/foo/')
+  })
+
+  it('test_url_generation_requires_server_name and test_url_generation_without_context_fails', () => {
+    const app = makeApp()
+    app.get('/', function index() { return '' })
+    expect(() => app.appContext(() => urlFor('index'))).toThrow(/without 'SERVER_NAME' configured/)
+    expect(() => urlFor('index')).toThrow(ContextError)
   })
 })
 
