@@ -227,6 +227,25 @@ describe("Flask's test_testing.py: with client (client.scoped)", () => {
     })
   })
 
+  it('test_session_transactions', async () => {
+    const app = makeApp()
+    app.config.SECRET_KEY = 'testing'
+    app.get('/', function index() { return JSON.stringify(session.get('foo')) })
+    const client = app.testClient()
+    await client.scoped(async () => {
+      await client.sessionTransaction((sess) => {
+        expect(sess.size).toBe(0)
+        sess.set('foo', [42])
+        expect(sess.size).toBe(1)
+      })
+      expect((await client.get('/')).text).toBe('[42]')
+      await client.sessionTransaction((sess) => {
+        expect(sess.size).toBe(1)
+        expect(sess.get('foo')).toEqual([42])
+      })
+    })
+  })
+
   it('test_session_transactions_no_null_sessions', async () => {
     const app = makeApp()
     const client = app.testClient()
