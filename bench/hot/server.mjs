@@ -45,7 +45,7 @@ function routeTable() {
 
 if (FRAMEWORK === 'phial') {
   const dist = process.env.PHIAL_DIST ?? new URL('../../dist/index.js', import.meta.url).pathname
-  const { Phial, Response } = await import(pathToFileURL(dist).href)
+  const { Phial, Response, toNodeHandler } = await import(pathToFileURL(dist).href)
   const app = new Phial(import.meta.url, { name: 'hot', staticFolder: null })
   app.config.SECRET_KEY = 'hot-path-benchmark-secret-key'
   app.config.ACCESS_LOG = LOG
@@ -57,7 +57,9 @@ if (FRAMEWORK === 'phial') {
   if (SCENARIO === 'routes') {
     for (const [rule, i] of routeTable()) app.addUrlRule(rule.replace(/:(\w+)/g, '<$1>'), `r${i}`, (args) => args)
   }
-  await app.run({ host: '127.0.0.1', port: PORT, announce: false })
+  // PLAIN_SERVER=1: `createServer(toNodeHandler(app))` with Node's defaults instead of app.run()
+  if (process.env.PLAIN_SERVER === '1') createServer(toNodeHandler(app)).listen(PORT, '127.0.0.1')
+  else await app.run({ host: '127.0.0.1', port: PORT, announce: false })
 } else if (FRAMEWORK === 'fastify') {
   const { default: Fastify } = await import(new URL('../node_modules/fastify/fastify.js', import.meta.url).href)
   const app = Fastify({ logger: LOG })
