@@ -12,4 +12,5 @@ until "$N24" "$(dirname "$0")/client.mjs" $PORT $P 1 1 2>/dev/null; do sleep 0.2
 "$N24" "$(dirname "$0")/client.mjs" $PORT $P $N 8
 kill -INT $PID; wait $PID
 PER_REQUEST=$((N + 5000)) "$N24" "$(dirname "$0")/top.mjs" $D/*.cpuprofile ${TOP:-40}
+[ -n "$KEEP" ] && cp $D/*.cpuprofile "$KEEP"
 rm -rf $D

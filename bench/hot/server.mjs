@@ -71,6 +71,11 @@ if (FRAMEWORK === 'phial') {
 } else {
   // FRAMEWORK=node-als: bare node:http, each request inside AsyncLocalStorage.run (the price of a request context)
   const { AsyncLocalStorage } = await import('node:async_hooks')
+  // LOAD_PHIAL=1: import Phial (and make an app) without using it, to see what loading it costs the process
+  if (process.env.LOAD_PHIAL === '1') {
+    const { Phial } = await import(pathToFileURL(process.env.PHIAL_DIST ?? new URL('../../dist/index.js', import.meta.url).pathname).href)
+    void new Phial(import.meta.url, { name: 'unused', staticFolder: null }).logger
+  }
   const als = FRAMEWORK === 'node-als' ? new AsyncLocalStorage() : null
   const USER = /^\/users\/(\d{1,15})$/
   const handle = (req, res) => {
