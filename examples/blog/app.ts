@@ -10,6 +10,7 @@ import * as cache from './cache.ts'
 import { auth, loginManager } from './auth.ts'
 import { blog } from './blog.ts'
 import * as database from './db.ts'
+import * as live from './live.ts'
 import * as notify from './notify.ts'
 import { configureSecretKey } from './secret-key.ts'
 import * as throttle from './throttle.ts'
@@ -63,6 +64,7 @@ export function createApp(testConfig?: Partial<ConfigValues> & Record<string, un
   cache.initApp(app)
   throttle.initApp(app)
   notify.initApp(app)
+  live.initApp(app)
   app.templateFilter('date', (value: unknown) => (value instanceof Date ? value.toISOString() : String(value ?? '')).slice(0, 10))
 
   app.register(auth)

@@ -18,6 +18,7 @@ import { db } from './db.ts'
 import { PostForm } from './forms.ts'
 import { Post } from './models.ts'
 import { announcePost } from './notify.ts'
+import { publishPost } from './live.ts'
 
 /** Posts on a page of the index. */
 export const POSTS_PER_PAGE = 10
@@ -74,6 +75,8 @@ blog.route('/create', { methods: ['GET', 'POST'] }, loginRequired(async function
   await invalidateIndex()
   // the other users with an e-mail address hear of it, from a task (notify.ts)
   await announcePost(post.id, urlFor('index', { _external: true }))
+  // the open index pages show it at once, and the users it @mentions are told (live.ts)
+  await publishPost(post)
   return redirect(urlFor('blog.index'))
 }))
 
