@@ -16,7 +16,7 @@ if (dialect === 'sqlite') {
   query = async (sql, params) => {
     let stmt = cache.get(sql)
     if (!stmt) cache.set(sql, (stmt = conn.prepare(sql)))
-    return stmt.all(...params) as Record<string, unknown>[]
+    return stmt.all(params) as Record<string, unknown>[]  // an array binds the ? parameters in order
   }
 } else {
   const { default: pg } = await import('pg')
