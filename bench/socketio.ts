@@ -9,7 +9,9 @@
  *
  *   npx tsx --conditions=source bench/socketio.ts [--check] [--seconds=5] [--rounds=3] [--clients=50] [--fanout=1000]
  *
- * --check starts both servers once, checks they answer alike, and stops (no load).
+ * --check starts both servers once, checks they answer alike (an echo and a
+ * broadcast), and stops (no load). Both are warmed up (1 s of echoes) before
+ * the first round.
  * Both servers and the clients run in this process (loopback, WebSocket
  * transport): on a small machine, pin it (taskset -c 1) and compare only
  * within a run.
@@ -86,11 +88,11 @@ async function clients(url: string, n: number): Promise<Socket[]> {
   return out
 }
 
-/** Acked echoes per second over `CLIENTS` clients, one in flight each. */
-async function echo(target: Target): Promise<number> {
+/** Acked echoes per second over `CLIENTS` clients, one in flight each, for `seconds`. */
+async function echo(target: Target, seconds = SECONDS): Promise<number> {
   const sockets = await clients(target.url, CLIENTS)
   let done = 0
-  const end = Date.now() + SECONDS * 1000
+  const end = Date.now() + seconds * 1000
   await Promise.all(
     sockets.map(async (s) => {
       while (Date.now() < end) {
@@ -100,7 +102,7 @@ async function echo(target: Target): Promise<number> {
     }),
   )
   for (const s of sockets) s.disconnect()
-  return done / SECONDS
+  return done / seconds
 }
 
 /** Median ms for one broadcast to reach all `FANOUT` connections. */
@@ -125,10 +127,15 @@ if (CHECK) {
     const [s] = await clients(t.url, 1)
     const answer = await s!.emitWithAck('echo', 'same')
     if (answer !== 'same') throw new Error(`${t.name} answered ${String(answer)}`)
+    const tick = new Promise((r) => s!.once('tick', r))
+    t.broadcast()
+    if ((await tick) !== 1) throw new Error(`${t.name}: the broadcast did not arrive as sent`)
     s!.disconnect()
-    console.log(`${t.name}: ok`)
+    console.log(`${t.name}: ok (echo, broadcast)`)
   }
 } else {
+  // warm both up first (JIT, connection code paths): with one round the first server measured would otherwise run cold
+  for (const t of targets) await echo(t, Math.min(1, SECONDS))
   const results = new Map(targets.map((t) => [t.name, { echo: [] as number[], fanout: [] as number[] }]))
   for (let round = 0; round < ROUNDS; round++) {
     for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
