@@ -18,7 +18,7 @@ import type {
   View,
 } from './types.ts'
 import { endpointFromView } from '../routing/endpoint.ts'
-import type { TemplateFilter, TemplateTest } from './template-registry.ts'
+import { namedArgs, type TemplateFilter, type TemplateTest } from './template-registry.ts'
 import { CommandGroup } from './commands.ts'
 
 /**
@@ -276,20 +276,30 @@ export class Blueprint extends Scaffold {
     return fn
   }
 
-  /** A template filter for the whole app (Flask's `app_template_filter`). @example bp.appTemplateFilter('slug', slugify) */
-  appTemplateFilter<F extends TemplateFilter>(name: string, fn: F): F {
+  /** A template filter for the whole app (Flask's `app_template_filter`); a function alone is named after itself. @example bp.appTemplateFilter('slug', slugify) */
+  appTemplateFilter<F extends TemplateFilter>(fn: F): F
+  appTemplateFilter<F extends TemplateFilter>(name: string, fn: F): F
+  appTemplateFilter<F extends TemplateFilter>(...args: [F] | [string, F]): F {
+    const [name, fn] = namedArgs<F>(args, 'appTemplateFilter')
     this.recordOnce((s) => s.app.templateFilter(name, fn))
     return fn
   }
 
-  /** A template test for the whole app (Flask's `app_template_test`). @example bp.appTemplateTest('admin', (u) => u.isAdmin) */
-  appTemplateTest<F extends TemplateTest>(name: string, fn: F): F {
+  /** A template test for the whole app (Flask's `app_template_test`); a function alone is named after itself. @example bp.appTemplateTest('admin', (u) => u.isAdmin) */
+  appTemplateTest<F extends TemplateTest>(fn: F): F
+  appTemplateTest<F extends TemplateTest>(name: string, fn: F): F
+  appTemplateTest<F extends TemplateTest>(...args: [F] | [string, F]): F {
+    const [name, fn] = namedArgs<F>(args, 'appTemplateTest')
     this.recordOnce((s) => s.app.templateTest(name, fn))
     return fn
   }
 
-  /** A template global for the whole app (Flask's `app_template_global`). @example bp.appTemplateGlobal('siteName', 'Flaskr') */
-  appTemplateGlobal<T>(name: string, value: T): T {
+  /** A template global for the whole app (Flask's `app_template_global`); a function alone is named after itself. @example bp.appTemplateGlobal('siteName', 'Flaskr') */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  appTemplateGlobal<F extends (...args: any[]) => unknown>(fn: F): F
+  appTemplateGlobal<T>(name: string, value: T): T
+  appTemplateGlobal<T>(...args: [T] | [string, T]): T {
+    const [name, value] = namedArgs<T>(args, 'appTemplateGlobal')
     this.recordOnce((s) => s.app.templateGlobal(name, value))
     return value
   }
@@ -310,17 +320,27 @@ export class Blueprint extends Scaffold {
   }
 
   /** Same as {@link appTemplateFilter}: template filters are app-wide, as in Flask. @example bp.templateFilter('slug', slugify) */
-  override templateFilter<F extends TemplateFilter>(name: string, fn: F): F {
+  override templateFilter<F extends TemplateFilter>(fn: F): F
+  override templateFilter<F extends TemplateFilter>(name: string, fn: F): F
+  override templateFilter<F extends TemplateFilter>(...args: [F] | [string, F]): F {
+    const [name, fn] = namedArgs<F>(args, 'templateFilter')
     return this.appTemplateFilter(name, fn)
   }
 
   /** Same as {@link appTemplateTest}. @example bp.templateTest('admin', (u) => u.isAdmin) */
-  override templateTest<F extends TemplateTest>(name: string, fn: F): F {
+  override templateTest<F extends TemplateTest>(fn: F): F
+  override templateTest<F extends TemplateTest>(name: string, fn: F): F
+  override templateTest<F extends TemplateTest>(...args: [F] | [string, F]): F {
+    const [name, fn] = namedArgs<F>(args, 'templateTest')
     return this.appTemplateTest(name, fn)
   }
 
   /** Same as {@link appTemplateGlobal}. @example bp.templateGlobal('section', 'Blog') */
-  override templateGlobal<T>(name: string, value: T): T {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override templateGlobal<F extends (...args: any[]) => unknown>(fn: F): F
+  override templateGlobal<T>(name: string, value: T): T
+  override templateGlobal<T>(...args: [T] | [string, T]): T {
+    const [name, value] = namedArgs<T>(args, 'templateGlobal')
     return this.appTemplateGlobal(name, value)
   }
 

@@ -26,7 +26,7 @@ import type {
   MethodRoute,
   View,
 } from './types.ts'
-import { TemplateRegistry, templateName, type TemplateFilter, type TemplateTest } from './template-registry.ts'
+import { TemplateRegistry, namedArgs, templateName, type TemplateFilter, type TemplateTest } from './template-registry.ts'
 
 /** The scope key of the object's own hooks (`null`), or a blueprint's dotted name. */
 export type Scope = string | null
@@ -373,13 +373,19 @@ export abstract class Scaffold {
   /**
    * Registers a template filter (`{{ value|name(args) }}`); on a blueprint,
    * for the whole app. Keyword arguments arrive as a last object argument.
+   * Given only a function, its own name is the filter's (Flask's
+   * `@app.template_filter()`).
    *
    * @example
    * ```ts
    * app.templateFilter('reverse', (s: string) => [...s].reverse().join(''))   // {{ name|reverse }}
+   * app.templateFilter(function shout(s: string) { return s.toUpperCase() })   // {{ name|shout }}
    * ```
    */
-  templateFilter<F extends TemplateFilter>(name: string, fn: F): F {
+  templateFilter<F extends TemplateFilter>(fn: F): F
+  templateFilter<F extends TemplateFilter>(name: string, fn: F): F
+  templateFilter<F extends TemplateFilter>(...args: [F] | [string, F]): F {
+    const [name, fn] = namedArgs<F>(args, 'templateFilter')
     this.checkSetup('templateFilter')
     this.templateFilters.set(name, fn)
     return fn
@@ -389,12 +395,18 @@ export abstract class Scaffold {
    * Registers a template test (`{% if value is name(args) %}`); on a
    * blueprint, for the whole app.
    *
+   * Given only a function, its own name is the test's.
+   *
    * @example
    * ```ts
    * app.templateTest('prime', (n: number) => n > 1 && [2, 3, 5, 7].every((d) => d === n || n % d !== 0))
+   * app.templateTest(function boolean(v: unknown) { return typeof v === 'boolean' })   // {% if x is boolean %}
    * ```
    */
-  templateTest<F extends TemplateTest>(name: string, fn: F): F {
+  templateTest<F extends TemplateTest>(fn: F): F
+  templateTest<F extends TemplateTest>(name: string, fn: F): F
+  templateTest<F extends TemplateTest>(...args: [F] | [string, F]): F {
+    const [name, fn] = namedArgs<F>(args, 'templateTest')
     this.checkSetup('templateTest')
     this.templateTests.set(name, fn)
     return fn
@@ -404,12 +416,19 @@ export abstract class Scaffold {
    * Registers a template global, a function or a value every template sees;
    * on a blueprint, for the whole app.
    *
+   * Given only a function, its own name is the global's.
+   *
    * @example
    * ```ts
    * app.templateGlobal('now', () => new Date())   // {{ now().year }}
+   * app.templateGlobal(function get_stuff() { return 42 })   // {{ get_stuff() }}
    * ```
    */
-  templateGlobal<T>(name: string, value: T): T {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  templateGlobal<F extends (...args: any[]) => unknown>(fn: F): F
+  templateGlobal<T>(name: string, value: T): T
+  templateGlobal<T>(...args: [T] | [string, T]): T {
+    const [name, value] = namedArgs<T>(args, 'templateGlobal')
     this.checkSetup('templateGlobal')
     this.templateGlobals.set(name, value)
     return value

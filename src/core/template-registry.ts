@@ -114,3 +114,21 @@ export function templateName(value: unknown, method: string): string {
   }
   return name
 }
+
+/**
+ * The name and value of `templateFilter(name, fn)` or `templateFilter(fn)`
+ * (Flask's `@app.template_filter()`, named after the function).
+ *
+ * @example
+ * ```ts
+ * namedArgs([function shout() {}], 'templateFilter') // ['shout', shout]
+ * ```
+ */
+export function namedArgs<T>(args: readonly unknown[], method: string): [string, T] {
+  if (args.length === 1) {
+    if (typeof args[0] === 'string') throw new TypeError(`${method}('${args[0]}'): pass the function too: ${method}('${args[0]}', fn)`)
+    return [templateName(args[0], method), args[0] as T]
+  }
+  if (typeof args[0] !== 'string') throw new TypeError(`${method}(name, value): the name must be a string, or pass only a named function`)
+  return [args[0], args[1] as T]
+}

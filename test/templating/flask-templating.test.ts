@@ -135,6 +135,7 @@ describe('ported from Flask tests/test_templating.py', () => {
     ['test_add_template_filter: the name comes from the function', (app: Phial) => app.addTemplateFilter(function my_reverse(s: string) { return [...s].reverse().join('') })],
     ['test_add_template_filter_with_name', (app: Phial) => app.addTemplateFilter(function rev(s: string) { return [...s].reverse().join('') }, 'my_reverse')],
     ['test_template_filter_with_name', (app: Phial) => app.templateFilter('my_reverse', (s: string) => [...s].reverse().join(''))],
+    ['test_template_filter: the one-argument form takes the function\'s name', (app: Phial) => app.templateFilter(function my_reverse(s: string) { return [...s].reverse().join('') })],
   ] as const) {
     test(title, async () => {
       const app = tempApp({ 'template_filter.html': '{{ value|my_reverse }}' }).app
@@ -151,6 +152,7 @@ describe('ported from Flask tests/test_templating.py', () => {
     ['test_add_template_test: the name comes from the function', (app: Phial) => app.addTemplateTest(function boolean(v: unknown) { return typeof v === 'boolean' })],
     ['test_add_template_test_with_name', (app: Phial) => app.addTemplateTest(function isBoolean(v: unknown) { return typeof v === 'boolean' }, 'boolean')],
     ['test_template_test_with_name', (app: Phial) => app.templateTest('boolean', (v: unknown) => typeof v === 'boolean')],
+    ['test_template_test: the one-argument form takes the function\'s name', (app: Phial) => app.templateTest(function boolean(v: unknown) { return typeof v === 'boolean' })],
   ] as const) {
     test(title, async () => {
       const app = tempApp({ 'template_test.html': '{% if value is boolean %}\n    Success!\n{% endif %}\n' }).app
@@ -177,8 +179,14 @@ describe('ported from Flask tests/test_templating.py', () => {
     bp.addAppTemplateFilter(function shout(s: string) { return s.toUpperCase() })
     bp.addAppTemplateTest(function short(s: string) { return s.length < 3 })
     bp.addAppTemplateGlobal(function answer() { return 42 })
+    bp.appTemplateFilter(function twice(s: string) { return s + s })
+    bp.templateTest(function long(s: string) { return s.length > 3 })
+    bp.appTemplateGlobal(function seven() { return 7 })
     app.register(bp)
-    expect(await app.appContext(() => renderTemplateString("{{ 'a'|shout }} {{ 'ab' is short }} {{ answer() }}"))).toBe('A True 42')
+    expect(await app.appContext(() => renderTemplateString("{{ 'a'|shout }} {{ 'ab' is short }} {{ answer() }} {{ 'b'|twice }} {{ 'abcd' is long }} {{ seven() }}"))).toBe('A True 42 bb True 7')
+    app.templateGlobal(function get_more() { return 43 })
+    expect(await app.appContext(() => renderTemplateString('{{ get_more() }}'))).toBe('43')
+    expect(() => app.templateFilter('only_a_name' as never)).toThrow(/pass the function too/)
   })
 
   test('test_custom_template_loader: createGlobalTemplateLoader replaces the folders', async () => {
