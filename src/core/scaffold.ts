@@ -246,7 +246,13 @@ export abstract class Scaffold {
    * ```
    */
   openResource(resource: string, mode: OpenMode = 'rb'): Promise<FileHandle> {
-    return openFile(this.rootPath, resource, mode, true)
+    let root: string
+    try {
+      root = this.rootPath
+    } catch (error) {
+      return Promise.reject(error) // a blueprint made without import.meta.url: the error says what to pass
+    }
+    return openFile(root, resource, mode, true)
   }
 
   // ------------------------------------------------------------------ routes

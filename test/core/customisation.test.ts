@@ -397,6 +397,7 @@ describe('resources, config class, g class, session.setDefault, response.vary', 
     expect(readFileSync(join(root, 'instance', 'app.cfg'), 'utf8')).toBe('DEBUG = false\n')
     await expect(app.openInstanceResource('app.cfg', 'q' as never)).rejects.toThrow(/not a file mode/)
     await expect(app.openResource('missing.txt')).rejects.toThrow(/ENOENT/)
+    await expect(new Blueprint('rootless').openResource('x.sql')).rejects.toThrow(/import\.meta\.url/)
   })
 
   test('test_custom_config_class: configClass makes app.config', () => {
