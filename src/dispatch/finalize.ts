@@ -35,7 +35,7 @@ export function finalizeRequest(ctx: Context, rv: unknown, fromErrorHandler: boo
     return Promise.resolve(rv[0]).then((body) => finalizeRequest(ctx, [body, ...rest], fromErrorHandler))
   }
   // the request itself: its wantsJson is read only if an HTTP error is rendered
-  const response = toResponse(rv, ctx.routeEntry!.endpoint ?? 'error handler', ctx.request, ctx.app.config)
+  const response = toResponse(rv, ctx.routeEntry!.endpoint ?? 'error handler', ctx.request, ctx.app.config, ctx.app.json)
   if (ctx.renderedText !== null) markPlainText(ctx.renderedText, rv, response)
   let processed: Response | Promise<Response>
   try {

@@ -47,16 +47,16 @@ function currentJson(): JSONProvider {
  * return jsonify([1, 200])   // an array that would otherwise read as a tuple
  * ```
  */
-export function jsonify(value: unknown, init: { status?: number; headers?: ConstructorParameters<typeof HeaderMap>[0] } = {}): Response {
+export function jsonify(value: unknown, init?: { status?: number; headers?: ConstructorParameters<typeof HeaderMap>[0] }): Response {
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol')
     throw new TypeError(`jsonify(): ${typeof value} is not JSON-serialisable`)
   return currentJson().response(value, init)
 }
 
 /** An HTTP error's page; its JSON form (`{code, name, description}`) written by the app's provider unless the class makes its own body. */
-function httpErrorResponse(err: HTTPException, wantsJson: boolean): Response {
+function httpErrorResponse(err: HTTPException, wantsJson: boolean, json: JSONProvider | undefined): Response {
   if (!wantsJson || err.getBody !== HTTPException.prototype.getBody) return err.toResponse(wantsJson)
-  return currentJson().response({ code: err.code, name: err.name, description: err.description }, { status: err.code, headers: err.getHeaders() })
+  return (json ?? currentJson()).response({ code: err.code, name: err.name, description: err.description }, { status: err.code, headers: err.getHeaders() })
 }
 
 function fromWeb(res: globalThis.Response): Response {
@@ -87,17 +87,17 @@ function describe(value: unknown): string {
  * toResponse({ ok: true }).mimetype  // 'application/json'
  * ```
  */
-export function toResponse(rv: unknown, where = 'view', wantsJson: JsonPreference = false, strict: StrictArrays = null): Response {
+export function toResponse(rv: unknown, where = 'view', wantsJson: JsonPreference = false, strict: StrictArrays = null, json?: JSONProvider): Response {
   if (Array.isArray(rv) && rv.length > 1 && rv.length < 4) {
     const reading = readArray(rv)
     if (reading === ArrayReading.Tuple) {
-      if (rv.length === 3) return fromParts(rv[0], rv[1] as number, rv[2], where, wantsJson)
-      if (isStatus(rv[1])) return fromParts(rv[0], rv[1], undefined, where, wantsJson)
-      return fromParts(rv[0], undefined, rv[1], where, wantsJson)
+      if (rv.length === 3) return fromParts(rv[0], rv[1] as number, rv[2], where, wantsJson, json)
+      if (isStatus(rv[1])) return fromParts(rv[0], rv[1], undefined, where, wantsJson, json)
+      return fromParts(rv[0], undefined, rv[1], where, wantsJson, json)
     }
     if (reading === ArrayReading.Ambiguous && strict !== null && (strict.DEBUG || strict.TESTING)) throw ambiguousArrayError(where, rv)
   }
-  return bodyToResponse(rv, where, wantsJson)
+  return bodyToResponse(rv, where, wantsJson, json)
 }
 
 /**
@@ -106,8 +106,8 @@ export function toResponse(rv: unknown, where = 'view', wantsJson: JsonPreferenc
  */
 export type StrictArrays = { readonly DEBUG: boolean; readonly TESTING: boolean } | null
 
-function fromParts(body: unknown, status: number | undefined, headers: unknown, where: string, wantsJson: JsonPreference): Response {
-  const response = bodyToResponse(body, where, wantsJson)
+function fromParts(body: unknown, status: number | undefined, headers: unknown, where: string, wantsJson: JsonPreference, json: JSONProvider | undefined): Response {
+  const response = bodyToResponse(body, where, wantsJson, json)
   if (status !== undefined) response.status = status
   if (headers) {
     if (headers instanceof Headers) {
@@ -137,10 +137,11 @@ function isPlainJson(rv: object): boolean {
   )
 }
 
-function bodyToResponse(rv: unknown, where: string, wantsJson: JsonPreference): Response {
+// `json`: the app's provider when the caller has it (finalize does), saving the context lookup
+function bodyToResponse(rv: unknown, where: string, wantsJson: JsonPreference, json: JSONProvider | undefined): Response {
   if (rv instanceof Response) return rv
   if (typeof rv === 'string') return new Response(rv)
-  if (typeof rv === 'object' && rv !== null && isPlainJson(rv)) return jsonify(rv)
+  if (typeof rv === 'object' && rv !== null && isPlainJson(rv)) return (json ?? currentJson()).response(rv)
   if (rv === null || rv === undefined) {
     throw new TypeError(
       `The view function for '${where}' did not return a valid response. ` +
@@ -155,7 +156,7 @@ function bodyToResponse(rv: unknown, where: string, wantsJson: JsonPreference): 
   }
   // MarkupSafe's protocol: `Markup` (and any object with `__html__`) is an HTML body, as a str subclass is in Flask
   if (typeof (rv as { __html__?: unknown }).__html__ === 'function') return new Response(String((rv as { __html__(): unknown }).__html__()))
-  if (rv instanceof HTTPException) return rv.response ?? httpErrorResponse(rv, typeof wantsJson === 'boolean' ? wantsJson : wantsJson.wantsJson)
+  if (rv instanceof HTTPException) return rv.response ?? httpErrorResponse(rv, typeof wantsJson === 'boolean' ? wantsJson : wantsJson.wantsJson, json)
   if (rv instanceof Uint8Array) return new Response(rv)
   if (typeof globalThis.Response === 'function' && rv instanceof globalThis.Response) return fromWeb(rv)
   if (rv instanceof Readable || rv instanceof ReadableStream) return new Response(rv as Readable)
@@ -166,7 +167,7 @@ function bodyToResponse(rv: unknown, where: string, wantsJson: JsonPreference): 
   if (isThenable(rv)) {
     throw new TypeError(`The view function for '${where}' returned a promise inside its result; await it first.`)
   }
-  return jsonify(rv)
+  return (json ?? currentJson()).response(rv)
 }
 
 /**
@@ -184,6 +185,6 @@ export function makeResponse(...args: unknown[]): Response {
   if (args.length === 0) return new Response('')
   if (args.length === 1) return toResponse(args[0], 'makeResponse')
   const [body, second, third] = args
-  if (isStatus(second)) return fromParts(body, second, third, 'makeResponse', false)
-  return fromParts(body, undefined, second, 'makeResponse', false)
+  if (isStatus(second)) return fromParts(body, second, third, 'makeResponse', false, undefined)
+  return fromParts(body, undefined, second, 'makeResponse', false, undefined)
 }

@@ -104,8 +104,10 @@ function isFlat(value: unknown): boolean {
     return true
   }
   if (proto !== OBJECT && proto !== null) return false
-  for (const key in value) {
-    const item = (value as Record<string, unknown>)[key]
+  // Object.keys and an indexed loop: measured cheaper than for-in here (callgrind)
+  const keys = Object.keys(value)
+  for (let i = 0; i < keys.length; i++) {
+    const item = (value as Record<string, unknown>)[keys[i]!]
     if ((typeof item === 'object' && item !== null) || typeof item === 'bigint') return false
   }
   return true
@@ -251,9 +253,14 @@ export class DefaultJSONProvider extends JSONProvider {
    * app.json.response([1, 2, 3]).headers.get('content-type') // 'application/json'
    * ```
    */
-  override response(value: unknown, init: JSONResponseInit = {}): Response {
+  override response(value: unknown, init?: JSONResponseInit): Response {
     const compact = this.compact ?? !this.app.debug
-    const body = compact ? this.dumps(value) : `${this.dumps(value, { indent: 2 })}\n`
-    return new Response(body, { status: init.status, headers: init.headers, contentType: this.mimetype })
+    let body: string | undefined
+    // the common case (built-in dumps, default settings, flat data): JSON.stringify alone, no option objects
+    if (compact && this.dumps === DEFAULT_DUMPS && !this.sortKeys && !this.ensureAscii && isFlat(value)) body = JSON.stringify(value)
+    if (body === undefined) body = compact ? this.dumps(value) : `${this.dumps(value, { indent: 2 })}\n`
+    return new Response(body, { status: init?.status, headers: init?.headers, contentType: this.mimetype })
   }
 }
+
+const DEFAULT_DUMPS = DefaultJSONProvider.prototype.dumps
