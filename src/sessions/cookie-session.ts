@@ -32,6 +32,9 @@ export const sessionJsonSerializer = new TaggedJSONSerializer()
  */
 export const SESSION_COMPRESS_THRESHOLD = 256
 
+/** How many recently issued or verified session cookies each app's signer remembers as valid (see `verifiedCacheSize`). */
+const SESSION_VERIFIED_CACHE = 1024
+
 /** Adds a token to the `Vary` header once. */
 export function addVary(response: Response, token: string): void {
   const current = response.headers.get('vary')
@@ -111,7 +114,8 @@ export class SecureCookieSessionInterface extends SessionInterface {
       salt: this.salt,
       serializer: this.serializer,
       compressThreshold: this.compressThreshold,
-      signerOptions: { keyDerivation: this.keyDerivation, digestMethod: this.digestMethod },
+      // a browser sends back the cookie it was just given: a token this process signed (or verified) lately skips the HMAC
+      signerOptions: { keyDerivation: this.keyDerivation, digestMethod: this.digestMethod, verifiedCacheSize: SESSION_VERIFIED_CACHE },
     })
     this.#cache = { key, fallbacks, serializer }
     return serializer

@@ -35,6 +35,15 @@ export interface SignerOptions {
   keyDerivation?: 'concat' | 'django-concat' | 'hmac' | 'none'
   /** HMAC digest. Default `'sha256'` (itsdangerous' default is `'sha1'`). */
   digestMethod?: 'sha1' | 'sha256' | 'sha512'
+  /**
+   * Remember this many recently signed or verified strings (of at most 4 KiB
+   * each), so that verifying one of them again skips the HMAC. Exact: a
+   * string that verified under these keys always verifies under them (a
+   * timestamp's age is still checked by {@link TimestampSigner}). For
+   * tokens that come straight back, as the session cookie does. Default 0
+   * (off); a subclass that overrides `verifySignature` is always asked.
+   */
+  verifiedCacheSize?: number
 }
 
 const KEY_DERIVATIONS = new Set(['concat', 'django-concat', 'hmac', 'none'])
@@ -81,6 +90,9 @@ export class Signer {
   /** Length of a canonical signature in base64url characters, and the mask of its last character's padding bits. */
   readonly #sigLength: number
   readonly #padMask: number
+  /** Recently signed or verified strings → their value (insertion order: the oldest is dropped first). */
+  readonly #verified: Map<string, string> | null
+  readonly #verifiedMax: number
 
   /**
    * @param secretKey - a secret, or secrets from oldest to newest. Empty
@@ -112,6 +124,10 @@ export class Signer {
     const bytes = DIGEST_BYTES[this.digestMethod]!
     this.#sigLength = Math.ceil((bytes * 8) / 6)
     this.#padMask = (1 << (this.#sigLength * 6 - bytes * 8)) - 1
+    const cacheSize = options.verifiedCacheSize ?? 0
+    if (!Number.isInteger(cacheSize) || cacheSize < 0) throw new TypeError('verifiedCacheSize must be a non-negative integer')
+    this.#verifiedMax = cacheSize
+    this.#verified = cacheSize > 0 ? new Map() : null
   }
 
   /**
@@ -181,7 +197,9 @@ export class Signer {
    */
   sign(value: string | Uint8Array): string {
     const text = toText(value)
-    return `${text}${this.sep}${this.getSignature(text)}`
+    const signed = `${text}${this.sep}${this.getSignature(text)}`
+    if (this.#verified !== null) this.#remember(signed, text)
+    return signed
   }
 
   /**
@@ -199,10 +217,25 @@ export class Signer {
     if (typeof signed !== 'string') throw new BadSignature('A signed value must be a string')
     const at = signed.lastIndexOf(this.sep)
     if (at === -1) throw new BadSignature(`No '${this.sep}' found in value`)
+    const cache = this.#verified
+    if (cache !== null && this.verifySignature === Signer.prototype.verifySignature) {
+      const known = cache.get(signed)
+      if (known !== undefined) return known
+    }
     const value = signed.slice(0, at)
     const signature = signed.slice(at + this.sep.length)
-    if (this.verifySignature(value, signature)) return value
+    if (this.verifySignature(value, signature)) {
+      if (cache !== null) this.#remember(signed, value)
+      return value
+    }
     throw new BadSignature(`Signature '${signature}' does not match`, { payload: value })
+  }
+
+  #remember(signed: string, value: string): void {
+    const cache = this.#verified!
+    if (signed.length > 4096 || cache.has(signed)) return
+    if (cache.size >= this.#verifiedMax) cache.delete(cache.keys().next().value!)
+    cache.set(signed, value)
   }
 
   /**

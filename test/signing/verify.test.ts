@@ -65,3 +65,36 @@ describe('timestamps and payloads', () => {
     expect(raw.loads(signer.sign(Buffer.from('\ufeff[1]').toString('base64url')))).toEqual([1])
   })
 })
+
+describe('verifiedCacheSize', () => {
+  it('a remembered token still answers exactly as the HMAC would: tampered fails, old ones expire', () => {
+    let now = 1_700_000_000
+    class Clock extends TimestampSigner {
+      override getTimestamp() { return now }
+    }
+    const s = new Clock('k', { verifiedCacheSize: 2 })
+    const token = s.sign('v')
+    expect(s.unsign(token, { maxAge: 10 })).toBe('v')
+    expect(() => s.unsign(`${token.slice(0, -1)}${token.at(-1) === 'A' ? 'B' : 'A'}`)).toThrow(/does not match/)
+    expect(() => s.unsign(token.replace(/^v/, 'w'))).toThrow(/does not match/)
+    now += 60
+    expect(() => s.unsign(token, { maxAge: 10 })).toThrow(/Signature age 60 > 10/)
+    expect(new TimestampSigner('other', { verifiedCacheSize: 2 }).validate(token)).toBe(false)
+  })
+
+  it('keeps at most that many, dropping the oldest; a subclass that overrides verifySignature is always asked', () => {
+    let asked = 0
+    class Counting extends Signer {
+      override verifySignature(value: string, signature: string) { asked++; return super.verifySignature(value, signature) }
+    }
+    const s = new Counting('k', { verifiedCacheSize: 1 })
+    const a = s.sign('a')
+    s.unsign(a)
+    s.unsign(a)
+    expect(asked).toBe(2)
+    expect(() => new Signer('k', { verifiedCacheSize: -1 })).toThrow(TypeError)
+    const plain = new Signer('k', { verifiedCacheSize: 1 })
+    const [x, y] = [plain.sign('x'), plain.sign('y')]
+    expect([plain.unsign(x), plain.unsign(y)]).toEqual(['x', 'y'])
+  })
+})
