@@ -35,59 +35,105 @@ export interface AppState {
 
 type LoginModule = typeof import('phial/login')
 let login: Promise<LoginModule> | null = null
+/** phial/login's `loadUser`, once its module is loaded: an app with a LoginManager has loaded it already. */
+let loadUserOf: LoginModule['loadUser'] | null = null
 
-/** Loads `currentUser` before the handler, as phial/login's beforeRequest hook does for views (an async userLoader is awaited here). */
-async function preloadUser(ctx: Context): Promise<void> {
-  login ??= import('phial/login')
-  const { loadUser } = await login
-  await loadUser(ctx)
+/** A value's promise, if it is one (a session store, a loader or a handler may be sync or async). */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function'
 }
 
-function openSession(state: AppState, ctx: Context): Promise<Session> {
-  return Promise.resolve(state.app.sessionInterface.openSession(state.app, ctx.request))
+/** `fn(value)`: at once for a plain value, after it settles for a promise (no promise, no microtask, when nothing was async). */
+function andThen<T, R>(value: T | PromiseLike<T>, fn: (value: T) => R | Promise<R>): R | Promise<R> {
+  return isThenable(value) ? Promise.resolve(value).then(fn) : fn(value as T)
+}
+
+/**
+ * Loads `currentUser` before the handler, as phial/login's beforeRequest
+ * hook does for views (an async userLoader is awaited here). Synchronous
+ * when the module is loaded and the loader is.
+ */
+function preloadUser(ctx: Context): unknown {
+  if (loadUserOf !== null) return loadUserOf(ctx)
+  login ??= import('phial/login')
+  return login.then(({ loadUser }) => {
+    loadUserOf = loadUser
+    return loadUser(ctx)
+  })
+}
+
+/** The connection's session as the store opens it (a promise only for an asynchronous store). */
+function openSession(state: AppState, ctx: Context): Session | Promise<Session> {
+  return state.app.sessionInterface.openSession(state.app, ctx.request)
 }
 
 /**
  * Runs `fn` inside the context of `socket`'s handshake request, with the
  * connection's session (managed: the copy made at connect; unmanaged: the
- * store's, saved after `fn` when changed) and the user loaded.
+ * store's, saved after `fn` when changed) and the user loaded. Each call is
+ * a context of its own (its `g`), as Flask-SocketIO's events are; what is
+ * kept per connection is the request init and the managed session. It
+ * returns a promise only when a step was asynchronous (an async store,
+ * loader or handler).
  */
-export function runInSocketContext<T>(state: AppState, socket: Socket, event: string, fn: () => T | Promise<T>): Promise<T> {
+export function runInSocketContext<T>(state: AppState, socket: Socket, event: string, fn: () => T | Promise<T>): T | Promise<T> {
   const conn = connectionState(socket.conn, socket.request)
-  return state.app.requestContext(conn.init, async (ctx) => {
+  return state.app.requestContext(conn.init, (ctx) => {
     setSocketEvent(ctx, { socket, namespace: socket.nsp.name, event })
-    let session: Session
-    if (state.manageSession) {
-      conn.session ??= openSession(state, ctx)
-      session = await conn.session
-    } else {
-      session = await openSession(state, ctx)
+    if (!state.manageSession) return andThen(openSession(state, ctx), (session) => withSession(state, ctx, session, fn, true))
+    if (conn.opened !== null) return withSession(state, ctx, conn.opened, fn, false)
+    if (conn.session === null) {
+      const opened = openSession(state, ctx)
+      conn.session = Promise.resolve(opened)
+      if (!isThenable(opened)) conn.opened = opened
+      else void conn.session.then((session) => (conn.opened = session), () => {})
     }
-    ctx.openedSession = session
-    if (state.app.extensions.login !== undefined) await preloadUser(ctx)
-    const result = await fn()
-    if (!state.manageSession && session.modified) {
-      // the store persists it; the response (its cookie) has nowhere to go
-      await state.app.sessionInterface.saveSession(state.app, session, new Response(''))
-    }
-    return result
+    return conn.session.then((session) => withSession(state, ctx, session, fn, false))
   })
+}
+
+function withSession<T>(state: AppState, ctx: Context, session: Session, fn: () => T | Promise<T>, save: boolean): T | Promise<T> {
+  ctx.openedSession = session
+  const user = state.app.extensions.login !== undefined ? preloadUser(ctx) : undefined
+  return andThen(user, () => andThen(fn(), (result) => (save && session.modified ? saveSession(state, session, result) : result)))
+}
+
+/** An unmanaged session changed by the handler: the store persists it (its cookie has no response to go to). */
+function saveSession<T>(state: AppState, session: Session, result: T): T | Promise<T> {
+  return andThen(state.app.sessionInterface.saveSession(state.app, session, new Response('')), () => result)
 }
 
 function logUnhandled(state: AppState, socket: Socket, event: string, err: unknown): void {
   state.app.logger.error({ err, sid: socket.id, namespace: socket.nsp.name, event }, `Exception in the Socket.IO handler of '${event}' (namespace ${socket.nsp.name})`)
 }
 
+/** What a handler came to: its value (the acknowledgement), and whether the event succeeded. */
+interface Outcome {
+  ok: boolean
+  value: unknown
+}
+
 /** Calls the handler; an error goes to the namespace's error handler (or the default one), whose value replaces the result. */
-async function callHandler(state: AppState, socket: Socket, event: string, handler: EventHandler, args: unknown[]): Promise<{ ok: boolean; value: unknown }> {
+function callHandler(state: AppState, socket: Socket, event: string, handler: EventHandler, args: unknown[]): Outcome | Promise<Outcome> {
+  let value: unknown
   try {
-    return { ok: true, value: await handler(...args) }
+    value = handler(...args)
   } catch (err) {
-    if (err instanceof ConnectionRefusedError && event === 'connect') throw err
-    const onError = state.handlers.errorHandler(socket.nsp.name)
-    if (onError === undefined) throw err
-    return { ok: event !== 'connect', value: await onError(err) }
+    return handleError(state, socket, event, err)
   }
+  if (!isThenable(value)) return { ok: true, value }
+  return Promise.resolve(value).then(
+    (resolved): Outcome => ({ ok: true, value: resolved }),
+    (err: unknown) => handleError(state, socket, event, err),
+  )
+}
+
+function handleError(state: AppState, socket: Socket, event: string, err: unknown): Outcome | Promise<Outcome> {
+  if (err instanceof ConnectionRefusedError && event === 'connect') throw err
+  const onError = state.handlers.errorHandler(socket.nsp.name)
+  if (onError === undefined) throw err
+  const ok = event !== 'connect'
+  return andThen(onError(err), (value): Outcome => ({ ok, value }))
 }
 
 function refusal(err: unknown): Error {
@@ -106,9 +152,9 @@ async function onConnect(state: AppState, socket: Socket): Promise<void> {
   if (!outcome.ok || outcome.value === false) throw new ConnectionRefusedError()
 }
 
-/** Runs an event's handler and acknowledges with its value when the client asked. */
-async function onEvent(state: AppState, socket: Socket, event: string, args: unknown[]): Promise<void> {
-  const ack = typeof args.at(-1) === 'function' ? (args.pop() as (...values: unknown[]) => void) : null
+/** Runs an event's handler and acknowledges with its value when the client asked: at once when nothing in the handler was asynchronous. */
+function onEvent(state: AppState, socket: Socket, event: string, args: unknown[]): void {
+  const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (...values: unknown[]) => void) : null
   let handler = state.handlers.handler(socket.nsp.name, event)
   if (handler === undefined) {
     // Flask-SocketIO's catch-all: on('*', (event, ...args) => ...)
@@ -117,13 +163,23 @@ async function onEvent(state: AppState, socket: Socket, event: string, args: unk
     handler = any
     args = [event, ...args]
   }
-  try {
-    const outcome = await runInSocketContext(state, socket, event, () => callHandler(state, socket, event, handler, args))
+  const found = handler
+  const answer = (outcome: Outcome): void => {
     // a client that left mid-handler: socket.io drops the packet
-    if (ack !== null && outcome.ok) ack(...(outcome.value === undefined ? [] : [outcome.value]))
+    if (ack !== null && outcome.ok) {
+      if (outcome.value === undefined) ack()
+      else ack(outcome.value)
+    }
+  }
+  let outcome: Outcome | Promise<Outcome>
+  try {
+    outcome = runInSocketContext(state, socket, event, () => callHandler(state, socket, event, found, args))
   } catch (err) {
     logUnhandled(state, socket, event, err)
+    return
   }
+  if (outcome instanceof Promise) outcome.then(answer, (err: unknown) => logUnhandled(state, socket, event, err))
+  else answer(outcome)
 }
 
 async function onDisconnect(state: AppState, socket: Socket, reason: string): Promise<void> {
@@ -159,7 +215,7 @@ export function setUpNamespace(state: AppState, name: string): Namespace {
     socket.onAny((event: string, ...args: unknown[]) => {
       // 'connect' and 'disconnect' are the server's to report, not a client's to send
       if (event === 'connect' || event === 'disconnect') return
-      void onEvent(state, socket, event, args)
+      onEvent(state, socket, event, args)
     })
     socket.on('disconnect', (reason: string) => {
       if (socket.connected) return // a client-sent 'disconnect' event, not the real one

@@ -15,6 +15,8 @@ export interface ConnectionState {
   readonly init: RequestInit
   /** The managed session: opened at the first connect, kept for the connection. */
   session: Promise<Session> | null
+  /** The same session once opened, so that an event need not wait for a promise. */
+  opened: Session | null
 }
 
 const connections = new WeakMap<object, ConnectionState>()
@@ -31,7 +33,7 @@ const connections = new WeakMap<object, ConnectionState>()
 export function connectionState(conn: object, req: IncomingMessage): ConnectionState {
   let state = connections.get(conn)
   if (state === undefined) {
-    state = { init: requestInitOf(req), session: null }
+    state = { init: requestInitOf(req), session: null, opened: null }
     connections.set(conn, state)
   }
   return state
