@@ -15,11 +15,13 @@ export interface SocketEvent {
   readonly event: string
 }
 
-const events = new WeakMap<Context, SocketEvent>()
+/** The event's slot on its context: a property, not a WeakMap entry (one per event: a WeakMap's entries cost the GC far more). */
+const EVENT = Symbol('phial.socketio.event')
+type WithEvent = Context & { [EVENT]?: SocketEvent }
 
 /** @internal */
 export function setSocketEvent(ctx: Context, event: SocketEvent): void {
-  events.set(ctx, event)
+  ;(ctx as WithEvent)[EVENT] = event
 }
 
 /**
@@ -32,7 +34,7 @@ export function setSocketEvent(ctx: Context, event: SocketEvent): void {
  * ```
  */
 export function socketEvent(): SocketEvent | null {
-  return hasContext() ? (events.get(currentContext()) ?? null) : null
+  return hasContext() ? ((currentContext() as WithEvent)[EVENT] ?? null) : null
 }
 
 /**
