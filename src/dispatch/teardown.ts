@@ -113,15 +113,16 @@ export function runInAppContext<T>(ctx: Context, fn: (ctx: Context) => T): T {
   if (result instanceof Promise) {
     return result.then(
       async (value) => {
-        await contextStorage.run(ctx, () => doTeardown(ctx, null))
+        if (needsTeardown(ctx)) await contextStorage.run(ctx, () => doTeardown(ctx, null))
         return value
       },
       async (err) => {
-        await contextStorage.run(ctx, () => doTeardown(ctx, err))
+        if (needsTeardown(ctx)) await contextStorage.run(ctx, () => doTeardown(ctx, err))
         throw err
       },
     ) as T
   }
-  void contextStorage.run(ctx, () => doTeardown(ctx, null))
+  // nothing to tear down (no hooks, receivers or temp files): no promise either (phial/socketio runs one context per event)
+  if (needsTeardown(ctx)) void contextStorage.run(ctx, () => doTeardown(ctx, null))
   return result
 }
