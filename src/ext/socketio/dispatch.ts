@@ -9,7 +9,7 @@ import { Response, type Context, type Phial, type Session } from 'phial'
 import type { Namespace, Server, Socket } from 'socket.io'
 import { ConnectionRefusedError } from './errors.ts'
 import { setSocketEvent } from './event-context.ts'
-import { connectionState } from './handshake.ts'
+import { connectionState, type ConnectionState } from './handshake.ts'
 
 /** A handler of an event: its arguments are the client's; what it returns is the acknowledgement. */
 export type EventHandler = (...args: any[]) => unknown
@@ -67,35 +67,72 @@ function openSession(state: AppState, ctx: Context): Session | Promise<Session> 
   return state.app.sessionInterface.openSession(state.app, ctx.request)
 }
 
-/**
- * Runs `fn` inside the context of `socket`'s handshake request, with the
- * connection's session (managed: the copy made at connect; unmanaged: the
- * store's, saved after `fn` when changed) and the user loaded. Each call is
- * a context of its own (its `g`), as Flask-SocketIO's events are; what is
- * kept per connection is the request init and the managed session. It
- * returns a promise only when a step was asynchronous (an async store,
- * loader or handler).
- */
-export function runInSocketContext<T>(state: AppState, socket: Socket, event: string, fn: () => T | Promise<T>): T | Promise<T> {
-  const conn = connectionState(socket.conn, socket.request)
-  return state.app.requestContext(conn.init, (ctx) => {
-    setSocketEvent(ctx, { socket, namespace: socket.nsp.name, event })
-    if (!state.manageSession) return andThen(openSession(state, ctx), (session) => withSession(state, ctx, session, fn, true))
-    if (conn.opened !== null) return withSession(state, ctx, conn.opened, fn, false)
-    if (conn.session === null) {
-      const opened = openSession(state, ctx)
-      conn.session = Promise.resolve(opened)
-      if (!isThenable(opened)) conn.opened = opened
-      else void conn.session.then((session) => (conn.opened = session), () => {})
-    }
-    return conn.session.then((session) => withSession(state, ctx, session, fn, false))
-  })
+/** One event to run: what {@link runEvent} hands to the context's callback. */
+interface EventJob {
+  readonly state: AppState
+  readonly socket: Socket
+  readonly event: string
+  /** null: no handler (a connect without one still takes the managed session). */
+  readonly handler: EventHandler | null
+  readonly args: unknown[]
+  readonly conn: ConnectionState
 }
 
-function withSession<T>(state: AppState, ctx: Context, session: Session, fn: () => T | Promise<T>, save: boolean): T | Promise<T> {
+/**
+ * The job of the context being entered. `requestContext` calls its callback
+ * at once, so a module-level slot hands the job over without a closure per
+ * event (under tsx each closure also costs a `__name` call).
+ */
+let entering: EventJob | null = null
+
+/**
+ * Runs an event's handler inside the context of `socket`'s handshake
+ * request, with the connection's session (managed: the copy made at connect;
+ * unmanaged: the store's, saved after the handler when changed) and the user
+ * loaded. Each event is a context of its own (its `g`), as Flask-SocketIO's
+ * are; what the connection keeps is the request init and the managed
+ * session. It returns a promise only when a step was asynchronous (an async
+ * store, user loader or handler).
+ */
+export function runEvent(state: AppState, socket: Socket, event: string, handler: EventHandler | null, args: unknown[]): Outcome | Promise<Outcome> {
+  const conn = connectionState(socket.conn, socket.request)
+  entering = { state, socket, event, handler, args, conn }
+  return state.app.requestContext(conn.init, enterEvent)
+}
+
+function enterEvent(ctx: Context): Outcome | Promise<Outcome> {
+  const job = entering!
+  entering = null
+  setSocketEvent(ctx, { socket: job.socket, namespace: job.socket.nsp.name, event: job.event })
+  const { state, conn } = job
+  if (!state.manageSession) {
+    const session = openSession(state, ctx)
+    if (isThenable(session)) return Promise.resolve(session).then((opened) => withSession(job, ctx, opened, true))
+    return withSession(job, ctx, session, true)
+  }
+  if (conn.opened !== null) return withSession(job, ctx, conn.opened, false)
+  if (conn.session === null) {
+    const opened = openSession(state, ctx)
+    conn.session = Promise.resolve(opened)
+    if (!isThenable(opened)) return withSession(job, ctx, (conn.opened = opened), false)
+    void conn.session.then((session) => (conn.opened = session), () => {})
+  }
+  return conn.session.then((session) => withSession(job, ctx, session, false))
+}
+
+function withSession(job: EventJob, ctx: Context, session: Session, save: boolean): Outcome | Promise<Outcome> {
   ctx.openedSession = session
-  const user = state.app.extensions.login !== undefined ? preloadUser(ctx) : undefined
-  return andThen(user, () => andThen(fn(), (result) => (save && session.modified ? saveSession(state, session, result) : result)))
+  if (job.state.app.extensions.login !== undefined) {
+    const user = preloadUser(ctx)
+    if (isThenable(user)) return Promise.resolve(user).then(() => handle(job, session, save))
+  }
+  return handle(job, session, save)
+}
+
+function handle(job: EventJob, session: Session, save: boolean): Outcome | Promise<Outcome> {
+  const outcome = job.handler === null ? { ok: true, value: undefined } : callHandler(job.state, job.socket, job.event, job.handler, job.args)
+  if (!save) return outcome
+  return andThen(outcome, (done) => (session.modified ? saveSession(job.state, session, done) : done))
 }
 
 /** An unmanaged session changed by the handler: the store persists it (its cookie has no response to go to). */
@@ -146,9 +183,7 @@ function refusal(err: unknown): Error {
 async function onConnect(state: AppState, socket: Socket): Promise<void> {
   const handler = state.handlers.handler(socket.nsp.name, 'connect')
   // even without a handler: the managed session is the handshake's copy, taken now
-  const outcome = await runInSocketContext(state, socket, 'connect', () =>
-    handler === undefined ? { ok: true, value: undefined } : callHandler(state, socket, 'connect', handler, [socket.handshake.auth]),
-  )
+  const outcome = await runEvent(state, socket, 'connect', handler ?? null, [socket.handshake.auth])
   if (!outcome.ok || outcome.value === false) throw new ConnectionRefusedError()
 }
 
@@ -163,30 +198,30 @@ function onEvent(state: AppState, socket: Socket, event: string, args: unknown[]
     handler = any
     args = [event, ...args]
   }
-  const found = handler
-  const answer = (outcome: Outcome): void => {
-    // a client that left mid-handler: socket.io drops the packet
-    if (ack !== null && outcome.ok) {
-      if (outcome.value === undefined) ack()
-      else ack(outcome.value)
-    }
-  }
   let outcome: Outcome | Promise<Outcome>
   try {
-    outcome = runInSocketContext(state, socket, event, () => callHandler(state, socket, event, found, args))
+    outcome = runEvent(state, socket, event, handler, args)
   } catch (err) {
     logUnhandled(state, socket, event, err)
     return
   }
-  if (outcome instanceof Promise) outcome.then(answer, (err: unknown) => logUnhandled(state, socket, event, err))
-  else answer(outcome)
+  if (outcome instanceof Promise) outcome.then((done) => acknowledge(ack, done), (err: unknown) => logUnhandled(state, socket, event, err))
+  else acknowledge(ack, outcome)
+}
+
+/** Answers the client's acknowledgement, if it asked for one and the event succeeded. */
+function acknowledge(ack: ((...values: unknown[]) => void) | null, outcome: Outcome): void {
+  // a client that left mid-handler: socket.io drops the packet
+  if (ack === null || !outcome.ok) return
+  if (outcome.value === undefined) ack()
+  else ack(outcome.value)
 }
 
 async function onDisconnect(state: AppState, socket: Socket, reason: string): Promise<void> {
   const handler = state.handlers.handler(socket.nsp.name, 'disconnect')
   if (handler === undefined) return
   try {
-    await runInSocketContext(state, socket, 'disconnect', () => callHandler(state, socket, 'disconnect', handler, [reason]))
+    await runEvent(state, socket, 'disconnect', handler, [reason])
   } catch (err) {
     logUnhandled(state, socket, 'disconnect', err)
   }
