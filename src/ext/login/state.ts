@@ -26,7 +26,9 @@ export interface LoginState {
   dropRememberCookie: boolean
 }
 
-const states = new WeakMap<Context, LoginState>()
+/** The state's slot on its context: a property, not a WeakMap entry (a new WeakMap key costs about 1 µs, and phial/socketio makes a context per event). */
+const STATE = Symbol('phial.login.state')
+type WithState = Context & { [STATE]?: LoginState }
 
 /**
  * The login state of a context, created on first use.
@@ -37,10 +39,10 @@ const states = new WeakMap<Context, LoginState>()
  * ```
  */
 export function loginState(ctx: Context): LoginState {
-  let state = states.get(ctx)
+  let state = (ctx as WithState)[STATE]
   if (state === undefined) {
     state = { user: null, pending: null, source: null, dropRememberCookie: false }
-    states.set(ctx, state)
+    ;(ctx as WithState)[STATE] = state
   }
   return state
 }
@@ -55,7 +57,7 @@ export function loginState(ctx: Context): LoginState {
  * ```
  */
 export function peekLoginState(ctx: Context): LoginState | undefined {
-  return states.get(ctx)
+  return (ctx as WithState)[STATE]
 }
 
 /**
