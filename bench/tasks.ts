@@ -10,6 +10,12 @@
  * prefix and deletes its keys afterwards (never FLUSHALL: Redis may be shared).
  * The time of a run is from the first enqueue until the queue's completed
  * count reaches --jobs, polled the same way for both.
+ *
+ * Besides jobs/s (which a busy, shared machine makes noisy), each run reports
+ * two figures that do not depend on how busy the CPU is: the process's CPU
+ * time per job (process.cpuUsage, producer and worker together) and the Redis
+ * commands sent per job (counted client-side in ioredis's sendCommand, the
+ * poller's own commands left out; a Lua script call counts as one).
  */
 import { writeFileSync } from 'node:fs'
 import { Queue, Worker } from 'bullmq'
@@ -59,29 +65,72 @@ async function deleteKeys(prefix: string): Promise<void> {
   client.disconnect()
 }
 
+// Counts every command an ioredis client sends (BullMQ's connections included), except the poller's.
+let commands = 0
+const uncounted = new WeakSet<object>()
+const send = Redis.prototype.sendCommand
+Redis.prototype.sendCommand = function (this: Redis, ...a: Parameters<Redis['sendCommand']>) {
+  if (!uncounted.has(this)) commands++
+  return send.apply(this, a)
+} as Redis['sendCommand']
+
+interface Sample {
+  rate: number
+  cpuPerJob: number
+  commandsPerJob: number
+}
+
+/** Times `body` (which enqueues and waits): jobs/s, CPU µs per job, Redis commands per job. */
+async function measure(body: () => Promise<void>): Promise<Sample> {
+  const cpu = process.cpuUsage()
+  const before = commands
+  const started = performance.now()
+  await body()
+  const seconds = (performance.now() - started) / 1000
+  const used = process.cpuUsage(cpu)
+  return { rate: JOBS / seconds, cpuPerJob: (used.user + used.system) / JOBS, commandsPerJob: (commands - before) / JOBS }
+}
+
+/** The queue whose counts are polled, on a connection whose commands are not counted (closed with it). */
+async function poller(prefix: string): Promise<Queue> {
+  const connection = new Redis(URL_)
+  uncounted.add(connection)
+  const queue = new Queue(QUEUE, { connection, prefix })
+  const close = queue.close.bind(queue)
+  queue.close = async () => {
+    await close()
+    connection.disconnect()
+  }
+  await queue.waitUntilReady()
+  return queue
+}
+
 let run = 0
 const prefixOf = (kind: string): string => `bench-tasks-${kind}-${process.pid}-${run++}`
 
-async function bare(): Promise<number> {
+async function bare(): Promise<Sample> {
   const prefix = prefixOf('bullmq')
-  const queue = new Queue(QUEUE, { connection: { url: URL_ }, prefix })
+  const producer = new Queue(QUEUE, { connection: { url: URL_ }, prefix })
+  const queue = await poller(prefix)
   const worker = new Worker(QUEUE, async (job) => (job.data as { x: number; y: number }).x + (job.data as { x: number; y: number }).y, {
     connection: { url: URL_, maxRetriesPerRequest: null },
     prefix,
     concurrency: CONCURRENCY,
   })
   await worker.waitUntilReady()
-  const started = performance.now()
-  await pump(JOBS, (i) => queue.add('add', { x: i, y: 1 }, { attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } }))
-  await waitCompleted(queue, JOBS)
-  const seconds = (performance.now() - started) / 1000
+  await producer.waitUntilReady()
+  const sample = await measure(async () => {
+    await pump(JOBS, (i) => producer.add('add', { x: i, y: 1 }, { attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } }))
+    await waitCompleted(queue, JOBS)
+  })
   await worker.close()
+  await producer.close()
   await queue.close()
   await deleteKeys(prefix)
-  return JOBS / seconds
+  return sample
 }
 
-async function phial(): Promise<number> {
+async function phial(): Promise<Sample> {
   const prefix = prefixOf('phial')
   const tasks = new Tasks()
   const add = tasks.task('add', (x: number, y: number) => x + y)
@@ -89,41 +138,50 @@ async function phial(): Promise<number> {
   app.config.fromMapping({ LOG_LEVEL: 'warn', TASKS_BROKER_URL: URL_, TASKS_PREFIX: prefix, TASKS_CONCURRENCY: CONCURRENCY })
   tasks.initApp(app)
   const worker = await tasks.startWorker(app)
-  const queue = new Queue(QUEUE, { connection: { url: URL_ }, prefix })
-  const started = performance.now()
-  await pump(JOBS, (i) => add.delay(i, 1))
-  await waitCompleted(queue, JOBS)
-  const seconds = (performance.now() - started) / 1000
+  const queue = await poller(prefix)
+  await add.delay(-1, 1) // connects the producer (as the bare side's waitUntilReady); not counted
+  await waitCompleted(queue, 1)
+  const sample = await measure(async () => {
+    await pump(JOBS, (i) => add.delay(i, 1))
+    await waitCompleted(queue, JOBS + 1)
+  })
   await worker.close()
   await tasks.close()
   await queue.close()
   await deleteKeys(prefix)
-  return JOBS / seconds
+  return sample
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-const samples = { bullmq: [] as number[], phial: [] as number[] }
+const samples = { bullmq: [] as Sample[], phial: [] as Sample[] }
 for (let round = 0; round < ROUNDS; round++) {
   // Alternate who goes first, so that a warming Redis favours neither.
   const order = round % 2 === 0 ? (['bullmq', 'phial'] as const) : (['phial', 'bullmq'] as const)
   for (const kind of order) {
-    const rate = kind === 'bullmq' ? await bare() : await phial()
-    samples[kind].push(rate)
-    process.stderr.write(`round ${round + 1}/${ROUNDS} ${kind}: ${rate.toFixed(0)} jobs/s\n`)
+    const sample = kind === 'bullmq' ? await bare() : await phial()
+    samples[kind].push(sample)
+    process.stderr.write(
+      `round ${round + 1}/${ROUNDS} ${kind}: ${sample.rate.toFixed(0)} jobs/s, ${sample.cpuPerJob.toFixed(0)} µs CPU/job, ${sample.commandsPerJob.toFixed(2)} Redis commands/job\n`,
+    )
   }
 }
-const b = median(samples.bullmq)
-const p = median(samples.phial)
+const of = (kind: keyof typeof samples, key: keyof Sample): number => median(samples[kind].map((x) => x[key]))
+const b = of('bullmq', 'rate')
+const p = of('phial', 'rate')
+const bc = of('bullmq', 'cpuPerJob')
+const pc = of('phial', 'cpuPerJob')
+const bn = of('bullmq', 'commandsPerJob')
+const pn = of('phial', 'commandsPerJob')
 const report = [
   `## Tasks on Redis: enqueued + processed per second`,
   '',
   `${JOBS} jobs per run, worker concurrency ${CONCURRENCY}, ${INFLIGHT} enqueues in flight, ${ROUNDS} interleaved rounds (medians), Node ${process.version}, ${URL_}.`,
   '',
-  '| | jobs/s | vs bare BullMQ |',
-  '| --- | ---: | ---: |',
-  `| bare BullMQ (Queue.add + Worker) | ${b.toFixed(0)} | 1.00× |`,
-  `| phial/tasks (Task.delay + phial worker) | ${p.toFixed(0)} | ${(p / b).toFixed(2)}× (overhead ${((1 - p / b) * 100).toFixed(1)} %) |`,
+  '| | jobs/s | vs bare BullMQ | CPU µs/job | Redis commands/job |',
+  '| --- | ---: | ---: | ---: | ---: |',
+  `| bare BullMQ (Queue.add + Worker) | ${b.toFixed(0)} | 1.00× | ${bc.toFixed(0)} | ${bn.toFixed(2)} |`,
+  `| phial/tasks (Task.delay + phial worker) | ${p.toFixed(0)} | ${(p / b).toFixed(2)}× (overhead ${((1 - p / b) * 100).toFixed(1)} %) | ${pc.toFixed(0)} (${((pc / bc - 1) * 100).toFixed(1)} %) | ${pn.toFixed(2)} |`,
   '',
 ].join('\n')
 process.stdout.write(report)
