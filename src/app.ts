@@ -136,8 +136,8 @@ export class Phial extends AppCore {
   /**
    * Runs `fn` inside the context of a request that is not dispatched
    * (Flask's `app.request_context(environ)`): `request`, `session`, `g` and
-   * `currentApp` work, no hook or view runs, and teardown hooks run when
-   * `fn` is done (when its promise settles). For extensions that serve
+   * `currentApp` work, no hook or view runs, and the teardownRequest and
+   * teardownAppContext hooks run when `fn` is done (when its promise settles). For extensions that serve
    * requests outside the pipeline: `phial/socketio` runs each event in the
    * context of its connection's handshake. The session opens lazily from
    * the request's cookie; with a store that opens asynchronously, open it
@@ -152,6 +152,8 @@ export class Phial extends AppCore {
     const ctx = createRequestContext(this, init)
     // as Flask's RequestContext: the URL is matched (request.endpoint, viewArgs), nothing is dispatched
     bindMatch(ctx.request, matchRequestUrl(this, ctx.request))
+    // leaving it runs the teardownRequest hooks (the matched blueprint's too), as Flask's RequestContext.pop
+    ctx.routeEntry = routeEntryFor(this, ctx.request.urlRule)
     return runInAppContext(ctx, fn)
   }
 

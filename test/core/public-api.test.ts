@@ -190,4 +190,29 @@ describe('requestContext(init, fn)', () => {
     expect(seen).toEqual(['socket', '1', '10.0.0.1', 'example.com', null])
     expect(tornDown).toBe(true)
   })
+
+  it('runs the teardownRequest hooks of the app and of the matched blueprint on leaving, with the error', async () => {
+    const app = makeApp()
+    const seen: string[] = []
+    app.teardownRequest((err) => {
+      seen.push(`app:${err instanceof Error ? err.message : 'none'}`)
+    })
+    const bp = new Blueprint('chat', import.meta.url)
+    bp.teardownRequest(() => {
+      seen.push('bp')
+    })
+    bp.get('/room', function room() {
+      return 'room'
+    })
+    app.register(bp, { urlPrefix: '/chat' })
+    await app.requestContext({ method: 'GET', url: '/chat/room' }, async () => 'ok')
+    expect(seen).toEqual(['bp', 'app:none'])
+    seen.length = 0
+    await expect(
+      app.requestContext({ method: 'GET', url: '/elsewhere' }, async () => {
+        throw new Error('boom')
+      }),
+    ).rejects.toThrow('boom')
+    expect(seen).toEqual(['app:boom'])
+  })
 })
