@@ -3,8 +3,7 @@
  * request (id, attempt, abort signal) available through `currentTask()`, a
  * time limit, and a JSON check of the result. Both backends use it.
  */
-import { AsyncLocalStorage } from 'node:async_hooks'
-import type { Phial } from 'phial'
+import { currentContext, hasContext, type Context, type Phial } from 'phial'
 import type { Backoff } from './backend.ts'
 import { PermanentTaskError, TaskTimeLimitExceeded } from './errors.ts'
 import { assertJson, type JsonValue } from './json.ts'
@@ -56,10 +55,17 @@ export interface TaskRequest {
   readonly signal: AbortSignal
 }
 
-const requestStorage = new AsyncLocalStorage<TaskRequest>()
+/**
+ * The request of each running task, by the app context it runs in. Not an
+ * AsyncLocalStorage of its own: on Node 20 every enabled AsyncLocalStorage
+ * adds a hook call to every promise the process makes (BullMQ's and
+ * ioredis's included), while the app context is there anyway.
+ */
+const requests = new WeakMap<Context, TaskRequest>()
 
 /**
- * The request of the task running now; throws outside a task.
+ * The request of the task running now; throws outside a task (and inside
+ * another `app.appContext()` opened by the task: that is a context of its own).
  *
  * @example
  * ```ts
@@ -67,7 +73,7 @@ const requestStorage = new AsyncLocalStorage<TaskRequest>()
  * ```
  */
 export function currentTask(): TaskRequest {
-  const request = requestStorage.getStore()
+  const request = hasContext() ? requests.get(currentContext()) : undefined
   if (request === undefined) throw new Error('currentTask() was called outside a running task.')
   return request
 }
@@ -75,7 +81,8 @@ export function currentTask(): TaskRequest {
 /**
  * Runs one attempt and resolves with its JSON result (`undefined` becomes
  * `null`). Rejects with the task's error, a `TaskTimeLimitExceeded`, or a
- * `TypeError` for a result that is not JSON.
+ * `TypeError` for a result that is not JSON. `running` (a worker's) gets the
+ * attempt's abort function while it runs, for a forced stop.
  *
  * @example
  * ```ts
@@ -86,14 +93,29 @@ export async function runAttempt(
   app: Phial,
   def: TaskDefinition,
   job: { readonly id: string; readonly args: readonly JsonValue[]; readonly attempt: number; readonly queue: string },
-  outerSignal?: AbortSignal,
+  running?: Set<(reason: unknown) => void>,
 ): Promise<JsonValue> {
-  const controller = new AbortController()
-  const abort = (): void => controller.abort(outerSignal?.reason)
-  outerSignal?.addEventListener('abort', abort, { once: true })
-  const request: TaskRequest = { id: job.id, name: def.name, args: job.args, attempt: job.attempt, retries: def.retries, queue: job.queue, signal: controller.signal }
+  // The signal is made when the task asks for it (or something aborts it): most tasks never do, and an
+  // AbortController per job was a measurable part of the worker's CPU time.
+  let controller: AbortController | null = null
+  const abort = (reason: unknown): void => (controller ??= new AbortController()).abort(reason)
+  running?.add(abort)
+  const request: TaskRequest = {
+    id: job.id,
+    name: def.name,
+    args: job.args,
+    attempt: job.attempt,
+    retries: def.retries,
+    queue: job.queue,
+    get signal() {
+      return (controller ??= new AbortController()).signal
+    },
+  }
   const run = (): Promise<unknown> =>
-    app.appContext(() => requestStorage.run(request, async () => (def.fn as (...a: readonly JsonValue[]) => unknown)(...job.args)))
+    app.appContext(async (ctx) => {
+      requests.set(ctx, request)
+      return (def.fn as (...a: readonly JsonValue[]) => unknown)(...job.args)
+    })
   let timer: NodeJS.Timeout | undefined
   try {
     const value =
@@ -104,7 +126,7 @@ export async function runAttempt(
             new Promise<never>((_, reject) => {
               timer = setTimeout(() => {
                 const err = new TaskTimeLimitExceeded(def.name, def.timeout! * 1000)
-                controller.abort(err)
+                abort(err)
                 reject(err)
               }, def.timeout! * 1000)
             }),
@@ -119,6 +141,6 @@ export async function runAttempt(
     return result
   } finally {
     if (timer) clearTimeout(timer)
-    outerSignal?.removeEventListener('abort', abort)
+    running?.delete(abort)
   }
 }

@@ -42,6 +42,8 @@ export function jobOptions(message: Pick<TaskMessage, 'attempts' | 'backoff' | '
   }
 }
 
+const nothing = (): void => undefined
+
 /**
  * Tasks on Redis through BullMQ.
  *
@@ -92,13 +94,15 @@ export class RedisBackend implements TaskBackend {
     return events
   }
 
-  async enqueue(message: TaskMessage): Promise<void> {
+  enqueue(message: TaskMessage): Promise<void> {
     const data: JobData = { args: message.args, chain: message.chain }
-    await this.queue(message.queue).add(message.task, data, {
-      jobId: message.id,
-      ...(message.delay > 0 ? { delay: message.delay } : {}),
-      ...jobOptions(message, this.state.app.config.TASKS_RESULT_EXPIRES),
-    })
+    return this.queue(message.queue)
+      .add(message.task, data, {
+        jobId: message.id,
+        ...(message.delay > 0 ? { delay: message.delay } : {}),
+        ...jobOptions(message, this.state.app.config.TASKS_RESULT_EXPIRES),
+      })
+      .then(nothing)
   }
 
   async #find(id: string, queues: readonly string[]): Promise<{ job: Job; queue: string } | null> {

@@ -65,8 +65,11 @@ export async function startRedisWorker(state: TasksState, options: WorkerOptions
   const lockDuration = Math.max(1000, Math.round(config.TASKS_VISIBILITY_TIMEOUT * 1000))
   const logger = app.logger
   let running = 0
+  /** The abort functions of the attempts running now (a forced close aborts their signals). */
+  const attempts = new Set<(reason: unknown) => void>()
 
-  const processor = async (job: Job<JobData>, token?: string, signal?: AbortSignal): Promise<JsonValue> => {
+  // Two parameters, not BullMQ's third (signal): with it BullMQ makes an AbortController per job.
+  const processor = async (job: Job<JobData>, token?: string): Promise<JsonValue> => {
     let def
     try {
       def = state.tasks.definition(job.name)
@@ -83,7 +86,7 @@ export async function startRedisWorker(state: TasksState, options: WorkerOptions
     running++
     try {
       const started = performance.now()
-      const result = await runAttempt(app, def, { id: job.id!, args: job.data.args ?? [], attempt, queue: job.queueName }, signal)
+      const result = await runAttempt(app, def, { id: job.id!, args: job.data.args ?? [], attempt, queue: job.queueName }, attempts)
       await state.continueChain({ chain: (job.data.chain ?? null) as ChainLink[] | null }, result)
       // Celery logs each success at INFO; here it is DEBUG, so that a busy worker's log stays readable (and cheap).
       if (logger.isLevelEnabled('debug')) logger.debug({ task: job.name, id: job.id }, `Task ${job.name}[${job.id}] succeeded in ${((performance.now() - started) / 1000).toFixed(3)}s`)
@@ -129,6 +132,7 @@ export async function startRedisWorker(state: TasksState, options: WorkerOptions
     concurrency,
     running: () => running,
     async close(force = false) {
+      if (force) for (const abort of attempts) abort(new Error('The worker was forced to stop.'))
       await Promise.all(workers.map((w) => w.close(force)))
     },
   }

@@ -151,7 +151,19 @@ export class TasksState implements ResultSource {
     return this.#deliver(def, this.message(def, args, options, chain))
   }
 
-  async #deliver(def: TaskDefinition, message: TaskMessage): Promise<AsyncResult> {
+  #deliver(def: TaskDefinition, message: TaskMessage): Promise<AsyncResult> {
+    // The common case in one step (a `then`, no async frames): one task to Redis, not eager.
+    const ready = this.#ready
+    if (ready !== null && !this.app.config.TASKS_ALWAYS_EAGER) {
+      return ready.enqueue(message).then(
+        () => new AsyncResult(message.id, def.name, this, [message.queue]),
+        (err: unknown) => this.#refused(message, err),
+      )
+    }
+    return this.#deliverSlowly(def, message)
+  }
+
+  async #deliverSlowly(def: TaskDefinition, message: TaskMessage): Promise<AsyncResult> {
     await this.send(message)
     const queues = [message.queue]
     if (!this.app.config.TASKS_ALWAYS_EAGER) return new AsyncResult(message.id, def.name, this, queues)
@@ -183,11 +195,16 @@ export class TasksState implements ResultSource {
       const backend = this.#ready ?? (await this.#connect())
       await backend.enqueue(message)
     } catch (err) {
-      if (!this.usesRedis || err instanceof TypeError) throw err
-      const reason = err instanceof Error ? err.message : String(err)
-      this.app.logger.error({ err, task: message.task }, `Could not queue task ${message.task}: ${reason}`)
-      throw new ServiceUnavailable(`The task queue is not available (Redis: ${reason}). Try again in a moment.`)
+      this.#refused(message, err)
     }
+  }
+
+  /** A message the backend did not take: a 503 `ServiceUnavailable` for Redis (logged), else the error itself. */
+  #refused(message: TaskMessage, err: unknown): never {
+    if (!this.usesRedis || err instanceof TypeError) throw err
+    const reason = err instanceof Error ? err.message : String(err)
+    this.app.logger.error({ err, task: message.task }, `Could not queue task ${message.task}: ${reason}`)
+    throw new ServiceUnavailable(`The task queue is not available (Redis: ${reason}). Try again in a moment.`)
   }
 
   /** The backend, waiting at most `TASKS_ENQUEUE_TIMEOUT` seconds for it. */
