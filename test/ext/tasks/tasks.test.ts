@@ -361,6 +361,34 @@ describe('defining tasks', () => {
   })
 })
 
+describe.skipIf(!haveRedis)('a forced worker close on Redis', () => {
+  it("aborts the running task's currentTask().signal", async () => {
+    const prefix = uniquePrefix('force')
+    const tasks = new Tasks()
+    let signal: AbortSignal | null = null
+    let startedRunning = false
+    const waits = tasks.task('waits', () => {
+      signal = currentTask().signal
+      startedRunning = true
+      return new Promise<string>((resolve) => signal!.addEventListener('abort', () => resolve('aborted')))
+    })
+    const app = makeApp({ TASKS_BROKER_URL: REDIS_URL, TASKS_PREFIX: prefix })
+    tasks.initApp(app)
+    const worker = await tasks.startWorker(app)
+    try {
+      await waits.delay()
+      await until(() => startedRunning, 10_000, 'the task to start')
+      expect(signal!.aborted).toBe(false)
+      await worker.close(true)
+      expect(signal!.aborted).toBe(true)
+      expect((signal!.reason as Error).message).toBe('The worker was forced to stop.')
+    } finally {
+      await tasks.close()
+      await deleteKeys(prefix)
+    }
+  })
+})
+
 describe.skipIf(!haveRedis)('Redis unreachable', () => {
   it('a view that sends a task answers 503 with a message, quickly', async () => {
     const tasks = new Tasks()
