@@ -79,10 +79,42 @@ export function currentTask(): TaskRequest {
 }
 
 /**
+ * The request of one attempt. Its signal is made when the task asks for it
+ * (or something aborts it): most tasks never do, and an AbortController per
+ * job was a measurable part of the worker's CPU time.
+ */
+class AttemptRequest implements TaskRequest {
+  #controller: AbortController | null = null
+  readonly id: string
+  readonly name: string
+  readonly args: readonly JsonValue[]
+  readonly attempt: number
+  readonly retries: number
+  readonly queue: string
+
+  constructor(def: TaskDefinition, job: { readonly id: string; readonly args: readonly JsonValue[]; readonly attempt: number; readonly queue: string }) {
+    this.id = job.id
+    this.name = def.name
+    this.args = job.args
+    this.attempt = job.attempt
+    this.retries = def.retries
+    this.queue = job.queue
+  }
+
+  get signal(): AbortSignal {
+    return (this.#controller ??= new AbortController()).signal
+  }
+
+  abort(reason: unknown): void {
+    ;(this.#controller ??= new AbortController()).abort(reason)
+  }
+}
+
+/**
  * Runs one attempt and resolves with its JSON result (`undefined` becomes
  * `null`). Rejects with the task's error, a `TaskTimeLimitExceeded`, or a
- * `TypeError` for a result that is not JSON. `running` (a worker's) gets the
- * attempt's abort function while it runs, for a forced stop.
+ * `TypeError` for a result that is not JSON. `running` (a worker's) holds the
+ * attempt while it runs, so that a forced stop can abort its signal.
  *
  * @example
  * ```ts
@@ -93,24 +125,10 @@ export async function runAttempt(
   app: Phial,
   def: TaskDefinition,
   job: { readonly id: string; readonly args: readonly JsonValue[]; readonly attempt: number; readonly queue: string },
-  running?: Set<(reason: unknown) => void>,
+  running?: Set<{ abort(reason: unknown): void }>,
 ): Promise<JsonValue> {
-  // The signal is made when the task asks for it (or something aborts it): most tasks never do, and an
-  // AbortController per job was a measurable part of the worker's CPU time.
-  let controller: AbortController | null = null
-  const abort = (reason: unknown): void => (controller ??= new AbortController()).abort(reason)
-  running?.add(abort)
-  const request: TaskRequest = {
-    id: job.id,
-    name: def.name,
-    args: job.args,
-    attempt: job.attempt,
-    retries: def.retries,
-    queue: job.queue,
-    get signal() {
-      return (controller ??= new AbortController()).signal
-    },
-  }
+  const request = new AttemptRequest(def, job)
+  running?.add(request)
   const run = (): Promise<unknown> =>
     app.appContext(async (ctx) => {
       requests.set(ctx, request)
@@ -126,7 +144,7 @@ export async function runAttempt(
             new Promise<never>((_, reject) => {
               timer = setTimeout(() => {
                 const err = new TaskTimeLimitExceeded(def.name, def.timeout! * 1000)
-                abort(err)
+                request.abort(err)
                 reject(err)
               }, def.timeout! * 1000)
             }),
@@ -141,6 +159,6 @@ export async function runAttempt(
     return result
   } finally {
     if (timer) clearTimeout(timer)
-    running?.delete(abort)
+    running?.delete(request)
   }
 }

@@ -33,6 +33,12 @@ function hint(value: unknown): string {
   return ''
 }
 
+const NOT_JSON = 'which is not JSON'
+
+function refuse(label: string, path: string, v: unknown, why: string): never {
+  throw new TypeError(`${label} ${path || '(the value)'} is ${describe(v)}, ${why}${hint(v)}.`)
+}
+
 /**
  * Throws a `TypeError` naming `label` and the path when `value` is not plain
  * JSON: `undefined`, functions, symbols, bigints, `NaN`/`Infinity`, `Date`,
@@ -45,16 +51,14 @@ function hint(value: unknown): string {
  * ```
  */
 export function assertJson(value: unknown, label: string, path = '', seen: Set<object> = new Set()): asserts value is JsonValue {
-  const fail = (v: unknown, why = 'which is not JSON'): never => {
-    throw new TypeError(`${label} ${path || '(the value)'} is ${describe(v)}, ${why}${hint(v)}.`)
-  }
+  // No closure per value: this runs for every argument of every task sent.
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) fail(value, 'which JSON turns into null')
+    if (!Number.isFinite(value)) refuse(label, path, value, 'which JSON turns into null')
     return
   }
-  if (typeof value !== 'object') return fail(value)
-  if (seen.has(value)) return fail(value, 'a cycle (it contains itself)')
+  if (typeof value !== 'object') return refuse(label, path, value, NOT_JSON)
+  if (seen.has(value)) return refuse(label, path, value, 'a cycle (it contains itself)')
   if (Array.isArray(value)) {
     seen.add(value)
     for (let i = 0; i < value.length; i++) assertJson(value[i], label, `${path}[${i}]`, seen)
@@ -62,7 +66,7 @@ export function assertJson(value: unknown, label: string, path = '', seen: Set<o
     return
   }
   const proto = Object.getPrototypeOf(value) as unknown
-  if (proto !== Object.prototype && proto !== null) return fail(value)
+  if (proto !== Object.prototype && proto !== null) return refuse(label, path, value, NOT_JSON)
   seen.add(value)
   for (const [key, item] of Object.entries(value)) {
     // An undefined property is dropped by JSON, which changes nothing the task could see.

@@ -65,8 +65,8 @@ export async function startRedisWorker(state: TasksState, options: WorkerOptions
   const lockDuration = Math.max(1000, Math.round(config.TASKS_VISIBILITY_TIMEOUT * 1000))
   const logger = app.logger
   let running = 0
-  /** The abort functions of the attempts running now (a forced close aborts their signals). */
-  const attempts = new Set<(reason: unknown) => void>()
+  /** The attempts running now (a forced close aborts their signals). */
+  const attempts = new Set<{ abort(reason: unknown): void }>()
 
   // Two parameters, not BullMQ's third (signal): with it BullMQ makes an AbortController per job.
   const processor = async (job: Job<JobData>, token?: string): Promise<JsonValue> => {
@@ -132,7 +132,7 @@ export async function startRedisWorker(state: TasksState, options: WorkerOptions
     concurrency,
     running: () => running,
     async close(force = false) {
-      if (force) for (const abort of attempts) abort(new Error('The worker was forced to stop.'))
+      if (force) for (const attempt of attempts) attempt.abort(new Error('The worker was forced to stop.'))
       await Promise.all(workers.map((w) => w.close(force)))
     },
   }
