@@ -45,7 +45,9 @@ export interface TaskOwner {
 export function checkArgs(name: string, args: readonly unknown[], method: string): JsonValue[] {
   if (!Array.isArray(args)) throw new TypeError(`${name}.${method}() takes the arguments as an array, e.g. ${name}.${method}([1, 2]).`)
   assertJson(args, `${name}.${method}(): argument`)
-  return JSON.parse(JSON.stringify(args)) as JsonValue[]
+  // Strings, numbers, booleans and null cannot change after the call: a plain copy of the array does.
+  for (const arg of args) if ((typeof arg === 'object' && arg !== null) || Object.is(arg, -0)) return JSON.parse(JSON.stringify(args)) as JsonValue[]
+  return [...args] as JsonValue[]
 }
 
 /**
