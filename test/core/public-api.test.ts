@@ -205,11 +205,11 @@ describe('requestContext(init, fn)', () => {
       return 'room'
     })
     app.register(bp, { urlPrefix: '/chat' })
-    await app.requestContext({ method: 'GET', url: '/chat/room' }, async () => 'ok')
+    await app.requestContext({ method: 'GET', url: '/chat/room', headers: {} }, async () => 'ok')
     expect(seen).toEqual(['bp', 'app:none'])
     seen.length = 0
     await expect(
-      app.requestContext({ method: 'GET', url: '/elsewhere' }, async () => {
+      app.requestContext({ method: 'GET', url: '/elsewhere', headers: {} }, async () => {
         throw new Error('boom')
       }),
     ).rejects.toThrow('boom')
