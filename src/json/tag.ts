@@ -49,7 +49,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * sessionJsonSerializer.register(TagMoney, { index: 0 })
  * ```
  */
-export class JSONTag {
+export abstract class JSONTag {
   /** The tag key written around the value; an empty key tags nothing (an intermediate step, as PassDict). */
   key = ''
 
@@ -57,19 +57,13 @@ export class JSONTag {
   constructor(readonly serializer: TaggedJSONSerializer) {}
 
   /** Whether this tag handles `value`. */
-  check(_value: unknown): boolean {
-    throw new Error(`${this.constructor.name}.check() is not implemented`)
-  }
+  abstract check(value: unknown): boolean
 
   /** The value as a JSON-ready value (the tag is added around it by {@link tag}). */
-  toJson(_value: unknown): unknown {
-    throw new Error(`${this.constructor.name}.toJson() is not implemented`)
-  }
+  abstract toJson(value: unknown): unknown
 
   /** The JS value back from its JSON form (the tag already removed). */
-  toValue(_value: unknown): unknown {
-    throw new Error(`${this.constructor.name}.toValue() is not implemented`)
-  }
+  abstract toValue(value: unknown): unknown
 
   /** `{ [key]: toJson(value) }`. */
   tag(value: unknown): unknown {
@@ -113,6 +107,10 @@ export class PassDict extends JSONTag {
   override tag(value: unknown): unknown {
     return this.toJson(value as Record<string, unknown>)
   }
+  /** Never asked (an empty key tags nothing, so nothing reads back through it): the value as it is. */
+  override toValue(value: unknown): unknown {
+    return value
+  }
 }
 
 /** A frozen array (Python's tuple): tagged `" t"`; a Flask tuple reads back frozen. */
@@ -139,6 +137,10 @@ export class PassList extends JSONTag {
   }
   override tag(value: unknown): unknown {
     return this.toJson(value as unknown[])
+  }
+  /** Never asked (an empty key tags nothing): the value as it is. */
+  override toValue(value: unknown): unknown {
+    return value
   }
 }
 
