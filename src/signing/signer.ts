@@ -7,6 +7,7 @@
 import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto'
 import { type SecretKey, toBytes, toText, BASE64URL, BASE64_ALPHABET } from './encoding.ts'
 import { BadSignature } from './errors.ts'
+import { HmacSha256 } from './hmac-sha256.ts'
 
 /**
  * Options of {@link Signer} and {@link TimestampSigner}.
@@ -87,6 +88,8 @@ export class Signer {
   readonly digestMethod: 'sha1' | 'sha256' | 'sha512'
   /** Derived keys as key objects (made once, not per HMAC), newest first (the verification order). */
   readonly #derived: readonly KeyObject[]
+  /** The same keys for the JavaScript HMAC of short strings (SHA-256 only), else null. */
+  readonly #fast: readonly HmacSha256[] | null
   /** Length of a canonical signature in base64url characters, and the mask of its last character's padding bits. */
   readonly #sigLength: number
   readonly #padMask: number
@@ -120,7 +123,9 @@ export class Signer {
     if (!KEY_DERIVATIONS.has(this.keyDerivation)) throw new TypeError(`Unknown key derivation '${String(this.keyDerivation)}'`)
     this.digestMethod = options.digestMethod ?? 'sha256'
     if (!DIGESTS.has(this.digestMethod)) throw new TypeError(`Unsupported digest '${String(this.digestMethod)}'`)
-    this.#derived = this.secretKeys.map((k) => createSecretKey(this.deriveKey(k))).reverse()
+    const derived = this.secretKeys.map((k) => this.deriveKey(k)).reverse()
+    this.#derived = derived.map((k) => createSecretKey(k))
+    this.#fast = this.digestMethod === 'sha256' && derived.every((k) => k.length <= 64) ? derived.map((k) => new HmacSha256(k)) : null
     const bytes = DIGEST_BYTES[this.digestMethod]!
     this.#sigLength = Math.ceil((bytes * 8) / 6)
     this.#padMask = (1 << (this.#sigLength * 6 - bytes * 8)) - 1
@@ -163,7 +168,7 @@ export class Signer {
    * ```
    */
   getSignature(value: string | Uint8Array): string {
-    return this.#mac(this.#derived[0], value).toString('base64url')
+    return this.#mac(0, value).toString('base64url')
   }
 
   /**
@@ -181,8 +186,8 @@ export class Signer {
     if ((base64Value(signature.charCodeAt(signature.length - 1)) & this.#padMask) !== 0) return false
     // the signature's bytes against each digest (no re-encoding of the digest per key)
     const given = Buffer.from(signature, 'base64url')
-    for (const key of this.#derived) {
-      if (timingSafeEqual(this.#mac(key, value), given)) return true
+    for (let i = 0; i < this.#derived.length; i++) {
+      if (timingSafeEqual(this.#mac(i, value), given)) return true
     }
     return false
   }
@@ -256,7 +261,14 @@ export class Signer {
     }
   }
 
-  #mac(key: KeyObject, value: string | Uint8Array): Buffer {
-    return createHmac(this.digestMethod, key).update(typeof value === 'string' ? value : toBytes(value)).digest()
+  /** The MAC of `value` with the i-th derived key (newest first). */
+  #mac(i: number, value: string | Uint8Array): Buffer {
+    if (typeof value === 'string') {
+      // short ASCII (a session token): the same HMAC in JavaScript, without Node's per-call setup (hmac-sha256.ts)
+      const fast = this.#fast === null ? null : this.#fast[i]!.digest(value)
+      if (fast !== null) return fast
+      return createHmac(this.digestMethod, this.#derived[i]!).update(value).digest()
+    }
+    return createHmac(this.digestMethod, this.#derived[i]!).update(toBytes(value)).digest()
   }
 }
