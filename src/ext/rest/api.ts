@@ -10,7 +10,7 @@ import { Blueprint, resourceArguments, type AddResourceOptions, type PendingReso
 import { errorResponseOf, type ErrorFormat } from './error-format.ts'
 import { buildOpenApi, type OpenApiInfo, type ResourceRecord } from './openapi.ts'
 import { jwtSecuritySchemes, type SecurityRequirements } from './security.ts'
-import { headersRecord, jsonResponse, negotiate, outputJson } from './representations.ts'
+import { headersRecord, isWebResponse, jsonResponse, negotiate, outputJson } from './representations.ts'
 import { fieldHandlers, type Representation, type Resource } from './resource.ts'
 import { unpackReturn } from './validate.ts'
 
@@ -355,11 +355,12 @@ export class Api {
    */
   makeResponse(rv: unknown, ctx: Context, resource?: ResourceClass): Response {
     if (rv instanceof Response) return rv
-    if (typeof globalThis.Response === 'function' && rv instanceof globalThis.Response) return rv as unknown as Response
+    if (isWebResponse(rv)) return rv as unknown as Response
     const [data, status, headers] = unpackReturn(rv)
     const own = resource?.representations
     const table = own ? { ...this.representations, ...own } : this.representations
-    const mediatype = negotiate(ctx.request, Object.keys(table), this.defaultMediatype)
+    // JSON only (the usual table): no Accept header to read, as negotiate() answers for one representation that is the default
+    const mediatype = own == null && this.defaultMediatype === JSON_TYPE && onlyJson(table) ? JSON_TYPE : negotiate(ctx.request, Object.keys(table), this.defaultMediatype)
     const represent = table[mediatype] ?? outputJson
     const response =
       represent === outputJson
@@ -456,6 +457,14 @@ export class Api {
     const status = typeof config.REST_VALIDATION_STATUS === 'number' ? config.REST_VALIDATION_STATUS : 422
     return buildOpenApi(app, this.#registrations.map((r) => r.record), info, status)
   }
+}
+
+const JSON_TYPE = 'application/json'
+
+/** True when a representation table has JSON and nothing else. */
+function onlyJson(table: Record<string, Representation>): boolean {
+  for (const key in table) if (key !== JSON_TYPE) return false
+  return JSON_TYPE in table
 }
 
 /** `/api` + `/users` → `/api/users` (either may be empty). */

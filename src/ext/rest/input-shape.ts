@@ -92,3 +92,62 @@ export function unknownFields(value: unknown, schema: JsonSchema | null, root: J
   }
   return out
 }
+
+const unknownChecks = new WeakMap<JsonSchema, (value: unknown) => boolean>()
+
+/**
+ * Whether {@link unknownFields} would find anything, as a function built
+ * once per schema: the valid body's check reads each key once and
+ * allocates no paths (those are found only when there is an unknown key).
+ *
+ * @example
+ * ```ts
+ * hasUnknownFields({ type: 'object', properties: { a: {} }, additionalProperties: false })({ a: 1, b: 2 }) // true
+ * ```
+ */
+export function hasUnknownFields(schema: JsonSchema): (value: unknown) => boolean {
+  let check = unknownChecks.get(schema)
+  if (!check) unknownChecks.set(schema, (check = buildUnknownCheck(schema, schema, new Map()) ?? (() => false)))
+  return check
+}
+
+type Check = (value: unknown) => boolean
+
+/** The check of one schema, or null when no value can have unknown keys under it (no closed object, no item or property that has one). */
+function buildUnknownCheck(schema: JsonSchema, root: JsonSchema, seen: Map<JsonSchema, Check | null>): Check | null {
+  if (seen.has(schema)) return seen.get(schema)!
+  // a placeholder first, so a recursive schema ($ref to itself) builds
+  let real: Check = () => false
+  const lazy: Check = (v) => real(v)
+  seen.set(schema, lazy)
+  const { properties, open } = objectShape(schema, root)
+  const itemSchema = itemsOf(schema, root)
+  const items = itemSchema ? buildUnknownCheck(itemSchema, root, seen) : null
+  const children = new Map<string, Check>()
+  for (const [k, s] of properties) {
+    const target = deref(s, root)
+    const child = target ? buildUnknownCheck(target, root, seen) : null
+    if (child) children.set(k, child)
+  }
+  if (open && items === null && children.size === 0) {
+    seen.set(schema, null)
+    return null
+  }
+  real = (value) => {
+    if (Array.isArray(value)) {
+      if (items !== null) for (let i = 0; i < value.length; i++) if (items(value[i])) return true
+      return false
+    }
+    if (typeof value !== 'object' || value === null) return false
+    const keys = Object.keys(value)
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!
+      const child = children.get(k)
+      if (child !== undefined) {
+        if (child((value as Record<string, unknown>)[k])) return true
+      } else if (!open && !properties.has(k)) return true
+    }
+    return false
+  }
+  return lazy
+}

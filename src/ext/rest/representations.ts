@@ -56,6 +56,23 @@ function sortedKeys(_key: string, value: unknown): unknown {
   return out
 }
 
+/** The WHATWG `Response` class, read once (`globalThis.Response` is one of Node's lazy globals). */
+let webResponse: Function | null | undefined
+
+/**
+ * True for a WHATWG `Response` (what `fetch` gives), which a handler may return as is.
+ *
+ * @example
+ * ```ts
+ * isWebResponse(new globalThis.Response('ok')) // true
+ * ```
+ */
+export function isWebResponse(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  if (webResponse === undefined) webResponse = typeof globalThis.Response === 'function' ? globalThis.Response : null
+  return webResponse !== null && value instanceof webResponse
+}
+
 /** Headers given with a return value, as a plain object. */
 export function headersRecord(headers: unknown): Record<string, string> {
   if (headers === undefined || headers === null) return {}

@@ -103,21 +103,26 @@ export abstract class Resource<R = Record<string, unknown>> extends MethodView<R
   override dispatchRequest(args: ResourceArgs<R>, ctx: Context): ViewReturn | Promise<ViewReturn> {
     const method = ctx.request.method
     const self = this as unknown as Record<string, unknown>
-    let name = method.toLowerCase()
+    let name = HANDLER_NAMES[method] ?? method.toLowerCase()
     if (typeof self[name] !== 'function' && method === 'HEAD') name = 'get'
     const handler = self[name]
     if (typeof handler !== 'function') {
       throw new Error(`Unimplemented method '${method}' in ${this.constructor.name}: add a ${method.toLowerCase()} handler.`)
     }
-    let fn = (handler as (a: unknown, c: Context) => ViewReturn).bind(this) as (a: never, c: Context) => ViewReturn
     const cls = this.constructor as typeof Resource
     const decorators = Array.isArray(cls.methodDecorators)
       ? (cls.methodDecorators as readonly ViewDecorator[])
       : ((cls.methodDecorators as Record<string, readonly ViewDecorator[]>)[name] ?? [])
+    // no decorators (the usual case): a direct call, without a bound function per request
+    if (decorators.length === 0) return (handler as (a: unknown, c: Context) => ViewReturn).call(this, args, ctx)
+    let fn = (handler as (a: unknown, c: Context) => ViewReturn).bind(this) as (a: never, c: Context) => ViewReturn
     for (const decorator of decorators) fn = decorator(fn) as typeof fn
     return fn(args as never, ctx)
   }
 }
+
+/** The handler names of the usual methods (no lower-casing per request). */
+const HANDLER_NAMES: Readonly<Record<string, string>> = { GET: 'get', HEAD: 'head', POST: 'post', PUT: 'put', PATCH: 'patch', DELETE: 'delete', OPTIONS: 'options' }
 
 /** One probe per class: the arguments it was made with, the handlers found, and the instance until someone takes it. */
 const probes = new WeakMap<Function, { args: unknown[]; handlers: Map<string, Function>; instance: object | null }>()

@@ -3,10 +3,10 @@
  * typed handler inputs, and output filtering by response schema.
  */
 import { ApiError, RequestValidationError, jsonPointer, type FieldError, type FieldLocation } from './problem.ts'
-import { coerceStrings, multiToObject, unknownFields } from './input-shape.ts'
+import { coerceStrings, hasUnknownFields, multiToObject, unknownFields } from './input-shape.ts'
 import { isPaginated, paginationHeaders } from './pagination.ts'
-import { compileProjector } from './project.ts'
-import { emptyResponse, headersRecord } from './representations.ts'
+import { compileProjector, type Projector } from './project.ts'
+import { emptyResponse, headersRecord, isWebResponse } from './representations.ts'
 import { isStandardSchema, issuePath, jsonSchemaOf, runSchema, type AnySchema, type StandardSchemaV1 } from './schema.ts'
 import type { Operation, OperationHandler, OperationInput, OperationSpec, ResponseSpec } from './operation-types.ts'
 import { Response, type Context, type Request } from 'phial'
@@ -72,57 +72,95 @@ function fieldErrors(location: FieldLocation, issues: readonly StandardSchemaV1.
   })
 }
 
+/** One declared part of a spec, with what is worked out once: whether its unknown keys are refused, and the check that finds them. */
+interface PartPlan {
+  readonly part: (typeof PARTS)[number]
+  readonly schema: AnySchema
+  /** Finds unknown keys (body and form, unless `unknown: 'strip'`), or null. */
+  readonly unknown: ((value: unknown) => boolean) | null
+}
+
+/** A response status as declared: its schema and projector (made on first use), or `'none'` for no body. */
+interface ResponsePlan {
+  readonly schema: AnySchema | 'none'
+  project: Projector | null | undefined
+}
+
+/** What a spec means per request, worked out once per spec object (not per request). */
+interface Plan {
+  readonly parts: readonly PartPlan[]
+  /** By status; null without `responses`. */
+  readonly responses: ReadonlyMap<number, ResponsePlan> | null
+  /** The status of a bare return: the first 2xx declared (200 without one). */
+  readonly defaultStatus: number
+}
+
+const plans = new WeakMap<OperationSpec, Plan>()
+
+function planOf(spec: OperationSpec): Plan {
+  let plan = plans.get(spec)
+  if (plan === undefined) plans.set(spec, (plan = makePlan(spec)))
+  return plan
+}
+
+function makePlan(spec: OperationSpec): Plan {
+  const parts: PartPlan[] = []
+  for (const part of PARTS) {
+    const schema = spec[part]
+    if (schema === undefined) continue
+    const json = (part === 'body' || part === 'form') && spec.unknown !== 'strip' ? jsonSchemaOf(schema) : null
+    parts.push({ part, schema, unknown: json === null ? null : hasUnknownFields(json) })
+  }
+  let responses: Map<number, ResponsePlan> | null = null
+  if (spec.responses !== undefined) {
+    responses = new Map()
+    for (const [code, entry] of Object.entries(spec.responses)) {
+      const schema = entry == null ? 'none' : isStandardSchema(entry) ? entry : ((entry as ResponseSpec).schema ?? 'none')
+      responses.set(Number(code), { schema, project: undefined })
+    }
+  }
+  const codes = Object.keys(spec.responses ?? {}).map(Number).filter((c) => c >= 200 && c < 300).sort((a, b) => a - b)
+  return { parts, responses, defaultStatus: codes[0] ?? 200 }
+}
+
 interface Checked {
   input: Record<string, unknown>
   errors: FieldError[]
   pending: Array<Promise<void>> | null
 }
 
+/** Records one part's result: its value, or its field errors (a strict schema's own unknown-key issue left out when each key is listed already). */
+function settle(checked: Checked, part: FieldLocation, result: StandardSchemaV1.Result<unknown>, unknownReported: boolean): void {
+  if (!result.issues) {
+    checked.input[part] = result.value
+    return
+  }
+  // a strict schema reports the unknown keys again, once for the object (zod's code): each is listed already
+  const issues = unknownReported ? result.issues.filter((i) => (i as { code?: unknown }).code !== 'unrecognized_keys') : result.issues
+  checked.errors.push(...fieldErrors(part, issues))
+}
+
 /** Validates every declared part, collecting all field errors (not just the first). */
-function checkParts(spec: OperationSpec, args: unknown, ctx: Context): Checked {
+function checkParts(plan: Plan, args: unknown, ctx: Context): Checked {
   const checked: Checked = { input: { path: args }, errors: [], pending: null }
   const request = ctx.request
-  for (const part of PARTS) {
-    const schema = spec[part]
-    if (schema === undefined) continue
+  for (const { part, schema, unknown } of plan.parts) {
     const raw = rawPart(part, schema, args, request)
     let unknownReported = false
-    if ((part === 'body' || part === 'form') && spec.unknown !== 'strip') {
+    // the compiled check first: the paths are looked for only when there is an unknown key
+    if (unknown !== null && unknown(raw)) {
       for (const path of unknownFields(raw, jsonSchemaOf(schema))) {
         unknownReported = true
         checked.errors.push({ location: part, path, pointer: jsonPointer(path), message: 'Unknown field.', code: 'unknown_field' })
       }
     }
-    const settle = (result: StandardSchemaV1.Result<unknown>): void => {
-      if (!result.issues) {
-        checked.input[part] = result.value
-        return
-      }
-      // a strict schema reports the unknown keys again, once for the object (zod's code): each is listed already
-      const issues = unknownReported ? result.issues.filter((i) => (i as { code?: unknown }).code !== 'unrecognized_keys') : result.issues
-      checked.errors.push(...fieldErrors(part, issues))
-    }
     const result = runSchema(schema, raw)
-    if (result instanceof Promise) (checked.pending ??= []).push(result.then(settle))
-    else settle(result)
+    if (result instanceof Promise) {
+      const reported = unknownReported
+      ;(checked.pending ??= []).push(result.then((r) => settle(checked, part, r, reported)))
+    } else settle(checked, part, result, unknownReported)
   }
   return checked
-}
-
-/** The schema a returned body is sent with: a schema, `'none'` for a status declared without a body (`{ 204: null }`, `{ 200: { description } }`), null when undeclared. */
-function responseSchema(spec: OperationSpec, status: number): AnySchema | 'none' | null {
-  const responses = spec.responses
-  if (responses === undefined || !(status in responses)) return null
-  const entry = responses[status]
-  if (entry == null) return 'none'
-  if (isStandardSchema(entry)) return entry
-  return (entry as ResponseSpec).schema ?? 'none'
-}
-
-/** The status of a bare return: the first 2xx the spec declares (200 without one). */
-function defaultStatus(spec: OperationSpec): number {
-  const codes = Object.keys(spec.responses ?? {}).map(Number).filter((c) => c >= 200 && c < 300).sort((a, b) => a - b)
-  return codes[0] ?? 200
 }
 
 /** Splits `[body, status, headers]` / `[body, status]` / body, as Flask-RESTful's `unpack`. */
@@ -134,23 +172,24 @@ export function unpackReturn(rv: unknown): [unknown, number | null, unknown] {
 }
 
 /** Filters a returned value to the response schema and adds pagination headers (synchronous unless output validation is). */
-function marshal(spec: OperationSpec, rv: unknown, ctx: Context, validateOutput: boolean): unknown {
-  if (rv instanceof Response || (typeof globalThis.Response === 'function' && rv instanceof globalThis.Response)) return rv
+function marshal(plan: Plan, rv: unknown, ctx: Context, validateOutput: boolean): unknown {
+  if (rv instanceof Response || isWebResponse(rv)) return rv
   let [body, status, headers] = unpackReturn(rv)
-  status ??= defaultStatus(spec)
+  status ??= plan.defaultStatus
   if (isPaginated(body)) {
     const request = ctx.request
     headers = mergeHeaders(headers, paginationHeaders(body, request.rootPath + request.path, request.queryString))
     body = body.items
   }
-  const schema = responseSchema(spec, status)
+  // the schema of the status: a schema, 'none' when declared without a body (`{ 204: null }`), undefined when undeclared
+  const declared = plan.responses!.get(status)
   // no body: declared without one, a 204/304, or nothing returned (never the JSON text "")
-  if (schema === 'none' || status === 204 || status === 304 || body === undefined || (body === null && schema === null)) {
+  if (declared?.schema === 'none' || status === 204 || status === 304 || body === undefined || (body === null && declared === undefined)) {
     return emptyResponse(status, headersRecord(headers))
   }
   const done = (out: unknown): unknown => (headers === undefined ? [out, status] : [out, status, headers])
-  if (schema === null) return done(body)
-  const filtered = filterOutput(schema, body, validateOutput)
+  if (declared === undefined) return done(body)
+  const filtered = filterOutput(declared as ResponsePlan & { schema: AnySchema }, body, validateOutput)
   return filtered instanceof Promise ? filtered.then(done) : done(filtered)
 }
 
@@ -173,16 +212,21 @@ function mergeHeaders(headers: unknown, extra: Record<string, string>): unknown 
  * for a schema without a JSON Schema — validated, an invalid body being the
  * server's bug (an error, so a 500).
  */
-function filterOutput(schema: AnySchema, body: unknown, validateOutput: boolean): unknown {
-  const json = jsonSchemaOf(schema, 'output')
-  if (json !== null) body = compileProjector(json)(body)
-  if (!validateOutput && json !== null) return body
+function filterOutput(declared: ResponsePlan & { schema: AnySchema }, body: unknown, validateOutput: boolean): unknown {
+  const schema = declared.schema
+  if (declared.project === undefined) {
+    const json = jsonSchemaOf(schema, 'output')
+    declared.project = json === null ? null : compileProjector(json)
+  }
+  const project = declared.project
+  if (project !== null) body = project(body)
+  if (!validateOutput && project !== null) return body
   const checked = (result: StandardSchemaV1.Result<unknown>): unknown => {
     if (result.issues) {
       const first = result.issues.slice(0, 5).map((i) => `${jsonPointer(issuePath(i)) || '/'}: ${i.message}`).join('; ')
       throw new Error(`The response does not match its schema: ${first}`)
     }
-    return json !== null ? compileProjector(json)(result.value) : result.value
+    return project !== null ? project(result.value) : result.value
   }
   const result = runSchema(schema, body)
   return result instanceof Promise ? result.then(checked) : checked(result)
@@ -220,16 +264,21 @@ export function validate<S extends OperationSpec, A = Record<string, unknown>, T
     }
   }
   const marshalled = spec.responses !== undefined
+  // worked out on the first request (not here: a resource's handlers are made while the app is set up)
+  let plan: Plan | null = null
   const run = function (this: This, args: A, ctx: Context): unknown {
-    const checked = checkParts(spec, args, ctx)
-    const finish = (): unknown => {
-      if (checked.errors.length > 0) throw new RequestValidationError(checked.errors, validationStatus(ctx))
-      const rv = (handler as (this: This, input: unknown, ctx: Context) => unknown).call(this, checked.input, ctx)
-      if (!marshalled) return rv
-      const validateOutput = ctx.app.config.REST_VALIDATE_RESPONSES === true
-      return rv instanceof Promise ? rv.then((v) => marshal(spec, v, ctx, validateOutput)) : marshal(spec, rv, ctx, validateOutput)
-    }
-    return checked.pending === null ? finish() : Promise.all(checked.pending).then(finish)
+    plan ??= planOf(spec)
+    const checked = checkParts(plan, args, ctx)
+    if (checked.pending === null) return finish(this, plan, checked, ctx)
+    const ready = plan
+    return Promise.all(checked.pending).then(() => finish(this, ready, checked, ctx))
+  }
+  const finish = (self: This, ready: Plan, checked: Checked, ctx: Context): unknown => {
+    if (checked.errors.length > 0) throw new RequestValidationError(checked.errors, validationStatus(ctx))
+    const rv = (handler as (this: This, input: unknown, ctx: Context) => unknown).call(self, checked.input, ctx)
+    if (!marshalled) return rv
+    const validateOutput = ctx.app.config.REST_VALIDATE_RESPONSES === true
+    return rv instanceof Promise ? rv.then((v) => marshal(ready, v, ctx, validateOutput)) : marshal(ready, rv, ctx, validateOutput)
   }
   Object.defineProperty(run, 'name', { value: handler.name || 'validated', configurable: true })
   Object.defineProperty(run, 'spec', { value: spec, enumerable: true })
@@ -257,7 +306,7 @@ export async function checkRequest<S extends OperationSpec>(
   spec: S,
   ctx: Context,
 ): Promise<{ input: Partial<OperationInput<S>>; errors: FieldError[] }> {
-  const checked = checkParts(spec, ctx.request.viewArgs ?? {}, ctx)
+  const checked = checkParts(planOf(spec), ctx.request.viewArgs ?? {}, ctx)
   if (checked.pending !== null) await Promise.all(checked.pending)
   return { input: (checked.errors.length > 0 ? {} : checked.input) as Partial<OperationInput<S>>, errors: checked.errors }
 }
