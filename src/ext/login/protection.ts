@@ -9,6 +9,21 @@ import { LOGIN_SESSION_KEYS, type SessionProtectionMode } from './config.ts'
 import { sessionProtected } from './signals.ts'
 
 /**
+ * Identifiers already computed, by address, then User-Agent. A logged-in
+ * client's every request (and with phial/socketio, every event: the strings
+ * are the handshake's, the same each time) asks for the same SHA-256, which
+ * costs more than the rest of the session check. The digest is a pure
+ * function of the two strings, so a cached one is exactly what would be
+ * computed. Bounded, since both strings come from the client: at most
+ * 1,024 entries (then the cache starts over), and no User-Agent longer than
+ * 512 characters.
+ */
+const identifiers = new Map<string, Map<string, string>>()
+let cachedIdentifiers = 0
+const MAX_CACHED_IDENTIFIERS = 1024
+const MAX_CACHED_AGENT = 512
+
+/**
  * The fingerprint of the current client: a SHA-256 of its address and
  * `User-Agent` (Flask-Login's `_create_identifier`, shorter).
  *
@@ -19,7 +34,22 @@ import { sessionProtected } from './signals.ts'
  */
 export function sessionIdentifier(ctx: Context): string {
   const request = ctx.request
-  return createHash('sha256').update(`${request.remoteAddr ?? ''}|${request.userAgent}`).digest('base64url')
+  const addr = request.remoteAddr ?? ''
+  const agent = request.userAgent
+  let byAgent = identifiers.get(addr)
+  const known = byAgent?.get(agent)
+  if (known !== undefined) return known
+  const id = createHash('sha256').update(`${addr}|${agent}`).digest('base64url')
+  if (agent.length > MAX_CACHED_AGENT) return id
+  if (cachedIdentifiers >= MAX_CACHED_IDENTIFIERS) {
+    identifiers.clear()
+    cachedIdentifiers = 0
+    byAgent = undefined
+  }
+  if (byAgent === undefined) identifiers.set(addr, (byAgent = new Map()))
+  byAgent.set(agent, id)
+  cachedIdentifiers++
+  return id
 }
 
 /**

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { sessionProtected, userAccessed } from 'phial/login'
+import { sessionIdentifier, sessionProtected, userAccessed } from 'phial/login'
 import { makeApp } from './app.ts'
 
 describe('session protection', () => {
@@ -96,5 +97,23 @@ describe('session protection', () => {
     await client.get('/login-1')
     await client.get('/username', { headers: { 'User-Agent': 'different' } })
     expect((await client.get('/is-fresh')).text).toBe('true')
+  })
+
+  it('the identifier is the SHA-256 of address and User-Agent, also when it comes from the cache, for many clients and long agents', () => {
+    const { app } = makeApp()
+    const idOf = (addr: string, agent: string): string =>
+      app.requestContext({ method: 'GET', url: '/', headers: { 'user-agent': agent }, remoteAddr: addr }, (ctx) => sessionIdentifier(ctx))
+    const expected = (addr: string, agent: string): string => createHash('sha256').update(`${addr}|${agent}`).digest('base64url')
+    const long = 'x'.repeat(600)
+    // twice each: computed, then (short agents) cached; more clients than the cache holds, so it starts over on the way
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 1500; i++) {
+        const addr = `10.0.${i >> 8}.${i & 255}`
+        expect(idOf(addr, `agent ${i % 7}`)).toBe(expected(addr, `agent ${i % 7}`))
+      }
+      expect(idOf('10.0.0.1', long)).toBe(expected('10.0.0.1', long))
+    }
+    expect(idOf('10.0.0.1', 'a')).not.toBe(idOf('10.0.0.2', 'a'))
+    expect(idOf('10.0.0.1', 'a')).not.toBe(idOf('10.0.0.1', 'b'))
   })
 })
