@@ -6,6 +6,7 @@
 import { BadRequest, ClientDisconnected, HTTPException, RequestEntityTooLarge } from './exceptions.ts'
 import { ImmutableMultiDict } from './multidict.ts'
 import { Readable } from 'node:stream'
+import { DEPTH_EXCEEDED, ITEMS_EXCEEDED, scanJson, scanJsonText } from '../json/shape.ts'
 
 /**
  * Options of {@link readBody}.
@@ -290,41 +291,14 @@ export const DEFAULT_MAX_JSON_ITEMS = 100_000
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
 
-/**
- * Counts the nesting and the elements of a JSON text in one pass over its
- * characters (strings skipped), before `JSON.parse` builds anything: a
- * 1 MiB `[{},{},…]` would otherwise make 350,000 objects first.
- */
-function checkJsonShape(text: string, maxDepth: number | null, maxItems: number | null): void {
-  const depthLimit = maxDepth ?? Infinity
-  const itemLimit = maxItems ?? Infinity
-  let depth = 0
-  let items = 0
-  let opened = false // just after '[' or '{': the next token is a first element, or the close
-  const n = text.length
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 32 || c === 10 || c === 13 || c === 9) continue
-    if (opened) {
-      opened = false
-      if (c !== 93 && c !== 125) items++
-    }
-    if (c === 34 /* " */) {
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i)
-        if (d === 92 /* \ */) i++
-        else if (d === 34) break
-      }
-    } else if (c === 91 /* [ */ || c === 123 /* { */) {
-      if (++depth > depthLimit) {
-        throw new BadRequest(`Failed to decode JSON object: it is nested deeper than the limit of ${depthLimit} levels (MAX_JSON_DEPTH).`)
-      }
-      opened = true
-    } else if (c === 93 || c === 125) depth--
-    else if (c === 44 /* , */ && depth > 0) items++
-    if (items > itemLimit) {
-      throw new RequestEntityTooLarge(`The JSON body has more than the limit of ${itemLimit} elements (MAX_JSON_ITEMS).`)
-    }
+/** The `MAX_JSON_DEPTH` / `MAX_JSON_ITEMS` errors, from a scan of the body before it is parsed (json/shape.ts). */
+function checkJsonShape(bytes: Uint8Array | null, text: string, maxDepth: number | null, maxItems: number | null): void {
+  const found = bytes === null ? scanJsonText(text, maxDepth, maxItems) : scanJson(bytes, text, maxDepth, maxItems)
+  if (found === DEPTH_EXCEEDED) {
+    throw new BadRequest(`Failed to decode JSON object: it is nested deeper than the limit of ${maxDepth} levels (MAX_JSON_DEPTH).`)
+  }
+  if (found === ITEMS_EXCEEDED) {
+    throw new RequestEntityTooLarge(`The JSON body has more than the limit of ${maxItems} elements (MAX_JSON_ITEMS).`)
   }
 }
 
@@ -365,7 +339,7 @@ export function parseJson(buf: Buffer | Uint8Array | string, limits: JsonLimits 
   if (text.length === 0) throw new BadRequest('Failed to decode JSON object: the request body is empty.')
   const maxDepth = limits.maxDepth ?? null
   const maxItems = limits.maxItems ?? null
-  if (maxDepth !== null || maxItems !== null) checkJsonShape(text, maxDepth, maxItems)
+  if (maxDepth !== null || maxItems !== null) checkJsonShape(typeof buf === 'string' ? null : buf, text, maxDepth, maxItems)
   try {
     return SUSPICIOUS.test(text) ? JSON.parse(text, safeReviver) : JSON.parse(text)
   } catch (err) {
