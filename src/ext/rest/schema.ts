@@ -72,6 +72,85 @@ export function jsonSchemaOf(schema: AnySchema, io: 'input' | 'output' = 'input'
   return found
 }
 
+/** What `schema.ts` uses of zod's core module (`zod/v4/core`). */
+interface ZodCore {
+  compile(schema: unknown): unknown
+  version: unknown
+  globalConfig: { jitless?: boolean }
+}
+
+// a variable, so that neither TypeScript nor a bundler takes zod for a dependency of phial/rest
+const ZOD_CORE = 'zod/v4/core'
+let zodCore: ZodCore | null = null
+let zodLoading = false
+/** True when zod's core could not be loaded, or has no `compile` (before zod 4.6): schemas run as they are. */
+let zodWithoutCompiler = false
+const compiledSchemas = new WeakMap<AnySchema, AnySchema>()
+
+/** True for a schema made by zod 4 (Standard Schema vendor `zod`). */
+function isZod(schema: AnySchema): boolean {
+  return schema['~standard'].vendor === 'zod'
+}
+
+/**
+ * Starts loading zod's core (once, in the background) when `schema` is a
+ * zod schema, so that {@link schemaToRun} can compile it. An app without
+ * zod never loads it.
+ *
+ * @example
+ * ```ts
+ * preloadCompiler(z.object({ title: z.string() }))
+ * ```
+ */
+export function preloadCompiler(schema: AnySchema): void {
+  if (zodLoading || !isZod(schema)) return
+  zodLoading = true
+  import(ZOD_CORE).then(
+    (core: ZodCore) => {
+      if (typeof core.compile === 'function') zodCore = core
+      else zodWithoutCompiler = true
+    },
+    () => {
+      zodWithoutCompiler = true
+    },
+  )
+}
+
+/**
+ * The schema to validate with: a zod schema's `z.compile()` clone (valid
+ * input takes zod's generated code; invalid input goes through zod's own
+ * runtime parser, so the issues are the same), else the schema itself.
+ * Null while zod's core is still loading (ask again later). Not compiled:
+ * a schema of another copy of zod than the one phial/rest loads, and any
+ * schema under `z.config({ jitless: true })`.
+ *
+ * @example
+ * ```ts
+ * schemaToRun(z.object({ title: z.string() }))  // a compiled clone (or null, the first time)
+ * ```
+ */
+export function schemaToRun(schema: AnySchema): AnySchema | null {
+  if (!isZod(schema)) return schema
+  const done = compiledSchemas.get(schema)
+  if (done !== undefined) return done
+  if (zodCore === null && !zodWithoutCompiler) {
+    preloadCompiler(schema)
+    return null
+  }
+  let run = schema
+  const own = (schema as { _zod?: { version?: unknown } })._zod
+  if (zodCore !== null && own?.version === zodCore.version && zodCore.globalConfig.jitless !== true) {
+    try {
+      // never throws for an unsupported schema (it is handed back as it is); the guard is for a zod that would
+      run = zodCore.compile(schema) as AnySchema
+    } catch {
+      run = schema
+    }
+  }
+  compiledSchemas.set(schema, run)
+  return run
+}
+
 /**
  * True when `value` is a Standard Schema.
  *

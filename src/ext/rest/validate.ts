@@ -7,7 +7,7 @@ import { coerceStrings, hasUnknownFields, multiToObject, unknownFields } from '.
 import { isPaginated, paginationHeaders } from './pagination.ts'
 import { compileProjector, type Projector } from './project.ts'
 import { emptyResponse, headersRecord, isWebResponse } from './representations.ts'
-import { isStandardSchema, issuePath, jsonSchemaOf, runSchema, type AnySchema, type StandardSchemaV1 } from './schema.ts'
+import { isStandardSchema, issuePath, jsonSchemaOf, preloadCompiler, runSchema, schemaToRun, type AnySchema, type StandardSchemaV1 } from './schema.ts'
 import type { Operation, OperationHandler, OperationInput, OperationSpec, ResponseSpec } from './operation-types.ts'
 import { Response, type Context, type Request } from 'phial'
 
@@ -76,6 +76,8 @@ function fieldErrors(location: FieldLocation, issues: readonly StandardSchemaV1.
 interface PartPlan {
   readonly part: (typeof PARTS)[number]
   readonly schema: AnySchema
+  /** What validates: the schema, or its compiled form (zod's `z.compile`); null until known. */
+  run: AnySchema | null
   /** Finds unknown keys (body and form, unless `unknown: 'strip'`), or null. */
   readonly unknown: ((value: unknown) => boolean) | null
 }
@@ -109,7 +111,7 @@ function makePlan(spec: OperationSpec): Plan {
     const schema = spec[part]
     if (schema === undefined) continue
     const json = (part === 'body' || part === 'form') && spec.unknown !== 'strip' ? jsonSchemaOf(schema) : null
-    parts.push({ part, schema, unknown: json === null ? null : hasUnknownFields(json) })
+    parts.push({ part, schema, run: schemaToRun(schema), unknown: json === null ? null : hasUnknownFields(json) })
   }
   let responses: Map<number, ResponsePlan> | null = null
   if (spec.responses !== undefined) {
@@ -144,7 +146,8 @@ function settle(checked: Checked, part: FieldLocation, result: StandardSchemaV1.
 function checkParts(plan: Plan, args: unknown, ctx: Context): Checked {
   const checked: Checked = { input: { path: args }, errors: [], pending: null }
   const request = ctx.request
-  for (const { part, schema, unknown } of plan.parts) {
+  for (const partPlan of plan.parts) {
+    const { part, schema, unknown } = partPlan
     const raw = rawPart(part, schema, args, request)
     let unknownReported = false
     // the compiled check first: the paths are looked for only when there is an unknown key
@@ -154,7 +157,8 @@ function checkParts(plan: Plan, args: unknown, ctx: Context): Checked {
         checked.errors.push({ location: part, path, pointer: jsonPointer(path), message: 'Unknown field.', code: 'unknown_field' })
       }
     }
-    const result = runSchema(schema, raw)
+    // the compiled schema once zod's core has loaded (the schema itself meanwhile)
+    const result = runSchema((partPlan.run ??= schemaToRun(schema)) ?? schema, raw)
     if (result instanceof Promise) {
       const reported = unknownReported
       ;(checked.pending ??= []).push(result.then((r) => settle(checked, part, r, reported)))
@@ -262,6 +266,8 @@ export function validate<S extends OperationSpec, A = Record<string, unknown>, T
     if (schema !== undefined && !isStandardSchema(schema)) {
       throw new TypeError(`validate(): '${part}' must be a Standard Schema (zod, valibot, arktype, ...).`)
     }
+    // zod's compiler loads while the app is set up, ready for the first requests
+    if (schema !== undefined) preloadCompiler(schema)
   }
   const marshalled = spec.responses !== undefined
   // worked out on the first request (not here: a resource's handlers are made while the app is set up)

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { Api, Resource, paginated, pageQuery, compileProjector, type PaginationLike } from 'phial/rest'
+import { Api, Resource, paginated, pageQuery, compileProjector, jsonSchemaOf, type PaginationLike } from 'phial/rest'
 import { makeApp } from './helpers.ts'
 
 const User = z.object({ id: z.number().int(), name: z.string(), roles: z.array(z.object({ name: z.string() })) })
@@ -67,6 +67,20 @@ describe('output filtering', () => {
     expect(JSON.parse(JSON.stringify(project(new Model(1, 's'))))).toEqual({ id: 1, at: '2026-01-02T00:00:00.000Z' })
     const loose = compileProjector({ type: 'object', properties: { a: {} }, additionalProperties: {} })
     expect(loose({ a: 1, b: 2 })).toEqual({ a: 1, b: 2 })
+  })
+
+  it('generated projectors: declared order, undefined left out, nested objects and arrays, a __proto__ key', () => {
+    const Row = z.object({ id: z.number(), name: z.string().optional(), tags: z.array(z.string()), owner: z.object({ id: z.number() }), items: z.array(z.object({ n: z.number() })) })
+    const project = compileProjector(jsonSchemaOf(Row, 'output')!)
+    const row = { secret: 1, items: [{ n: 1, x: 2 }], owner: { id: 7, hash: 'h' }, tags: ['a'], name: undefined, id: 3 }
+    const out = project(row) as Record<string, unknown>
+    expect(Object.keys(out)).toEqual(['id', 'tags', 'owner', 'items'])
+    expect(out).toEqual({ id: 3, tags: ['a'], owner: { id: 7 }, items: [{ n: 1 }] })
+    expect(project({ ...row, name: 'ada' })).toEqual({ id: 3, name: 'ada', tags: ['a'], owner: { id: 7 }, items: [{ n: 1 }] })
+    expect(project('not an object')).toBe('not an object')
+    const proto = compileProjector({ type: 'object', properties: { __proto__: { type: 'string' }, a: {} }, additionalProperties: false } as never)
+    expect(Object.getPrototypeOf(proto(JSON.parse('{"a":1,"b":2}')))).toBe(Object.prototype)
+    expect(proto(JSON.parse('{"a":1,"b":2}'))).toEqual({ a: 1 })
   })
 
   it('REST_VALIDATE_RESPONSES turns a body that breaks its schema into a 500', async () => {

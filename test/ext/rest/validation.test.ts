@@ -218,6 +218,30 @@ describe('validate() on plain function views', () => {
     expect(odd.json.errors).toEqual([{ location: 'body', path: ['n'], pointer: '/n', message: 'n must be even' }])
   })
 
+  it('answers the same once zod schemas run compiled (z.compile): values, transforms, refinements and every error', async () => {
+    const Order = z.strictObject({
+      sku: z.string().regex(/^[A-Z]{3}-\d+$/),
+      qty: z.number().int().min(1).max(10),
+      note: z.string().trim().toUpperCase().optional(),
+      lines: z.array(z.object({ n: z.number() }).refine((l) => l.n !== 13, 'unlucky')).max(2),
+    })
+    const app = makeApp()
+    app.post('/orders', validate({ body: Order }, ({ body }) => body))
+    const client = app.testClient()
+    const bodies = [
+      { sku: 'ABC-1', qty: 2, note: ' rush ', lines: [{ n: 1 }] },
+      { sku: 'abc', qty: 0, lines: [{ n: 13 }, { n: 1 }, { n: 2 }], extra: true },
+      { sku: 'ABC-2', qty: 2.5, lines: 'none' },
+      { sku: 'ABC-3', qty: 1, lines: [{ n: 13 }] },
+    ]
+    const first = await Promise.all(bodies.map(async (json) => (await client.post('/orders', { json })).json))
+    await new Promise((resolve) => setTimeout(resolve, 50)) // zod's compiler has loaded
+    for (let i = 0; i < bodies.length; i++) expect((await client.post('/orders', { json: bodies[i] })).json).toEqual(first[i])
+    expect(first[0]).toEqual({ sku: 'ABC-1', qty: 2, note: 'RUSH', lines: [{ n: 1 }] })
+    expect(first[1].errors.map((e: FieldError) => e.pointer)).toEqual(['/extra', '/sku', '/qty', '/lines'])
+    expect(first[3].errors).toEqual([{ location: 'body', path: ['lines', 0], pointer: '/lines/0', message: 'unlucky', code: 'custom' }])
+  })
+
   it('refuses a spec part that is not a Standard Schema', () => {
     expect(() => validate({ body: { type: 'object' } as never }, () => 'x')).toThrow(/must be a Standard Schema/)
   })
