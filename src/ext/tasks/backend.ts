@@ -106,7 +106,8 @@ export interface QueueStats {
  */
 export interface TaskBackend {
   readonly kind: 'memory' | 'redis'
-  enqueue(message: TaskMessage): Promise<void>
+  /** Resolves once the backend has the message (with a value of its own, which callers ignore). */
+  enqueue(message: TaskMessage): Promise<unknown>
   status(id: string, queues: readonly string[]): Promise<TaskStatus>
   /** The outcome once finished; rejects with `ResultTimeoutError` after `timeout` seconds (null: no limit). */
   wait(id: string, queues: readonly string[], timeout: number | null): Promise<Outcome>

@@ -3,7 +3,7 @@
  * request (id, attempt, abort signal) available through `currentTask()`, a
  * time limit, and a JSON check of the result. Both backends use it.
  */
-import { currentContext, hasContext, type Context, type Phial } from 'phial'
+import { appcontextPopped, appcontextTearingDown, currentContext, hasContext, type Context, type Phial } from 'phial'
 import type { Backoff } from './backend.ts'
 import { PermanentTaskError, TaskTimeLimitExceeded } from './errors.ts'
 import { assertJson, type JsonValue } from './json.ts'
@@ -110,55 +110,106 @@ class AttemptRequest implements TaskRequest {
   }
 }
 
+/** True for a promise or any other thenable (what `await` would wait for). */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function'
+}
+
 /**
- * Runs one attempt and resolves with its JSON result (`undefined` becomes
- * `null`). Rejects with the task's error, a `TaskTimeLimitExceeded`, or a
- * `TypeError` for a result that is not JSON. `running` (a worker's) holds the
- * attempt while it runs, so that a forced stop can abort its signal.
+ * Whether leaving an app context has teardown work (hooks or receivers of
+ * the teardown signals). Without any, the task's function is called from a
+ * plain callback: a synchronous task then costs no promise at all, and an
+ * async one no extra async frame. With some, the callback is async, so that
+ * `app.appContext()` waits for the teardown before the attempt is done.
+ */
+function hasTeardown(app: Phial): boolean {
+  return app.teardownAppcontextFuncs.length > 0 || appcontextTearingDown.receiversCount > 0 || appcontextPopped.receiversCount > 0
+}
+
+/** The attempt's value as a stored result: `undefined` becomes `null`; anything not JSON fails for good. */
+function resultOf(def: TaskDefinition, value: unknown): JsonValue {
+  const result = value === undefined ? null : value
+  try {
+    assertJson(result, `Task ${def.name} returned a value that cannot be stored:`)
+  } catch (err) {
+    // Running it again would return the same kind of value: no retry.
+    throw new PermanentTaskError((err as Error).message)
+  }
+  return result
+}
+
+/**
+ * Runs one attempt and gives its JSON result (`undefined` becomes `null`):
+ * the value itself when the task is synchronous and nothing waits (no time
+ * limit, no teardown), else a promise. Throws (or rejects) with the task's
+ * error, a `TaskTimeLimitExceeded`, or a `PermanentTaskError` for a result
+ * that is not JSON. `running` (a worker's) holds the attempt while it runs,
+ * so that a forced stop can abort its signal.
  *
  * @example
  * ```ts
  * const value = await runAttempt(app, def, { id, args: [2, 3], attempt: 1, queue: 'default' })
  * ```
  */
-export async function runAttempt(
+export function runAttempt(
   app: Phial,
   def: TaskDefinition,
   job: { readonly id: string; readonly args: readonly JsonValue[]; readonly attempt: number; readonly queue: string },
   running?: Set<{ abort(reason: unknown): void }>,
-): Promise<JsonValue> {
+): JsonValue | Promise<JsonValue> {
   const request = new AttemptRequest(def, job)
+  const fn = def.fn as (...a: readonly JsonValue[]) => unknown
+  const args = job.args
   running?.add(request)
-  const run = (): Promise<unknown> =>
-    app.appContext(async (ctx) => {
-      requests.set(ctx, request)
-      return (def.fn as (...a: readonly JsonValue[]) => unknown)(...job.args)
-    })
+  let value: unknown
+  try {
+    value = hasTeardown(app)
+      ? app.appContext(async (ctx) => {
+          requests.set(ctx, request)
+          return fn(...args)
+        })
+      : app.appContext((ctx) => {
+          requests.set(ctx, request)
+          return fn(...args)
+        })
+  } catch (err) {
+    running?.delete(request)
+    throw err
+  }
+  if (def.timeout !== null) return withTimeLimit(def, request, Promise.resolve(value), running)
+  if (!isThenable(value)) {
+    running?.delete(request)
+    return resultOf(def, value)
+  }
+  return Promise.resolve(value).then(
+    (settled) => {
+      running?.delete(request)
+      return resultOf(def, settled)
+    },
+    (err: unknown) => {
+      running?.delete(request)
+      throw err
+    },
+  )
+}
+
+/** An attempt with a time limit: rejects with `TaskTimeLimitExceeded` (and aborts its signal) when it runs too long. */
+async function withTimeLimit(def: TaskDefinition, request: AttemptRequest, run: Promise<unknown>, running?: Set<{ abort(reason: unknown): void }>): Promise<JsonValue> {
   let timer: NodeJS.Timeout | undefined
   try {
-    const value =
-      def.timeout === null
-        ? await run()
-        : await Promise.race([
-            run(),
-            new Promise<never>((_, reject) => {
-              timer = setTimeout(() => {
-                const err = new TaskTimeLimitExceeded(def.name, def.timeout! * 1000)
-                request.abort(err)
-                reject(err)
-              }, def.timeout! * 1000)
-            }),
-          ])
-    const result = value === undefined ? null : value
-    try {
-      assertJson(result, `Task ${def.name} returned a value that cannot be stored:`)
-    } catch (err) {
-      // Running it again would return the same kind of value: no retry.
-      throw new PermanentTaskError((err as Error).message)
-    }
-    return result
+    const value = await Promise.race([
+      run,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const err = new TaskTimeLimitExceeded(def.name, def.timeout! * 1000)
+          request.abort(err)
+          reject(err)
+        }, def.timeout! * 1000)
+      }),
+    ])
+    return resultOf(def, value)
   } finally {
-    if (timer) clearTimeout(timer)
+    clearTimeout(timer)
     running?.delete(request)
   }
 }

@@ -4,7 +4,7 @@
  * 503 instead of hanging), and results read from the jobs.
  */
 import type { EventEmitter } from 'node:events'
-import type { Job, Queue, QueueEvents } from 'bullmq'
+import type { Job, JobsOptions, Queue, QueueEvents } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Outcome, QueueStats, TaskBackend, TaskMessage, TaskStatus } from './backend.ts'
 import { loadBullMQ, storedError, type RedisModules } from './bullmq.ts'
@@ -32,17 +32,13 @@ export interface JobData {
  * queue.add(message.task, data, jobOptions(message, 86400))
  * ```
  */
-export function jobOptions(message: Pick<TaskMessage, 'attempts' | 'backoff' | 'priority'>, expires: number) {
-  return {
-    attempts: message.attempts,
-    ...(message.backoff ? { backoff: { type: message.backoff.type, delay: Math.round(message.backoff.delay * 1000) } } : {}),
-    ...(message.priority !== null ? { priority: message.priority } : {}),
-    removeOnComplete: { age: expires },
-    removeOnFail: { age: expires },
-  }
+export function jobOptions(message: Pick<TaskMessage, 'attempts' | 'backoff' | 'priority'>, expires: number): JobsOptions {
+  // Built field by field (no spreads): this runs for every task sent.
+  const options: JobsOptions = { attempts: message.attempts, removeOnComplete: { age: expires }, removeOnFail: { age: expires } }
+  if (message.backoff) options.backoff = { type: message.backoff.type, delay: Math.round(message.backoff.delay * 1000) }
+  if (message.priority !== null) options.priority = message.priority
+  return options
 }
-
-const nothing = (): void => undefined
 
 /**
  * Tasks on Redis through BullMQ.
@@ -94,15 +90,13 @@ export class RedisBackend implements TaskBackend {
     return events
   }
 
-  enqueue(message: TaskMessage): Promise<void> {
+  /** Resolves (with BullMQ's job, which callers ignore) once Redis has the job. */
+  enqueue(message: TaskMessage): Promise<unknown> {
     const data: JobData = { args: message.args, chain: message.chain }
-    return this.queue(message.queue)
-      .add(message.task, data, {
-        jobId: message.id,
-        ...(message.delay > 0 ? { delay: message.delay } : {}),
-        ...jobOptions(message, this.state.app.config.TASKS_RESULT_EXPIRES),
-      })
-      .then(nothing)
+    const options: JobsOptions = jobOptions(message, this.state.app.config.TASKS_RESULT_EXPIRES)
+    options.jobId = message.id
+    if (message.delay > 0) options.delay = message.delay
+    return this.queue(message.queue).add(message.task, data, options)
   }
 
   async #find(id: string, queues: readonly string[]): Promise<{ job: Job; queue: string } | null> {

@@ -68,8 +68,34 @@ export async function startRedisWorker(state: TasksState, options: WorkerOptions
   /** The attempts running now (a forced close aborts their signals). */
   const attempts = new Set<{ abort(reason: unknown): void }>()
 
+  /** BullMQ's error for one that must not be retried; others as they are. */
+  const failure = (err: unknown): unknown =>
+    err instanceof PermanentTaskError || err instanceof NotRegistered
+      ? Object.assign(new bullmq.UnrecoverableError((err as Error).message), { stack: (err as Error).stack })
+      : err
+  const failed = (err: unknown): never => {
+    running--
+    throw failure(err)
+  }
+  /** After a successful attempt: the next link of its chain, then the result (to BullMQ). */
+  const succeeded = (job: Job<JobData>, result: JsonValue, started: number): JsonValue | Promise<JsonValue> => {
+    // Celery logs each success at INFO; here it is DEBUG, so that a busy worker's log stays readable (and cheap).
+    if (logger.isLevelEnabled('debug')) logger.debug({ task: job.name, id: job.id }, `Task ${job.name}[${job.id}] succeeded in ${((performance.now() - started) / 1000).toFixed(3)}s`)
+    const chain = (job.data.chain ?? null) as ChainLink[] | null
+    if (chain === null || chain.length === 0) {
+      running--
+      return result
+    }
+    return state.continueChain({ chain }, result).then(() => {
+      running--
+      return result
+    }, failed)
+  }
+
   // Two parameters, not BullMQ's third (signal): with it BullMQ makes an AbortController per job.
-  const processor = async (job: Job<JobData>, token?: string): Promise<JsonValue> => {
+  // Not async, and no async helpers: a synchronous task's result takes one resolved promise, an
+  // async one a single `then` (each promise and async frame costs hook calls on Node 20).
+  const processor = (job: Job<JobData>, token?: string): Promise<JsonValue> => {
     let def
     try {
       def = state.tasks.definition(job.name)
@@ -79,26 +105,21 @@ export async function startRedisWorker(state: TasksState, options: WorkerOptions
     const wait = def.rateLimit?.take() ?? 0
     if (wait > 0 && token) {
       // Over the rate: put it back for later without spending an attempt.
-      await job.moveToDelayed(Date.now() + wait, token)
-      throw new bullmq.DelayedError()
+      return job.moveToDelayed(Date.now() + wait, token).then(() => {
+        throw new bullmq.DelayedError()
+      })
     }
     const attempt = Math.max(1, job.attemptsStarted ?? job.attemptsMade + 1)
+    const started = performance.now()
     running++
+    let result
     try {
-      const started = performance.now()
-      const result = await runAttempt(app, def, { id: job.id!, args: job.data.args ?? [], attempt, queue: job.queueName }, attempts)
-      await state.continueChain({ chain: (job.data.chain ?? null) as ChainLink[] | null }, result)
-      // Celery logs each success at INFO; here it is DEBUG, so that a busy worker's log stays readable (and cheap).
-      if (logger.isLevelEnabled('debug')) logger.debug({ task: job.name, id: job.id }, `Task ${job.name}[${job.id}] succeeded in ${((performance.now() - started) / 1000).toFixed(3)}s`)
-      return result
+      result = runAttempt(app, def, { id: job.id!, args: job.data.args ?? [], attempt, queue: job.queueName }, attempts)
     } catch (err) {
-      if (err instanceof PermanentTaskError || err instanceof NotRegistered) {
-        throw Object.assign(new bullmq.UnrecoverableError((err as Error).message), { stack: (err as Error).stack })
-      }
-      throw err
-    } finally {
-      running--
+      return failed(err)
     }
+    if (result instanceof Promise) return result.then((value) => succeeded(job, value, started), failed)
+    return Promise.resolve(succeeded(job, result, started))
   }
 
   const workers: Worker[] = []

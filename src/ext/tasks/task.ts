@@ -44,10 +44,19 @@ export interface TaskOwner {
  */
 export function checkArgs(name: string, args: readonly unknown[], method: string): JsonValue[] {
   if (!Array.isArray(args)) throw new TypeError(`${name}.${method}() takes the arguments as an array, e.g. ${name}.${method}([1, 2]).`)
-  assertJson(args, `${name}.${method}(): argument`)
-  // Strings, numbers, booleans and null cannot change after the call: a plain copy of the array does.
-  for (const arg of args) if ((typeof arg === 'object' && arg !== null) || Object.is(arg, -0)) return JSON.parse(JSON.stringify(args)) as JsonValue[]
-  return [...args] as JsonValue[]
+  // The common case first, without building a label or a path: strings, finite numbers other than
+  // -0, booleans and null are JSON as they are and cannot change after the call, so a plain copy
+  // of the array does. -0 goes through JSON below (a worker sees 0).
+  const copy: JsonValue[] = new Array(args.length)
+  for (let i = 0; i < args.length; i++) {
+    const arg: unknown = args[i]
+    if (arg === null || typeof arg === 'string' || typeof arg === 'boolean' || (typeof arg === 'number' && Number.isFinite(arg) && !Object.is(arg, -0))) copy[i] = arg as JsonValue
+    else {
+      assertJson(args, `${name}.${method}(): argument`)
+      return JSON.parse(JSON.stringify(args)) as JsonValue[]
+    }
+  }
+  return copy
 }
 
 /**
