@@ -88,3 +88,33 @@ describe('a synchronous event', () => {
     expect(order).toEqual(['pong', 'acked'])
   })
 })
+
+describe('session protection on events', () => {
+  it("strong: the login's browser keeps its user on every event, another browser with the same cookie is anonymous on every event", async () => {
+    const strong = new Phial(import.meta.url, { name: 'socketio-strong' })
+    strong.config.fromMapping({ SECRET_KEY: 'socketio-strong', LOG_LEVEL: 'silent', TESTING: true, SESSION_PROTECTION: 'strong' })
+    new LoginManager(strong).userLoader((id) => USERS.get(id) ?? null)
+    strong.post('/login/<id>', async function doLogin({ id }: { id: string }) {
+      await loginUser(USERS.get(id)!)
+      return 'ok'
+    })
+    const sio = new SocketIO(strong)
+    sio.on('whoami', () => (currentUser as { name?: string }).name ?? null)
+    const running = await start(strong)
+    try {
+      const res = await fetch(`${running.url}/login/1`, { method: 'POST', headers: { 'user-agent': 'browser A' } })
+      const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+      const same = await connect(running.url, '/', { extraHeaders: { cookie, 'user-agent': 'browser A' } })
+      const other = await connect(running.url, '/', { extraHeaders: { cookie, 'user-agent': 'browser B' } })
+      // alternating: each connection's fingerprint is its own, event after event
+      for (let i = 0; i < 3; i++) {
+        expect(await same.socket.emitWithAck('whoami')).toBe('ada')
+        expect(await other.socket.emitWithAck('whoami')).toBeNull()
+      }
+    } finally {
+      closeClients()
+      await sio.close()
+      await running.close()
+    }
+  })
+})
