@@ -6,8 +6,8 @@
  * connection goes back to the pool.
  */
 import { NotFound } from 'phial'
-import { DatabaseUnavailable } from './errors.ts'
-import type { DeepPartial, EntityManager, FindManyOptions, FindOneOptions, FindOptionsWhere, QueryRunner, Repository, SelectQueryBuilder } from 'typeorm'
+import { DatabaseUnavailable, translateError } from './errors.ts'
+import type { DeepPartial, EntityManager, FindManyOptions, FindOneOptions, FindOptionsWhere, QueryResult, QueryRunner, Repository, SelectQueryBuilder } from 'typeorm'
 import type { Engine, QueryListener } from './engine.ts'
 import type { Model, Insert, Row } from './model.ts'
 import { bindParameters, type SqlParameters } from './params.ts'
@@ -54,6 +54,9 @@ export interface SessionObserver {
   onQuery(query: RecordedQuery): void
 }
 
+/** Closes a session without making a promise when there is nothing to close (see {@link Session}). */
+export const closeSession: unique symbol = Symbol('phial.sql.closeSession')
+
 /**
  * A unit of work on one database. Get it from `db.session` (the request's) or
  * `db.sessionFor(bind)`.
@@ -65,19 +68,36 @@ export interface SessionObserver {
  * ```
  */
 export class Session {
+  /** The connection this session holds: its transaction's, or one held for `read()`; null between (reads then run on the pool). */
   #runner: QueryRunner | null = null
   #opening: Promise<QueryRunner> | null = null
+  /** SQLite: gives back the lock this session holds alone (with `#runner`). */
   #releaseLock: (() => void) | null = null
   #closed = false
   #listener: QueryListener | null = null
   #engine: Engine | null = null
-  readonly #ready: Promise<Engine>
+  readonly #ready: Promise<Engine> | null = null
   readonly #observer: SessionObserver | null
 
   constructor(engine: Engine | Promise<Engine>, observer: SessionObserver | null) {
-    this.#ready = Promise.resolve(engine)
-    this.#ready.catch(() => undefined) // reported by the first use, not as an unhandled rejection
     this.#observer = observer
+    if (engine instanceof Promise) {
+      this.#ready = engine
+      this.#ready.catch(() => undefined) // reported by the first use, not as an unhandled rejection
+    } else {
+      this.#known(engine)
+    }
+  }
+
+  #known(engine: Engine): Engine {
+    const observer = this.#observer
+    if (observer !== null) {
+      const bind = engine.bind
+      this.#listener = (statement, parameters, start, end) =>
+        observer.onQuery({ statement, parameters: parameters ?? [], startTime: start, endTime: end, duration: end - start, bind })
+    }
+    this.#engine = engine
+    return engine
   }
 
   /** The session's engine; known once the session has been used. @example (await db.engine()) === db.session.engine */
@@ -120,19 +140,11 @@ export class Session {
     return this.#connect(true)
   }
 
-  /** The connection (opened on first use), in a transaction when `transaction`. */
+  /** The connection this session holds (taken now if none), in a transaction when `transaction`. */
   #connect(transaction: boolean): Promise<QueryRunner> {
-    if (this.#closed) return Promise.reject(new Error('This database session is closed (its request or app context has ended).'))
+    if (this.#closed) return Promise.reject(closedError())
     const runner = this.#runner
-    if (runner !== null && runner.isReleased && this.#engine?.lock === null) {
-      // The driver dropped the connection. Inside a transaction its work is gone: say so
-      // (a 503) rather than carry on in a new one; rollback() starts afresh. Outside, reconnect.
-      if (runner.isTransactionActive) return Promise.reject(new DatabaseUnavailable('The connection to the database was lost during this request.'))
-      this.#runner = null
-    } else if (runner !== null && this.#opening === null && (!transaction || runner.isTransactionActive) && (this.#engine?.lock === null || this.#releaseLock !== null)) {
-      // (on SQLite only while this session holds the one connection: a commit gives it up)
-      return Promise.resolve(runner)
-    }
+    if (runner !== null && this.#opening === null && (!transaction || runner.isTransactionActive) && !lost(runner, this.#engine!)) return Promise.resolve(runner)
     const previous = this.#opening ?? Promise.resolve(null)
     const opening = previous.catch(() => null).then(() => this.#open(transaction))
     const settled = opening.finally(() => {
@@ -143,33 +155,104 @@ export class Session {
   }
 
   async #open(transaction: boolean): Promise<QueryRunner> {
-    if (this.#engine === null) {
-      const engine = await this.#ready
-      const observer = this.#observer
-      const bind = engine.bind
-      this.#listener =
-        observer === null
-          ? null
-          : (statement, parameters, start, end) =>
-              observer.onQuery({ statement, parameters: parameters ?? [], startTime: start, endTime: end, duration: end - start, bind })
-      this.#engine = engine
-    }
-    const engine = this.#engine
-    if (engine.lock !== null && this.#releaseLock === null) {
-      this.#releaseLock = await engine.lock.acquire(engine.poolTimeoutMs)
-      engine.listener = this.#listener
+    const engine = this.#engine ?? this.#known(await this.#ready!)
+    let runner = this.#runner
+    if (runner !== null && lost(runner, engine)) {
+      // The driver dropped the connection. Inside a transaction its work is gone: say so
+      // (a 503) rather than carry on in a new one; rollback() starts afresh. Outside, reconnect.
+      if (runner.isTransactionActive) throw new DatabaseUnavailable('The connection to the database was lost during this request.')
+      this.#runner = runner = null
     }
     try {
-      if (this.#runner === null) {
-        const runner = engine.dataSource.createQueryRunner()
-        this.#runner = engine.lock === null ? engine.instrument(runner, () => this.#listener) : runner
+      if (runner === null) {
+        if (engine.lock !== null) {
+          // SQLite: the one connection, alone until commit, rollback or the end of the request
+          this.#releaseLock = await engine.lock.acquire(engine.poolTimeoutMs)
+          engine.listener = this.#listener
+          runner = engine.shared!
+        } else {
+          runner = engine.instrument(engine.dataSource.createQueryRunner(), () => this.#listener)
+        }
+        this.#runner = runner
       }
-      if (transaction && !this.#runner.isTransactionActive) await this.#runner.startTransaction()
+      if (transaction && !runner.isTransactionActive) await runner.startTransaction()
     } catch (err) {
       await this.#finish()
       throw err
     }
-    return this.#runner
+    return runner
+  }
+
+  /**
+   * Runs `read` on a connection for reads: the one this session holds (its
+   * transaction's), else — no transaction — a pooled connection given back
+   * as soon as the statements are done (on SQLite, the one connection
+   * shared with the other sessions' reads, never inside another session's
+   * transaction). Not an async function: the common case makes no promise
+   * of its own.
+   */
+  #reading<T>(read: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    const engine = this.#engine
+    if (engine === null || this.#runner !== null || this.#opening !== null || this.#closed || this.#listener !== null) return this.#readingSlowly(read)
+    const lock = engine.lock
+    if (lock === null) return onPooled(engine, read)
+    if (!lock.tryShare()) return this.#readingSlowly(read)
+    let pending: Promise<T>
+    try {
+      pending = read(engine.shared!)
+    } catch (err) {
+      lock.unshare()
+      throw err
+    }
+    return pending.then(
+      (value) => {
+        lock.unshare()
+        return value
+      },
+      (err: unknown) => {
+        lock.unshare()
+        throw err
+      },
+    )
+  }
+
+  async #readingSlowly<T>(read: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    if (this.#closed) throw closedError()
+    if (this.#opening !== null) await this.#opening.catch(() => undefined)
+    const engine = this.#engine ?? this.#known(await this.#ready!)
+    const held = this.#runner
+    if (held !== null) {
+      if (!lost(held, engine)) return read(held)
+      if (held.isTransactionActive) throw new DatabaseUnavailable('The connection to the database was lost during this request.')
+      this.#runner = null // a connection held for reads died: read on without it
+    }
+    const lock = engine.lock
+    if (lock === null) {
+      if (this.#listener === null) return onPooled(engine, read)
+      const runner = engine.instrument(engine.dataSource.createQueryRunner(), () => this.#listener)
+      try {
+        return await read(runner)
+      } finally {
+        await runner.release().catch(() => undefined)
+      }
+    }
+    if (this.#listener !== null) {
+      // recorded: the connection alone for this read, so its statements are this session's
+      const release = await lock.acquire(engine.poolTimeoutMs)
+      engine.listener = this.#listener
+      try {
+        return await read(engine.shared!)
+      } finally {
+        if (engine.listener === this.#listener) engine.listener = null
+        release()
+      }
+    }
+    await lock.share(engine.poolTimeoutMs)
+    try {
+      return await read(engine.shared!)
+    } finally {
+      lock.unshare()
+    }
   }
 
   /**
@@ -181,12 +264,8 @@ export class Session {
    * const posts = await (await db.session.read(Post)).findAndCount({ take: 5 })
    * ```
    */
-  read<M extends Model>(model: M): Promise<Repository<Row<M>>> {
-    return this.#reader(model)
-  }
-
-  /** A repository for reads: no transaction is begun for it. */
-  async #reader<M extends Model>(model: M): Promise<Repository<Row<M>>> {
+  async read<M extends Model>(model: M): Promise<Repository<Row<M>>> {
+    // the repository outlives any one statement: the session holds a connection for it (on SQLite, alone) until commit, rollback or close
     return (await this.#connect(false)).manager.getRepository<Row<M>>(model.name)
   }
 
@@ -215,8 +294,9 @@ export class Session {
   }
 
   /** The row with this primary key, or null (SQLAlchemy's `session.get`). @example await db.session.get(User, 1) */
-  async get<M extends Model>(model: M, id: unknown, options: Omit<FindOneOptions<Row<M>>, 'where'> = {}): Promise<Row<M> | null> {
-    return (await this.#reader(model)).findOne({ ...options, where: { [model.primaryKey]: id } as FindOptionsWhere<Row<M>> })
+  get<M extends Model>(model: M, id: unknown, options?: Omit<FindOneOptions<Row<M>>, 'where'>): Promise<Row<M> | null> {
+    const where = { [model.primaryKey]: id } as FindOptionsWhere<Row<M>>
+    return this.#reading((r) => r.manager.getRepository<Row<M>>(model.name).findOne(options === undefined ? { where } : { ...options, where }))
   }
 
   /**
@@ -237,7 +317,7 @@ export class Session {
   /** The first matching row, or a 404 (`first_or_404`). @example await db.session.firstOr404(User, { where: { username } }) */
   async firstOr404<M extends Model>(model: M, options: FindOneOptions<Row<M>> & { description?: string } = {}): Promise<Row<M>> {
     const { description, ...find } = options
-    const row = await (await this.#reader(model)).findOne(find)
+    const row = await this.findOne(model, find)
     if (row === null) throw new NotFound(description)
     return row
   }
@@ -245,24 +325,24 @@ export class Session {
   /** The only matching row; a 404 when there is none or more than one (`one_or_404`). @example await db.session.oneOr404(User, { where: { email } }) */
   async oneOr404<M extends Model>(model: M, options: FindManyOptions<Row<M>> & { description?: string } = {}): Promise<Row<M>> {
     const { description, ...find } = options
-    const rows = await (await this.#reader(model)).find({ ...find, take: 2 })
+    const rows = await this.find(model, { ...find, take: 2 })
     if (rows.length !== 1) throw new NotFound(description)
     return rows[0]!
   }
 
   /** Matching rows (TypeORM's find options: `where`, `order`, `relations`, `take`, `skip`). @example await db.session.find(Post, { order: { id: 'DESC' } }) */
-  async find<M extends Model>(model: M, options: FindManyOptions<Row<M>> = {}): Promise<Row<M>[]> {
-    return (await this.#reader(model)).find(options)
+  find<M extends Model>(model: M, options?: FindManyOptions<Row<M>>): Promise<Row<M>[]> {
+    return this.#reading((r) => r.manager.getRepository<Row<M>>(model.name).find(options))
   }
 
   /** The first matching row or null. @example await db.session.findOne(User, { where: { username } }) */
-  async findOne<M extends Model>(model: M, options: FindOneOptions<Row<M>>): Promise<Row<M> | null> {
-    return (await this.#reader(model)).findOne(options)
+  findOne<M extends Model>(model: M, options: FindOneOptions<Row<M>>): Promise<Row<M> | null> {
+    return this.#reading((r) => r.manager.getRepository<Row<M>>(model.name).findOne(options))
   }
 
   /** How many rows match. @example await db.session.count(Post, { where: { authorId: 1 } }) */
-  async count<M extends Model>(model: M, options: FindManyOptions<Row<M>> = {}): Promise<number> {
-    return (await this.#reader(model)).count(options)
+  count<M extends Model>(model: M, options?: FindManyOptions<Row<M>>): Promise<number> {
+    return this.#reading((r) => r.manager.getRepository<Row<M>>(model.name).count(options))
   }
 
   /**
@@ -304,9 +384,11 @@ export class Session {
    * ```
    */
   async execute<T = Record<string, unknown>>(statement: string, parameters?: SqlParameters): Promise<ExecuteResult<T>> {
-    const runner = await this.#connect(!READ_ONLY.test(statement))
-    const [sql, values] = bindParameters(statement, parameters, this.engine.dialect)
-    const result = await runner.query(sql, values, true)
+    const run = (runner: QueryRunner): Promise<QueryResult> => {
+      const [sql, values] = bindParameters(statement, parameters, this.#engine!.dialect)
+      return runner.query(sql, values, true) as Promise<QueryResult>
+    }
+    const result = READ_ONLY.test(statement) ? await this.#reading(run) : await run(await this.#connect(true))
     const records = Array.isArray(result.records) ? (result.records as T[]) : []
     return { rows: records, rowCount: result.affected ?? records.length }
   }
@@ -331,7 +413,7 @@ export class Session {
     if (this.#opening) await this.#opening.catch(() => undefined)
     const runner = this.#runner
     try {
-      if (runner !== null && runner.isReleased && this.#engine?.lock === null) this.#runner = null // lost: nothing to roll back
+      if (runner !== null && lost(runner, this.#engine!)) this.#runner = null // lost: nothing to roll back
       else if (runner?.isTransactionActive) await runner.rollbackTransaction()
     } finally {
       this.#unlock()
@@ -340,7 +422,29 @@ export class Session {
 
   /** Rolls back what was not committed and returns the connection (done in teardown). @example await session.close() */
   async close(): Promise<void> {
-    if (this.#closed) return
+    await this[closeSession]()
+  }
+
+  /**
+   * What {@link close} does, without a promise when the session holds
+   * nothing (it only read, or was never used): the request's teardown calls it.
+   *
+   * @example
+   * ```ts
+   * const closing = session[closeSession]()
+   * if (closing !== undefined) await closing
+   * ```
+   */
+  [closeSession](): Promise<void> | undefined {
+    if (this.#closed) return undefined
+    if (this.#runner === null && this.#opening === null && this.#releaseLock === null) {
+      this.#closed = true
+      return undefined
+    }
+    return this.#closeHeld()
+  }
+
+  async #closeHeld(): Promise<void> {
     try {
       await this.rollback()
     } catch {
@@ -359,11 +463,54 @@ export class Session {
     this.#unlock()
   }
 
+  /** SQLite: gives the one connection back (after a commit or rollback, the next statement takes it again). */
   #unlock(): void {
     if (this.#releaseLock === null) return
-    if (this.#engine !== null && this.#engine.listener === this.#listener) this.#engine.listener = null
+    const engine = this.#engine!
+    if (engine.listener === this.#listener) engine.listener = null
     const release = this.#releaseLock
     this.#releaseLock = null
+    this.#runner = null
     release()
   }
+}
+
+/** A runner whose connection the driver dropped (PostgreSQL and MySQL release it; SQLite's never goes). */
+function lost(runner: QueryRunner, engine: Engine): boolean {
+  return runner.isReleased && engine.lock === null
+}
+
+function closedError(): Error {
+  return new Error('This database session is closed (its request or app context has ended).')
+}
+
+/**
+ * Runs `read` on a query runner of the pool (PostgreSQL, MySQL), outside any
+ * transaction, and gives the connection back as soon as it is done — what
+ * TypeORM's own repositories do per statement. Errors are translated here
+ * (the runner is not instrumented: nothing records).
+ */
+function onPooled<T>(engine: Engine, read: (runner: QueryRunner) => Promise<T>): Promise<T> {
+  const runner = engine.dataSource.createQueryRunner()
+  let pending: Promise<T>
+  try {
+    pending = read(runner)
+  } catch (err) {
+    giveBack(runner)
+    throw translateError(err, engine.lookup)
+  }
+  return pending.then(
+    (value) => {
+      giveBack(runner)
+      return value
+    },
+    (err: unknown) => {
+      giveBack(runner)
+      throw translateError(err, engine.lookup, (err as { query?: string } | null)?.query)
+    },
+  )
+}
+
+function giveBack(runner: QueryRunner): void {
+  runner.release().catch(() => undefined)
 }

@@ -10,7 +10,7 @@ import { Engine } from './engine.ts'
 import { defineModel, type ColumnMap, type Model, type ModelOptions, type RelationMap, type Row } from './model.ts'
 import { Pagination, type PageOptions } from './pagination.ts'
 import type { SqlParameters } from './params.ts'
-import { Session, type ExecuteResult, type RecordedQuery, type SessionObserver } from './session.ts'
+import { Session, closeSession, type ExecuteResult, type RecordedQuery, type SessionObserver } from './session.ts'
 import { parseDatabaseUrl, type EngineOptions } from './url.ts'
 
 /** The default bind's key. */
@@ -19,13 +19,19 @@ const DEFAULT_BIND = 'default'
 interface AppState {
   db: SQL
   engines: Map<string, Promise<Engine>>
+  /** The engines that are open, by bind: a new session gets its engine without waiting for a promise. */
+  open: Map<string, Engine>
 }
 
+/** A context's database state: one per request that uses the database, kept small (most requests use one bind and record nothing). */
 interface ContextState {
-  sessions: Map<string, Session>
+  main: Session | null
+  others: Map<string, Session> | null
   queries: RecordedQuery[]
-  counts: Map<string, number>
+  counts: Map<string, number> | null
 }
+
+const NO_QUERIES: readonly RecordedQuery[] = Object.freeze([])
 
 /**
  * The database layer of an app (Flask-SQLAlchemy's `db = SQLAlchemy(app)`).
@@ -73,7 +79,7 @@ export class SQL {
    */
   initApp(app: Phial): void {
     applySqlDefaults(app.config)
-    const state: AppState = { db: this, engines: new Map() }
+    const state: AppState = { db: this, engines: new Map(), open: new Map() }
     app.extensions.sql = state
     this.#apps.add(app)
     // synchronous when the context never used the database: no promise per request for nothing
@@ -81,7 +87,17 @@ export class SQL {
       const own = this.#contexts.get(ctx)
       if (own === undefined) return undefined
       this.#contexts.delete(ctx)
-      return Promise.all([...own.sessions.values()].map((s) => s.close()))
+      // a session that only read holds nothing: closing it makes no promise
+      const closing: Promise<void>[] = []
+      const main = own.main?.[closeSession]()
+      if (main !== undefined) closing.push(main)
+      if (own.others !== null) {
+        for (const s of own.others.values()) {
+          const c = s[closeSession]()
+          if (c !== undefined) closing.push(c)
+        }
+      }
+      return closing.length === 0 ? undefined : Promise.all(closing)
     }
     Object.defineProperty(closeSessions, 'name', { value: 'closeDatabaseSessions' })
     app.teardownAppContext(closeSessions)
@@ -152,9 +168,15 @@ export class SQL {
     const key = bind ?? DEFAULT_BIND
     let engine = state.engines.get(key)
     if (engine === undefined) {
-      engine = this.#open(app, key)
-      engine.catch(() => state.engines.delete(key))
-      state.engines.set(key, engine)
+      const opening = this.#open(app, key)
+      engine = opening
+      opening.then(
+        (e) => {
+          if (state.engines.get(key) === opening) state.open.set(key, e)
+        },
+        () => state.engines.delete(key),
+      )
+      state.engines.set(key, opening)
     }
     return engine
   }
@@ -188,16 +210,23 @@ export class SQL {
   sessionFor(bind: string | null = null, ctx: Context = currentContext()): Session {
     let own = this.#contexts.get(ctx)
     if (own === undefined) {
-      own = { sessions: new Map(), queries: [], counts: new Map() }
+      own = { main: null, others: null, queries: [], counts: null }
       this.#contexts.set(ctx, own)
     }
     const key = bind ?? DEFAULT_BIND
-    let session = own.sessions.get(key)
+    if (key === DEFAULT_BIND) return (own.main ??= this.#newSession(key, ctx, own))
+    own.others ??= new Map()
+    let session = own.others.get(key)
     if (session === undefined) {
-      session = new Session(this.engine(key, ctx.app), this.#observer(ctx, own))
-      own.sessions.set(key, session)
+      session = this.#newSession(key, ctx, own)
+      own.others.set(key, session)
     }
     return session
+  }
+
+  #newSession(key: string, ctx: Context, own: ContextState): Session {
+    const open = (ctx.app.extensions.sql as AppState | undefined)?.open.get(key)
+    return new Session(open !== undefined && open.dataSource.isInitialized ? open : this.engine(key, ctx.app), this.#observer(ctx, own))
   }
 
   /** The observer that records the context's statements and warns about repeats, or null when not recording. */
@@ -211,6 +240,7 @@ export class SQL {
       onQuery(query) {
         own.queries.push(query)
         if (warnAt <= 0 || /^\s*(START|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/i.test(query.statement)) return
+        own.counts ??= new Map()
         const n = (own.counts.get(query.statement) ?? 0) + 1
         own.counts.set(query.statement, n)
         if (n === warnAt) {
@@ -246,7 +276,7 @@ export class SQL {
    * ```
    */
   getRecordedQueries(ctx: Context = currentContext()): readonly RecordedQuery[] {
-    return this.#contexts.get(ctx)?.queries ?? []
+    return this.#contexts.get(ctx)?.queries ?? NO_QUERIES
   }
 
   /** `db.session.getOr404(...)`. @example await db.getOr404(User, id) */
@@ -280,8 +310,8 @@ export class SQL {
     if ('getMany' in source) {
       return Pagination.create({ items: (offset, limit) => source.clone().skip(offset).take(limit).getMany(), count: () => source.getCount() }, pageOptions)
     }
-    const repo = await this.session.read(source)
-    return Pagination.create({ items: (skip, take) => repo.find({ ...find, skip, take }), count: () => repo.count({ where: find.where }) }, pageOptions)
+    const session = this.session
+    return Pagination.create({ items: (skip, take) => session.find(source, { ...find, skip, take }), count: () => session.count(source, { where: find.where }) }, pageOptions)
   }
 
   /**
@@ -329,6 +359,7 @@ export class SQL {
     const state = this.#appState(app)
     const engines = [...state.engines.values()]
     state.engines.clear()
+    state.open.clear()
     await Promise.all(engines.map(async (e) => (await e.catch(() => null))?.close()))
   }
 }

@@ -86,9 +86,25 @@ describe.each(dbs)('session semantics on $name', (target) => {
       await a.close()
     })
 
+    it('reads share the one connection and hold nothing afterwards; a transaction waits only while reads run', async () => {
+      const a = db.sessionFor(null, new Context(app, null))
+      const b = db.sessionFor(null, new Context(app, null))
+      const before = await a.count(User) // a read: a holds nothing once it is done
+      await b.add(User, { username: 'b-writes-while-a-is-open' }) // does not wait for a (it would time out after 1 s)
+      expect(await b.count(User)).toBe(before + 1) // b reads in its transaction
+      const reading = a.count(User) // waits for b's transaction
+      await b.rollback()
+      expect(await reading).toBe(before)
+      const [x, y] = await Promise.all([a.count(User), b.count(User)]) // two sessions' reads at once
+      expect([x, y]).toEqual([before, before])
+      expect(a.inTransaction || b.inTransaction).toBe(false)
+      await a.close()
+      await b.close()
+    })
+
     it('a session that waits too long for the one SQLite connection gets a 503', async () => {
       const holder = db.sessionFor(null, new Context(app, null))
-      await holder.count(User) // holds the connection (an open transaction)
+      await holder.begin() // holds the connection (an open transaction; reads alone share it)
       try {
         const err = await app.appContext(() => db.session.count(User)).catch((e: unknown) => e)
         expect(err).toBeInstanceOf(DatabaseUnavailable)
