@@ -42,6 +42,9 @@ export interface MasterOptions extends WorkerConfig {
 
 type State = 'booting' | 'ready' | 'draining'
 
+/** The errors of a write to a worker whose IPC channel is closing or closed. */
+const IPC_GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED'])
+
 interface Slot {
   worker: Worker
   state: State
@@ -104,6 +107,16 @@ export function runMaster(options: MasterOptions): Promise<number> {
     const worker = cluster.fork({ [WORKER_CONFIG_ENV]: JSON.stringify(workerConfig()) })
     const slot: Slot = { worker, state: 'booting', started: Date.now(), replacing: false, replacement }
     slots.set(worker.id, slot)
+    // A failed IPC write to a worker that is exiting (EPIPE: it died, and the
+    // master handles its exit before the EOF on its channel) is emitted as
+    // 'error' on the worker; unhandled, it would kill the master with exit
+    // code 1 (two workers failing to boot at once, a loaded machine). The
+    // worker's exit is what the master acts on, so the error only matters
+    // while it is still alive.
+    worker.on('error', (err: NodeJS.ErrnoException) => {
+      if (worker.isDead() || IPC_GONE.has(err.code ?? '')) return
+      log(`worker ${worker.process.pid}: ${err.message}`)
+    })
     worker.on('message', (message: unknown) => {
       if (isMessage(message, 'recycle') && phase === 'running') {
         log(`worker ${worker.process.pid} served its max requests; replacing it`)
@@ -141,8 +154,14 @@ export function runMaster(options: MasterOptions): Promise<number> {
   function drain(slot: Slot): void {
     if (slot.state === 'draining') return
     slot.state = 'draining'
-    if (slot.worker.isConnected()) slot.worker.send({ phial: 'drain' } satisfies ClusterMessage)
-    else slot.worker.process.kill('SIGTERM')
+    // isConnected() is still true for a worker that has died when the EOF of
+    // its channel is not read yet (its exit is handled first when two die at
+    // once): the write then fails (EPIPE), reported to the callback rather
+    // than as an 'error' event; SIGTERM does the same as 'drain' to a worker
+    // that is still alive, and nothing to one that is gone
+    const term = (): void => void slot.worker.process.kill('SIGTERM')
+    if (slot.worker.isConnected()) slot.worker.send({ phial: 'drain' } satisfies ClusterMessage, (err) => err && term())
+    else term()
     const t = setTimeout(() => slot.worker.process.kill('SIGKILL'), options.gracefulTimeout + 5_000)
     slot.worker.once('exit', () => clearTimeout(t))
   }
