@@ -92,6 +92,14 @@ function isZod(schema: AnySchema): boolean {
   return schema['~standard'].vendor === 'zod'
 }
 
+/** The same zod release (`{ major, minor, patch }`): a second copy of it in node_modules compiles too, another release is left alone. */
+function sameVersion(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return false
+  const x = a as Record<string, unknown>
+  const y = b as Record<string, unknown>
+  return x.major === y.major && x.minor === y.minor && x.patch === y.patch && typeof x.major === 'number'
+}
+
 /**
  * Starts loading zod's core (once, in the background) when `schema` is a
  * zod schema, so that {@link schemaToRun} can compile it. An app without
@@ -121,7 +129,7 @@ export function preloadCompiler(schema: AnySchema): void {
  * input takes zod's generated code; invalid input goes through zod's own
  * runtime parser, so the issues are the same), else the schema itself.
  * Null while zod's core is still loading (ask again later). Not compiled:
- * a schema of another copy of zod than the one phial/rest loads, and any
+ * a schema of another zod release than the one phial/rest loads, and any
  * schema under `z.config({ jitless: true })`.
  *
  * @example
@@ -139,7 +147,7 @@ export function schemaToRun(schema: AnySchema): AnySchema | null {
   }
   let run = schema
   const own = (schema as { _zod?: { version?: unknown } })._zod
-  if (zodCore !== null && own?.version === zodCore.version && zodCore.globalConfig.jitless !== true) {
+  if (zodCore !== null && sameVersion(own?.version, zodCore.version) && zodCore.globalConfig.jitless !== true) {
     try {
       // never throws for an unsupported schema (it is handed back as it is); the guard is for a zod that would
       run = zodCore.compile(schema) as AnySchema
