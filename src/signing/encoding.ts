@@ -38,6 +38,32 @@ export function base64Decode(text: string): Buffer {
   return Buffer.from(text, 'base64url')
 }
 
+/**
+ * Short base64url text (at most 8 characters: 6 bytes) as the big-endian
+ * integer of its bytes, without a Buffer: what `bytesToInt(base64Decode(text))`
+ * gives (the bits past the last whole byte dropped, as the decoder does), or
+ * null where `base64Decode` throws. `undefined` for longer text (decode it).
+ */
+export function shortBase64ToInt(text: string): number | null | undefined {
+  const n = text.length
+  if (n > 8) return undefined
+  if (n % 4 === 1) return null
+  let v = 0
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    let d: number
+    if (c >= 65 && c <= 90) d = c - 65
+    else if (c >= 97 && c <= 122) d = c - 71
+    else if (c >= 48 && c <= 57) d = c + 4
+    else if (c === 45) d = 62
+    else if (c === 95) d = 63
+    else return null
+    v = v * 64 + d
+  }
+  const extraBits = n * 6 - Math.floor((n * 6) / 8) * 8
+  return Math.floor(v / 2 ** extraBits)
+}
+
 export function intToBytes(n: number): Buffer {
   const bytes: number[] = []
   let rest = n

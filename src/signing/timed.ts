@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { toText, base64Decode, intToBytes, bytesToInt } from './encoding.ts'
+import { toText, base64Decode, intToBytes, bytesToInt, shortBase64ToInt } from './encoding.ts'
 import { BadSignature, BadTimeSignature, SignatureExpired } from './errors.ts'
 import { Signer } from './signer.ts'
 import { Serializer, type TimedLoadsOptions } from './serializer.ts'
@@ -171,13 +171,17 @@ export class TimestampSigner extends Signer {
   }
 
   #readTimestamp(text: string): number | null {
-    let bytes: Buffer
-    try {
-      bytes = base64Decode(text)
-    } catch {
-      return null
+    // today's timestamps are 6 characters: read without a Buffer
+    let n = shortBase64ToInt(text)
+    if (n === undefined) {
+      let bytes: Buffer
+      try {
+        bytes = base64Decode(text)
+      } catch {
+        return null
+      }
+      n = bytesToInt(bytes)
     }
-    const n = bytesToInt(bytes)
     if (n === null) return null
     // a time a Date can hold; the built-in conversion is checked without making a Date
     if (this.timestampToDate === TimestampSigner.prototype.timestampToDate ? n > MAX_DATE_SECONDS : Number.isNaN(this.timestampToDate(n).getTime())) return null
