@@ -14,14 +14,16 @@ import { sessionProtected } from './signals.ts'
  * are the handshake's, the same each time) asks for the same SHA-256, which
  * costs more than the rest of the session check. The digest is a pure
  * function of the two strings, so a cached one is exactly what would be
- * computed. Bounded, since both strings come from the client: at most
- * 1,024 entries (then the cache starts over), and no User-Agent longer than
- * 512 characters.
+ * computed. Bounded, since both strings come from the client (the address
+ * from X-Forwarded-For behind a trusted proxy): at most 1,024 entries (then
+ * the cache starts over), none with a User-Agent longer than 512 characters
+ * or an address longer than 64.
  */
 const identifiers = new Map<string, Map<string, string>>()
 let cachedIdentifiers = 0
 const MAX_CACHED_IDENTIFIERS = 1024
 const MAX_CACHED_AGENT = 512
+const MAX_CACHED_ADDR = 64
 
 /**
  * The fingerprint of the current client: a SHA-256 of its address and
@@ -40,7 +42,7 @@ export function sessionIdentifier(ctx: Context): string {
   const known = byAgent?.get(agent)
   if (known !== undefined) return known
   const id = createHash('sha256').update(`${addr}|${agent}`).digest('base64url')
-  if (agent.length > MAX_CACHED_AGENT) return id
+  if (agent.length > MAX_CACHED_AGENT || addr.length > MAX_CACHED_ADDR) return id
   if (cachedIdentifiers >= MAX_CACHED_IDENTIFIERS) {
     identifiers.clear()
     cachedIdentifiers = 0

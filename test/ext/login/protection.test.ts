@@ -99,7 +99,7 @@ describe('session protection', () => {
     expect((await client.get('/is-fresh')).text).toBe('true')
   })
 
-  it('the identifier is the SHA-256 of address and User-Agent, also when it comes from the cache, for many clients and long agents', () => {
+  it('the identifier is the SHA-256 of address and User-Agent, also when it comes from the cache, for many clients, long agents and long addresses', () => {
     const { app } = makeApp()
     const idOf = (addr: string, agent: string): string =>
       app.requestContext({ method: 'GET', url: '/', headers: { 'user-agent': agent }, remoteAddr: addr }, (ctx) => sessionIdentifier(ctx))
@@ -112,6 +112,7 @@ describe('session protection', () => {
         expect(idOf(addr, `agent ${i % 7}`)).toBe(expected(addr, `agent ${i % 7}`))
       }
       expect(idOf('10.0.0.1', long)).toBe(expected('10.0.0.1', long))
+      expect(idOf(long, 'a')).toBe(expected(long, 'a'))
     }
     expect(idOf('10.0.0.1', 'a')).not.toBe(idOf('10.0.0.2', 'a'))
     expect(idOf('10.0.0.1', 'a')).not.toBe(idOf('10.0.0.1', 'b'))
