@@ -41,7 +41,8 @@ export function finalizeRequest(ctx: Context, rv: unknown, fromErrorHandler: boo
   try {
     processed = processResponse(ctx, response)
     if (processed instanceof Response) {
-      if (processed.headers.has('set-cookie')) warnLargeCookies(ctx.app, processed)
+      // the raw lower-case key: `has()` would lower-case the name on every response
+      if (processed.headers.raw['set-cookie'] !== undefined) warnLargeCookies(ctx.app, processed)
       if (requestFinished.receiversCount > 0) requestFinished.send(ctx.app, { response: processed })
       return processed
     }
@@ -55,7 +56,7 @@ export function finalizeRequest(ctx: Context, rv: unknown, fromErrorHandler: boo
 async function finalizeRequestAsync(ctx: Context, response: Response, pending: Promise<Response>, fromErrorHandler: boolean): Promise<Response> {
   try {
     response = await pending
-    if (response.headers.has('set-cookie')) warnLargeCookies(ctx.app, response)
+    if (response.headers.raw['set-cookie'] !== undefined) warnLargeCookies(ctx.app, response)
     if (requestFinished.receiversCount > 0) requestFinished.send(ctx.app, { response })
   } catch (err) {
     return finalizeFailed(ctx, err, response, fromErrorHandler)

@@ -130,7 +130,8 @@ function saveSession(ctx: Context, response: Response): Response | Promise<Respo
     // re-sent (its expiry slides) even when the view never touched it. A
     // lazy session is opened here only for a request that carries its cookie.
     // (A non-lazy interface opened it before the request, or failed to: nothing to refresh.)
-    if (!iface.lazy || !app.config.SESSION_REFRESH_EACH_REQUEST || !ctx.hasRequest || !ctx.request.headers.has('cookie')) return response
+    // the raw header object: `request.headers` would make its case-insensitive view for this one lookup
+    if (!iface.lazy || !app.config.SESSION_REFRESH_EACH_REQUEST || !ctx.hasRequest || ctx.request.rawHeaders.cookie === undefined) return response
     if (ctx.request.cookies[iface.cookieName(app)] === undefined) return response
     session = ctx.session
     if (!session.permanent) return response

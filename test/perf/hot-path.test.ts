@@ -14,10 +14,15 @@
  * count compares against bare `node:http` on the same Node).
  */
 import { createHook } from 'node:async_hooks'
+import { setFlagsFromString } from 'node:v8'
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { Socket, type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Blueprint, Phial, Response, g, toNodeHandler } from 'phial'
+
+// V8's own test of an object's storage: fast mode (a hidden class) or a hash table (dictionary mode)
+setFlagsFromString('--allow-natives-syntax')
+const hasFastProperties = new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean
 
 function makeApp(accessLog: boolean): Phial {
   const app = new Phial(import.meta.url, { name: 'perf', staticFolder: null })
@@ -55,6 +60,8 @@ function makeApp(accessLog: boolean): Phial {
 
 interface FakeResult {
   status: number
+  /** The headers object handed to `writeHead`. */
+  head: Record<string, unknown> | null
   writeHeads: number
   ends: number
   endedWithBody: boolean
@@ -67,15 +74,16 @@ const socket = { remoteAddress: '127.0.0.1', encrypted: false }
 /** One request through `toNodeHandler` with fake Node objects that record what is called on them. */
 function fakeRequest(handler: (req: IncomingMessage, res: ServerResponse) => void, url: string, around: (fn: () => void) => void = (fn) => fn()): FakeResult {
   let finished!: () => void
-  const result: FakeResult = { status: 0, writeHeads: 0, ends: 0, endedWithBody: false, otherCalls: [], done: new Promise((r) => (finished = r)) }
+  const result: FakeResult = { status: 0, head: null, writeHeads: 0, ends: 0, endedWithBody: false, otherCalls: [], done: new Promise((r) => (finished = r)) }
   const req = { method: 'GET', url, headers: { host: 'localhost', 'user-agent': 'perf', accept: '*/*' }, socket, complete: true }
   const res = new Proxy(
     {
       statusCode: 200,
       headersSent: false,
-      writeHead(status: number) {
+      writeHead(status: number, head: Record<string, unknown>) {
         result.writeHeads++
         result.status = status
+        result.head = head
         this.statusCode = status
         this.headersSent = true
         return this
@@ -137,6 +145,31 @@ describe('a plain request makes no promise and no async resource', () => {
       expect(result.otherCalls.filter((k) => !['socket', 'req'].includes(k))).toEqual([])
     })
   }
+
+  // Node's writeHead walks the headers with for…in: over a hash table (an Object.create(null)
+  // object) that and making the object cost ~0.5 µs more per response (bench/OPTIMISATIONS.md)
+  for (const path of paths) {
+    it(`GET ${path} hands writeHead its headers in V8's fast mode`, async () => {
+      const { result } = await measured(handler, path)
+      expect(result.head).not.toBeNull()
+      expect(hasFastProperties(result.head!)).toBe(true)
+    })
+  }
+
+  it('the fast-mode headers still inherit nothing: any name is an own header', () => {
+    const response = new Response('x')
+    const raw = response.headers.raw
+    expect(raw.constructor).toBeUndefined()
+    expect('toString' in raw).toBe(false)
+    expect(response.headers.has('constructor')).toBe(false)
+    response.headers.set('Constructor', 'a').set('toString', 'b').set('__proto__', 'c')
+    expect(response.headers.get('constructor')).toBe('a')
+    expect(response.headers.get('tostring')).toBe('b')
+    expect(response.headers.get('__proto__')).toBe('c')
+    expect(Object.keys(raw)).toEqual(['content-type', 'constructor', 'tostring', '__proto__'])
+    expect(hasFastProperties({})).toBe(true)
+    expect(hasFastProperties(Object.create(null) as object)).toBe(false) // what the check tells apart
+  })
 
   it('the count sees a promise where one is made (an async view)', async () => {
     const { result, created } = await measured(handler, '/async')
