@@ -135,24 +135,34 @@ function notModified(response: Response): Response {
  */
 export async function sendFile(source: SendFileSource, options: SendFileOptions = {}): Promise<Response> {
   const ctx = contextStorage.getStore()
-  let path: string | null = null
-  let size: number | null = null
-  let mtimeMs: number | null = null
-  let bytes: Uint8Array | null = null
-  let stream: Readable | ReadableStream<Uint8Array> | null = null
   if (typeof source === 'string' || source instanceof URL) {
-    path = resolveSource(source, ctx)
+    const path = resolveSource(source, ctx)
     const info = await stat(path)
     if (!info.isFile()) throw new Error(`sendFile: '${path}' is not a file.`)
-    size = info.size
-    mtimeMs = info.mtimeMs
-  } else if (source instanceof Uint8Array) {
-    bytes = source
-    size = source.byteLength
-  } else {
-    stream = source
+    return fileResponse(ctx, path, info.size, info.mtimeMs, null, null, options)
   }
+  if (source instanceof Uint8Array) return fileResponse(ctx, null, source.byteLength, null, source, null, options)
+  return fileResponse(ctx, null, null, null, null, source, options)
+}
 
+/**
+ * {@link sendFile} for an absolute path already known to be a file, with
+ * its size and mtime (sendFromDirectory's `stat`): the same response without
+ * a second `stat` of the file.
+ */
+export function sendStatedFile(path: string, info: { size: number; mtimeMs: number }, options: SendFileOptions = {}): Response {
+  return fileResponse(contextStorage.getStore(), path, info.size, info.mtimeMs, null, null, options)
+}
+
+function fileResponse(
+  ctx: Context | undefined,
+  path: string | null,
+  size: number | null,
+  mtimeMs: number | null,
+  bytes: Uint8Array | null,
+  stream: Readable | ReadableStream<Uint8Array> | null,
+  options: SendFileOptions,
+): Response {
   const name = options.downloadName ?? (path !== null ? basename(path) : null)
   let mimetype = options.mimetype
   if (!mimetype) {

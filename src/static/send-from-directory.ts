@@ -4,12 +4,13 @@
  * unless the options allow them.
  */
 import { realpath, stat } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
 import { relative, resolve, sep, isAbsolute } from 'node:path'
 import { contextStorage } from '../core/context.ts'
 import { NotFound } from '../http/exceptions.ts'
 import type { Response } from '../http/response.ts'
 import { safeJoin } from './safe-join.ts'
-import { sendFile, type SendFileOptions } from './send-file.ts'
+import { sendStatedFile, type SendFileOptions } from './send-file.ts'
 
 /**
  * Options of {@link sendFromDirectory}: those of {@link sendFile}, and
@@ -69,12 +70,20 @@ export async function sendFromDirectory(directory: string, path: string, options
   if (!dotfiles && hasDotSegment(path)) throw new NotFound()
   const file = safeJoin(root, path)
   if (file === null) throw new NotFound()
+  let info: Stats
   try {
-    if (!(await stat(file)).isFile()) throw new NotFound()
-    // a link (the file or a folder on the way) may point anywhere: compare the real paths
-    if (!followSymlinks && !isInside(await realpath(root), await realpath(file))) throw new NotFound()
+    info = await stat(file)
+    if (!info.isFile()) throw new NotFound()
+    // a link (the file or a folder on the way) may point anywhere: compare the real paths. When the
+    // file's real path is its path, nothing on the way is a link (the root included), so the root's
+    // real path is the root and safeJoin already kept the file inside it: one realpath, not two.
+    if (!followSymlinks) {
+      const real = await realpath(file)
+      if (real === file ? file === root : !isInside(await realpath(root), real)) throw new NotFound()
+    }
   } catch {
     throw new NotFound()
   }
-  return sendFile(file, sendOptions)
+  // the stat above gives the size and mtime: sendFile would stat the file again
+  return sendStatedFile(file, info, sendOptions)
 }

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sendFromDirectory } from 'phial'
+import { sendFile, sendFromDirectory } from 'phial'
 import { makeApp } from './fixture.ts'
 
 let root: string
@@ -66,5 +66,27 @@ describe('hidden and linked static files', () => {
     expect((await c.get('/f/leak.txt')).status).toBe(404)
     expect((await c.get('/all/.env')).status).toBe(200)
     expect((await c.get('/all/leak.txt')).status).toBe(200)
+  })
+
+  it('serves a folder reached through a link, and never the folder itself when it is a file', async () => {
+    symlinkSync(join(root, 'static'), join(root, 'linked'))
+    const app = makeApp(root)
+    app.get('/l/<path:name>', function l({ name }) { return sendFromDirectory('linked', name) })
+    app.get('/file-root', function fileRoot() { return sendFromDirectory('static/plain.txt', '') })
+    const c = app.testClient()
+    expect((await c.get('/l/plain.txt')).text).toBe('plain')
+    expect((await c.get('/l/alias.txt')).text).toBe('real')
+    expect((await c.get('/l/leak.txt')).status).toBe(404)
+    expect((await c.get('/file-root')).status).toBe(404)
+  })
+
+  it('answers with the headers sendFile gives the same file (one stat instead of two)', async () => {
+    const app = makeApp(root)
+    app.get('/d', function d() { return sendFromDirectory('static', 'plain.txt') })
+    app.get('/s', function s() { return sendFile(join(root, 'static/plain.txt')) })
+    const c = app.testClient()
+    const [a, b] = [await c.get('/d'), await c.get('/s')]
+    for (const name of ['etag', 'last-modified', 'content-length', 'content-type', 'cache-control', 'accept-ranges']) expect(a.headers.get(name)).toBe(b.headers.get(name))
+    expect((await c.get('/d', { headers: { 'if-none-match': a.headers.get('etag')! } })).status).toBe(304)
   })
 })
