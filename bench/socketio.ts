@@ -7,7 +7,12 @@
  * servers alternating round by round. Target: Phial's overhead ≤ 10%.
  * Writes bench/SOCKETIO-RESULTS.md.
  *
- *   npx tsx --conditions=source bench/socketio.ts [--check] [--seconds=5] [--rounds=3] [--clients=50] [--fanout=1000]
+ *   npx tsx --conditions=source bench/socketio.ts [--check] [--seconds=5] [--rounds=3] [--clients=50] [--fanout=1000] [--login]
+ *
+ * --login: the echo clients are logged in (phial/login's default `basic`
+ * session protection; the handshake carries the session cookie of a login
+ * made over HTTP with the same address and User-Agent; both servers get the
+ * same headers). It prints its table and leaves SOCKETIO-RESULTS.md alone.
  *
  * --check starts both servers once, checks they answer alike (an echo and a
  * broadcast), and stops (no load). Both are warmed up (1 s of echoes) before
@@ -20,7 +25,7 @@ import { writeFileSync } from 'node:fs'
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Phial, session, toNodeHandler } from 'phial'
-import { LoginManager, currentUser } from 'phial/login'
+import { LoginManager, currentUser, loginUser } from 'phial/login'
 import { SocketIO } from 'phial/socketio'
 import { Server } from 'socket.io'
 import { io, type Socket } from 'socket.io-client'
@@ -32,6 +37,10 @@ const SECONDS = opt('seconds', '5')
 const ROUNDS = opt('rounds', '3')
 const CLIENTS = opt('clients', '50')
 const FANOUT = opt('fanout', '1000')
+const LOGIN = argv.includes('--login')
+const USER_AGENT = 'phial-bench'
+/** The echo clients' Cookie header (--login), set once the Phial server is up. */
+let echoCookie: string | undefined
 
 interface Target {
   name: string
@@ -61,12 +70,22 @@ async function phial(): Promise<Target> {
   const socketio = new SocketIO(app)
   socketio.on('echo', (data: unknown) => {
     void session.get('x')
+    if (LOGIN && !currentUser.isAuthenticated) throw new Error('--login: the client is not logged in')
     void currentUser.isAuthenticated // the work a real handler does: session and user
     return data
+  })
+  app.post('/login', async function signIn() {
+    await loginUser({ id: '1' })
+    return 'ok'
   })
   const server = createServer(toNodeHandler(app))
   socketio.attach(server, app)
   const url = await listen(server)
+  if (LOGIN) {
+    const res = await fetch(`${url}/login`, { method: 'POST', headers: { 'user-agent': USER_AGENT } })
+    echoCookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('session='))
+    if (res.status !== 200 || echoCookie === undefined) throw new Error(`login failed: ${res.status}`)
+  }
   return {
     name: 'phial/socketio',
     url,
@@ -78,10 +97,12 @@ async function phial(): Promise<Target> {
   }
 }
 
-async function clients(url: string, n: number): Promise<Socket[]> {
+async function clients(url: string, n: number, cookie?: string): Promise<Socket[]> {
   const out: Socket[] = []
+  const extraHeaders: Record<string, string> = { 'user-agent': USER_AGENT }
+  if (cookie !== undefined) extraHeaders.cookie = cookie
   for (let i = 0; i < n; i += 100) {
-    const batch = Array.from({ length: Math.min(100, n - i) }, () => io(url, { transports: ['websocket'], forceNew: true, reconnection: false }))
+    const batch = Array.from({ length: Math.min(100, n - i) }, () => io(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders }))
     await Promise.all(batch.map((s) => new Promise<void>((r) => s.once('connect', () => r()))))
     out.push(...batch)
   }
@@ -90,7 +111,7 @@ async function clients(url: string, n: number): Promise<Socket[]> {
 
 /** Acked echoes per second over `CLIENTS` clients, one in flight each, for `seconds`. */
 async function echo(target: Target, seconds = SECONDS): Promise<number> {
-  const sockets = await clients(target.url, CLIENTS)
+  const sockets = await clients(target.url, CLIENTS, echoCookie)
   let done = 0
   const end = Date.now() + seconds * 1000
   await Promise.all(
@@ -124,7 +145,7 @@ async function fanout(target: Target): Promise<number> {
 const targets = [await bare(), await phial()]
 if (CHECK) {
   for (const t of targets) {
-    const [s] = await clients(t.url, 1)
+    const [s] = await clients(t.url, 1, echoCookie)
     const answer = await s!.emitWithAck('echo', 'same')
     if (answer !== 'same') throw new Error(`${t.name} answered ${String(answer)}`)
     const tick = new Promise((r) => s!.once('tick', r))
@@ -148,7 +169,7 @@ if (CHECK) {
   const lines = [
     '# Socket.IO benchmark',
     '',
-    `${new Date().toISOString()}, Node ${process.version}, ${CLIENTS} echo clients, ${FANOUT} fan-out connections, best of ${ROUNDS} rounds of ${SECONDS} s`,
+    `${new Date().toISOString()}, Node ${process.version}, ${CLIENTS} echo clients${LOGIN ? ' (logged in)' : ''}, ${FANOUT} fan-out connections, best of ${ROUNDS} rounds of ${SECONDS} s`,
     '',
     '| server | echo round trips/s | fan-out to all (ms, median) |',
     '| --- | --- | --- |',
@@ -156,7 +177,7 @@ if (CHECK) {
     '',
     `Phial's echo overhead: ${((1 - best(p!.echo, true) / best(b!.echo, true)) * 100).toFixed(1)}% (target ≤ 10%); fan-out: ${((best(p!.fanout, false) / best(b!.fanout, false) - 1) * 100).toFixed(1)}%.`,
   ]
-  writeFileSync(new URL('./SOCKETIO-RESULTS.md', import.meta.url), `${lines.join('\n')}\n`)
+  if (!LOGIN) writeFileSync(new URL('./SOCKETIO-RESULTS.md', import.meta.url), `${lines.join('\n')}\n`)
   console.log(lines.join('\n'))
 }
 for (const t of targets) await t.close()
