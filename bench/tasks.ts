@@ -1,10 +1,26 @@
 /**
  * Tasks enqueued + processed per second on Redis: `phial/tasks` (Task.delay
  * and a worker from tasks.startWorker) against a bare BullMQ script (Queue.add
- * and a Worker) doing the same work in the same process, interleaved round by
- * round; medians are reported with Phial's overhead (target ≤ 10 %).
+ * and a Worker) doing the same work, interleaved round by round; medians are
+ * reported with Phial's overhead (target ≤ 10 %).
  *
- *   tsx --conditions=source bench/tasks.ts [--jobs=20000] [--concurrency=50] [--inflight=200] [--rounds=5] [--out=FILE]
+ *   tsx --conditions=source bench/tasks.ts [--jobs=20000] [--concurrency=50] [--inflight=200] [--rounds=5]
+ *                                          [--phial=build|src|DIR[,DIR…]] [--shared] [--warmup=N] [--promises] [--out=FILE] [--only=phial|bullmq]
+ *
+ * --phial: which Phial runs. `build` (the default) compiles src/ with tsc
+ * into bench/.build/tasks/phial first, as `npm run bench` measures the HTTP
+ * servers (and as users run dist/); `src` runs the sources through tsx, whose
+ * esbuild transform adds a `__name()` call to every function it creates (a
+ * cost of its own, per job, that BullMQ's compiled JavaScript does not pay);
+ * DIR is a tree compiled beforehand (e.g. of an older commit). Several, comma-separated, are
+ * measured in the same rounds, each against the same bare runs (before/after a change).
+ *
+ * Each run is a process of its own (one per side and round, after an untimed
+ * warm-up run of --warmup jobs, default min(2000, jobs)), so that the bare
+ * BullMQ side never inherits what Phial's process has enabled: on Node 20 an
+ * AsyncLocalStorage, once used, adds hook calls to every promise of the
+ * process. --shared runs both sides in this one process instead (the bare
+ * side then pays those hooks too, as it did before this option).
  *
  * REDIS_URL (default redis://127.0.0.1:6379). Each run uses its own key
  * prefix and deletes its keys afterwards (never FLUSHALL: Redis may be shared).
@@ -15,14 +31,20 @@
  * two figures that do not depend on how busy the CPU is: the process's CPU
  * time per job (process.cpuUsage, producer and worker together) and the Redis
  * commands sent per job (counted client-side in ioredis's sendCommand, the
- * poller's own commands left out; a Lua script call counts as one).
+ * poller's own commands left out; a Lua script call counts as one). With
+ * --promises, also the promises made per job (counted by an async_hooks init
+ * hook, which slows the run: use those runs for the count, not the CPU).
  */
-import { writeFileSync } from 'node:fs'
+import { createHook } from 'node:async_hooks'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
-// By path: bench/ is a package of its own, where 'phial' resolves only after `npm run bench` links it.
-import { Phial } from '../src/index.ts'
-import { Tasks } from '../src/ext/tasks/index.ts'
+
+type PhialModule = typeof import('../src/index.ts')
+type TasksModule = typeof import('../src/ext/tasks/index.ts')
 
 const arg = (name: string, fallback: number | string): string => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`))
@@ -33,6 +55,15 @@ const CONCURRENCY = Number(arg('concurrency', 50))
 const INFLIGHT = Number(arg('inflight', 200))
 const ROUNDS = Number(arg('rounds', 5))
 const OUT = arg('out', '')
+/** 'phial' or 'bullmq' runs one side only (for --cpu-prof); the report then has that side only. */
+const ONLY = arg('only', '')
+const PHIAL = arg('phial', 'build')
+const SHARED = process.argv.includes('--shared')
+const WARMUP = Number(arg('warmup', Math.min(2000, JOBS)))
+/** Set in the child process of one run: the side it measures. */
+const CHILD = arg('child', '')
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const BUILD = join(ROOT, 'bench/.build/tasks/phial')
 const URL_ = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const QUEUE = 'default'
 
@@ -78,17 +109,31 @@ interface Sample {
   rate: number
   cpuPerJob: number
   commandsPerJob: number
+  /** Promises made per job (only with --promises, whose hook costs CPU of its own: a separate run). */
+  promisesPerJob?: number
 }
 
+// --promises: counts the promises the process makes (an async_hooks init hook), a figure a busy
+// machine cannot blur; each promise costs hook calls on Node 20 once an AsyncLocalStorage is in use.
+const PROMISES = process.argv.includes('--promises')
+let promises = 0
+if (PROMISES) createHook({ init: (_id, type) => void (type === 'PROMISE' && promises++) }).enable()
+
 /** Times `body` (which enqueues and waits): jobs/s, CPU µs per job, Redis commands per job. */
-async function measure(body: () => Promise<void>): Promise<Sample> {
+async function measure(jobs: number, body: () => Promise<void>): Promise<Sample> {
   const cpu = process.cpuUsage()
   const before = commands
+  const promisesBefore = promises
   const started = performance.now()
   await body()
   const seconds = (performance.now() - started) / 1000
   const used = process.cpuUsage(cpu)
-  return { rate: JOBS / seconds, cpuPerJob: (used.user + used.system) / JOBS, commandsPerJob: (commands - before) / JOBS }
+  return {
+    rate: jobs / seconds,
+    cpuPerJob: (used.user + used.system) / jobs,
+    commandsPerJob: (commands - before) / jobs,
+    ...(PROMISES ? { promisesPerJob: (promises - promisesBefore) / jobs } : {}),
+  }
 }
 
 /** The queue whose counts are polled, on a connection whose commands are not counted (closed with it). */
@@ -108,7 +153,7 @@ async function poller(prefix: string): Promise<Queue> {
 let run = 0
 const prefixOf = (kind: string): string => `bench-tasks-${kind}-${process.pid}-${run++}`
 
-async function bare(): Promise<Sample> {
+async function bare(jobs = JOBS): Promise<Sample> {
   const prefix = prefixOf('bullmq')
   const producer = new Queue(QUEUE, { connection: { url: URL_ }, prefix })
   const queue = await poller(prefix)
@@ -119,9 +164,9 @@ async function bare(): Promise<Sample> {
   })
   await worker.waitUntilReady()
   await producer.waitUntilReady()
-  const sample = await measure(async () => {
-    await pump(JOBS, (i) => producer.add('add', { x: i, y: 1 }, { attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } }))
-    await waitCompleted(queue, JOBS)
+  const sample = await measure(jobs, async () => {
+    await pump(jobs, (i) => producer.add('add', { x: i, y: 1 }, { attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } }))
+    await waitCompleted(queue, jobs)
   })
   await worker.close()
   await producer.close()
@@ -130,7 +175,39 @@ async function bare(): Promise<Sample> {
   return sample
 }
 
-async function phial(): Promise<Sample> {
+/** Compiles src/ with tsc into BUILD, as a package named phial (so that its ext/ import 'phial' from it). */
+function compilePhial(): void {
+  const started = performance.now()
+  rmSync(BUILD, { recursive: true, force: true })
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc')
+  const r = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--noCheck', '--outDir', BUILD, '--declaration', 'false', '--sourceMap', 'false'], { cwd: ROOT, encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`)
+  process.stderr.write(`compiled src/ into ${BUILD} in ${((performance.now() - started) / 1000).toFixed(0)} s\n`)
+}
+
+/** Phial and phial/tasks: the sources (through tsx) or a compiled tree. */
+async function loadPhial(): Promise<{ Phial: PhialModule['Phial']; Tasks: TasksModule['Tasks'] }> {
+  if (PHIAL === 'src') {
+    // By path: bench/ is a package of its own, where 'phial' resolves only after `npm run bench` links it.
+    const [core, tasks] = await Promise.all([import('../src/index.ts'), import('../src/ext/tasks/index.ts')])
+    return { Phial: core.Phial, Tasks: tasks.Tasks }
+  }
+  const dir = PHIAL === 'build' ? BUILD : resolve(PHIAL)
+  if (!existsSync(join(dir, 'package.json'))) {
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'phial', type: 'module', exports: { '.': './index.js', './*': './ext/*/index.js' } }))
+  }
+  // Its dependencies from the root's node_modules, not bench/node_modules (other versions, for the peer frameworks).
+  if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir')
+  const core = (await import(pathToFileURL(join(dir, 'index.js')).href)) as PhialModule
+  const tasks = (await import(pathToFileURL(join(dir, 'ext/tasks/index.js')).href)) as TasksModule
+  return { Phial: core.Phial, Tasks: tasks.Tasks }
+}
+
+let loaded: Awaited<ReturnType<typeof loadPhial>> | null = null
+
+async function phial(jobs = JOBS): Promise<Sample> {
+  const { Phial, Tasks } = (loaded ??= await loadPhial())
   const prefix = prefixOf('phial')
   const tasks = new Tasks()
   const add = tasks.task('add', (x: number, y: number) => x + y)
@@ -141,9 +218,9 @@ async function phial(): Promise<Sample> {
   const queue = await poller(prefix)
   await add.delay(-1, 1) // connects the producer (as the bare side's waitUntilReady); not counted
   await waitCompleted(queue, 1)
-  const sample = await measure(async () => {
-    await pump(JOBS, (i) => add.delay(i, 1))
-    await waitCompleted(queue, JOBS + 1)
+  const sample = await measure(jobs, async () => {
+    await pump(jobs, (i) => add.delay(i, 1))
+    await waitCompleted(queue, jobs + 1)
   })
   await worker.close()
   await tasks.close()
@@ -152,36 +229,76 @@ async function phial(): Promise<Sample> {
   return sample
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 
-const samples = { bullmq: [] as Sample[], phial: [] as Sample[] }
+type Kind = 'bullmq' | 'phial'
+
+/** One run in a process of its own (this script with --child), after its warm-up. */
+function inChild(kind: Kind, phialDir: string): Promise<Sample> {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), `--child=${kind}`, `--phial=${phialDir}`, `--jobs=${JOBS}`, `--concurrency=${CONCURRENCY}`, `--inflight=${INFLIGHT}`, `--warmup=${WARMUP}`, ...(PROMISES ? ['--promises'] : [])]
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env })
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    child.on('error', fail)
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('SAMPLE '))
+      if (code !== 0 || !line) fail(new Error(`the ${kind} run exited with ${code}: ${out}`))
+      else done(JSON.parse(line.slice('SAMPLE '.length)) as Sample)
+    })
+  })
+}
+
+if (CHILD) {
+  const run = CHILD === 'bullmq' ? bare : phial
+  if (WARMUP > 0) await run(WARMUP)
+  const sample = await run()
+  process.stdout.write(`SAMPLE ${JSON.stringify(sample)}\n`)
+  process.exit(0)
+}
+
+/** The Phials to measure: --phial=a,b measures each (e.g. before and after a change), interleaved. */
+const variants = PHIAL.split(',')
+if (SHARED && variants.length > 1) throw new Error('--shared measures one Phial: two copies in one process would each enable their own AsyncLocalStorage.')
+if (variants.includes('build') && ONLY !== 'bullmq') compilePhial()
+const describeVariant = (v: string): string => (v === 'build' ? 'compiled by tsc' : v === 'src' ? 'src/ through tsx' : v)
+const kinds: string[] = ['bullmq', ...variants.map((v) => `phial:${v}`)]
+const samples = new Map<string, Sample[]>(kinds.map((k) => [k, []]))
 for (let round = 0; round < ROUNDS; round++) {
-  // Alternate who goes first, so that a warming Redis favours neither.
-  const order = round % 2 === 0 ? (['bullmq', 'phial'] as const) : (['phial', 'bullmq'] as const)
+  // Rotate who goes first, so that a warming Redis (or a busier minute) favours none.
+  const order = kinds.map((_, i) => kinds[(i + round) % kinds.length]!)
   for (const kind of order) {
-    const sample = kind === 'bullmq' ? await bare() : await phial()
-    samples[kind].push(sample)
+    const [side, variant = ''] = kind.split(/:(.*)/s) as [Kind, string?]
+    if (ONLY && side !== ONLY) continue
+    const sample = !SHARED ? await inChild(side, variant === 'build' ? BUILD : variant) : side === 'bullmq' ? await bare() : await phial()
+    samples.get(kind)!.push(sample)
     process.stderr.write(
-      `round ${round + 1}/${ROUNDS} ${kind}: ${sample.rate.toFixed(0)} jobs/s, ${sample.cpuPerJob.toFixed(0)} µs CPU/job, ${sample.commandsPerJob.toFixed(2)} Redis commands/job\n`,
+      `round ${round + 1}/${ROUNDS} ${side === 'bullmq' ? 'bullmq' : `phial (${describeVariant(variant)})`}: ${sample.rate.toFixed(0)} jobs/s, ${sample.cpuPerJob.toFixed(0)} µs CPU/job, ${sample.commandsPerJob.toFixed(2)} Redis commands/job` +
+        (sample.promisesPerJob === undefined ? '\n' : `, ${sample.promisesPerJob.toFixed(1)} promises/job\n`),
     )
   }
 }
-const of = (kind: keyof typeof samples, key: keyof Sample): number => median(samples[kind].map((x) => x[key]))
+const of = (kind: string, key: keyof Sample): number => median(samples.get(kind)!.map((x) => x[key] ?? NaN))
 const b = of('bullmq', 'rate')
-const p = of('phial', 'rate')
 const bc = of('bullmq', 'cpuPerJob')
-const pc = of('phial', 'cpuPerJob')
-const bn = of('bullmq', 'commandsPerJob')
-const pn = of('phial', 'commandsPerJob')
+const rows = variants.map((v) => {
+  const kind = `phial:${v}`
+  const p = of(kind, 'rate')
+  const pc = of(kind, 'cpuPerJob')
+  const label = variants.length === 1 ? 'phial/tasks (Task.delay + phial worker)' : `phial/tasks, ${describeVariant(v)}`
+  return `| ${label} | ${p.toFixed(0)} | ${(p / b).toFixed(2)}× (overhead ${((1 - p / b) * 100).toFixed(1)} %) | ${pc.toFixed(0)} (${((pc / bc - 1) * 100).toFixed(1)} %) | ${of(kind, 'commandsPerJob').toFixed(2)} |${PROMISES ? ` ${of(kind, 'promisesPerJob').toFixed(1)} |` : ''}`
+})
 const report = [
   `## Tasks on Redis: enqueued + processed per second`,
   '',
-  `${JOBS} jobs per run, worker concurrency ${CONCURRENCY}, ${INFLIGHT} enqueues in flight, ${ROUNDS} interleaved rounds (medians), Node ${process.version}, ${URL_}.`,
+  `${JOBS} jobs per run, worker concurrency ${CONCURRENCY}, ${INFLIGHT} enqueues in flight, ${ROUNDS} interleaved rounds (medians), Node ${process.version}, ${URL_}; ` +
+    `Phial ${variants.map(describeVariant).join(' and ')}; ` +
+    (SHARED ? 'both sides in one process.' : `each run in a process of its own after ${WARMUP} warm-up jobs.`),
   '',
-  '| | jobs/s | vs bare BullMQ | CPU µs/job | Redis commands/job |',
-  '| --- | ---: | ---: | ---: | ---: |',
-  `| bare BullMQ (Queue.add + Worker) | ${b.toFixed(0)} | 1.00× | ${bc.toFixed(0)} | ${bn.toFixed(2)} |`,
-  `| phial/tasks (Task.delay + phial worker) | ${p.toFixed(0)} | ${(p / b).toFixed(2)}× (overhead ${((1 - p / b) * 100).toFixed(1)} %) | ${pc.toFixed(0)} (${((pc / bc - 1) * 100).toFixed(1)} %) | ${pn.toFixed(2)} |`,
+  `| | jobs/s | vs bare BullMQ | CPU µs/job | Redis commands/job |${PROMISES ? ' promises/job |' : ''}`,
+  `| --- | ---: | ---: | ---: | ---: |${PROMISES ? ' ---: |' : ''}`,
+  `| bare BullMQ (Queue.add + Worker) | ${b.toFixed(0)} | 1.00× | ${bc.toFixed(0)} | ${of('bullmq', 'commandsPerJob').toFixed(2)} |${PROMISES ? ` ${of('bullmq', 'promisesPerJob').toFixed(1)} |` : ''}`,
+  ...rows,
   '',
 ].join('\n')
 process.stdout.write(report)
