@@ -15,10 +15,12 @@ import type { AnyView } from './core/types.ts'
 import { matchRequestUrl } from './core/url-for.ts'
 import { bindMatch } from './dispatch/match.ts'
 import { createRequestContext } from './dispatch/run.ts'
-import type { RequestInit } from './http/request.ts'
+import type { Request, RequestInit } from './http/request.ts'
 import type { Response } from './http/response.ts'
 import { routeEntryFor } from './dispatch/route-table.ts'
 import { runInAppContext } from './dispatch/teardown.ts'
+import { DEFAULT_CONVERTERS } from './routing/converters.ts'
+import type { Rule } from './routing/rule.ts'
 import { SecureCookieSessionInterface } from './sessions/cookie-session.ts'
 import { makeStaticView, sendFromStaticFolder } from './static/view.ts'
 import { getTemplateEnvironment, type TemplateEnvironment } from './templating/environment.ts'
@@ -33,6 +35,20 @@ import { TestClient, type TestClientOptions } from './testing/client.ts'
 import { testRequestContextFor, type TestRequestInit } from './testing/request.ts'
 
 export type { PhialOptions }
+
+/** A URL match {@link Phial.requestContext} made, and what it depends on. */
+interface ContextMatch {
+  readonly path: string
+  readonly method: string
+  /** The URL map's rule count then. */
+  readonly rules: number
+  readonly mergeSlashes: boolean
+  /** null: no match (requestContext binds only a match; a 404, 405 or redirect is left for no view to raise). */
+  readonly rule: Rule | null
+  readonly args: Readonly<Record<string, unknown>> | null
+}
+
+const BUILT_IN_CONVERTERS = new Set<unknown>(Object.values(DEFAULT_CONVERTERS))
 
 // a session's Markup (tag " m") reads back as Phial's Markup; json/ sits below templating and cannot import it
 TaggedJSONSerializer.markup = (html) => new Markup(html)
@@ -151,10 +167,71 @@ export class Phial extends AppCore {
   requestContext<T>(init: RequestInit, fn: (ctx: Context) => T): T {
     const ctx = createRequestContext(this, init)
     // as Flask's RequestContext: the URL is matched (request.endpoint, viewArgs), nothing is dispatched
-    bindMatch(ctx.request, matchRequestUrl(this, ctx.request))
+    this.#matchForContext(ctx.request)
     // leaving it runs the teardownRequest hooks (the matched blueprint's too), as Flask's RequestContext.pop
     ctx.routeEntry = routeEntryFor(this, ctx.request.urlRule)
     return runInAppContext(ctx, fn)
+  }
+
+  /** The last URL match of {@link requestContext}, kept for the next one (see #matchForContext). */
+  #lastContextMatch: ContextMatch | null = null
+  /** The rule count at which the URL map was last checked for converters of its own, and the answer. */
+  #convertersCheckedAt = -1
+  #builtInConverters = false
+
+  /**
+   * Binds `request`'s URL match for {@link requestContext}. phial/socketio
+   * builds a context per event from its connection's handshake (the same
+   * path every event, and for every connection), so the last answer is
+   * reused when the path, method and URL map are the same — `viewArgs` a
+   * copy of it, as a new match would give. Only when the answer is a
+   * function of those alone: no subdomain or host routing (the host and
+   * SERVER_NAME take part), and only built-in converters in the map (a
+   * custom `toValue` may read a database or give a new object per call, and
+   * Flask-SocketIO's per-event context runs it every time). A rule added to
+   * the map (its count changes) or `mergeSlashes` set anew drops the answer.
+   */
+  #matchForContext(request: Request): void {
+    const map = this.urlMap
+    const rules = map.rules().length
+    const last = this.#lastContextMatch
+    if (
+      last !== null &&
+      last.path === request.path &&
+      last.method === request.method &&
+      last.rules === rules &&
+      last.mergeSlashes === map.mergeSlashes &&
+      !map.hostMatching &&
+      !this.subdomainMatching
+    ) {
+      if (last.rule !== null) bindMatch(request, { kind: 'match', rule: last.rule, args: { ...last.args } })
+      return
+    }
+    const result = matchRequestUrl(this, request)
+    bindMatch(request, result)
+    if (map.hostMatching || this.subdomainMatching || !this.#onlyBuiltInConverters(rules)) {
+      this.#lastContextMatch = null
+      return
+    }
+    const matched = result.kind === 'match'
+    this.#lastContextMatch = {
+      path: request.path,
+      method: request.method,
+      rules,
+      mergeSlashes: map.mergeSlashes,
+      rule: matched ? result.rule : null,
+      // a copy: the request's own viewArgs is the handler's to change
+      args: matched ? { ...result.args } : null,
+    }
+  }
+
+  /** Whether every converter of the map's rules is a built-in one (pure: same text, same value). */
+  #onlyBuiltInConverters(rules: number): boolean {
+    if (this.#convertersCheckedAt !== rules) {
+      this.#convertersCheckedAt = rules
+      this.#builtInConverters = this.urlMap.rules().every((rule) => rule._converters.every((c) => BUILT_IN_CONVERTERS.has(c.constructor)))
+    }
+    return this.#builtInConverters
   }
 
   /**
