@@ -71,6 +71,28 @@ describe.each(dbs)('session semantics on $name', (target) => {
     }
   })
 
+  if (target.name !== 'sqlite') {
+    it('a read gives its pooled connection back at once: with a pool of one, another session writes while the reader is open', async () => {
+      const small = new SQL(undefined, { models: ALL })
+      const one = new Phial(import.meta.url, { name: 'session-pool-of-one' })
+      one.config.fromMapping({ DATABASE_URL: target.url, LOG_LEVEL: 'silent', SQLALCHEMY_ENGINE_OPTIONS: { poolSize: 1, poolTimeout: 1 } })
+      small.initApp(one)
+      try {
+        const a = small.sessionFor(null, new Context(one, null))
+        const b = small.sessionFor(null, new Context(one, null))
+        const before = await a.count(User) // a holds nothing afterwards
+        await b.add(User, { username: 'written-while-a-is-open' }) // the one connection is free (else: a 503 after 1 s)
+        expect(await b.count(User)).toBe(before + 1) // in b's transaction
+        await b.rollback()
+        await b.close()
+        expect(await a.count(User)).toBe(before)
+        await a.close()
+      } finally {
+        await small.close(one)
+      }
+    })
+  }
+
   if (target.name === 'sqlite') {
     it('after a commit, a read waits for another session\'s open transaction (no dirty read on the shared connection)', async () => {
       const a = db.sessionFor(null, new Context(app, null))
