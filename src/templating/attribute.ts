@@ -8,9 +8,8 @@ import { contextStorage, currentContext } from '../core/context.ts'
 import { getTemplateEnvironment } from './environment.ts'
 import { toTemplateError } from './errors.ts'
 import { Markup } from './markup.ts'
-import { nunjucks } from './nunjucks.ts'
+import { SafeStringClass } from './nunjucks.ts'
 
-const Safe = nunjucks.runtime.SafeString
 
 interface Exporting {
   getExported(ctx: Record<string, unknown>, parentFrame: unknown, cb: (err: unknown, exported?: Record<string, unknown>) => void): void
@@ -50,12 +49,12 @@ export function getTemplateAttribute<T = unknown>(template: string, attribute: s
     )
   }
   const value = exported[attribute]
-  if (typeof value !== 'function') return (value instanceof Safe ? new Markup(value) : value) as T
+  if (typeof value !== 'function') return (value instanceof SafeStringClass ? new Markup(value) : value) as T
   const macro = value as (...args: unknown[]) => unknown
   return function (this: unknown, ...args: unknown[]): unknown {
     const run = (): unknown => {
       const out = macro.apply(this, args)
-      return out instanceof Safe && !(out instanceof Markup) ? new Markup(out) : out
+      return out instanceof SafeStringClass && !(out instanceof Markup) ? new Markup(out) : out
     }
     // the template functions read request/session/g from the context they are called in
     const store = contextStorage.getStore()

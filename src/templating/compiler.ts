@@ -20,6 +20,7 @@
  */
 import { TemplateSyntaxError, describeError, type TemplateInfo } from './errors.ts'
 import {
+  lazyBase,
   nunjucks,
   transformer,
   type CompilerInstance,
@@ -35,15 +36,30 @@ import {
 import { Slice, parseTemplate } from './parser.ts'
 import { createRuntime } from './runtime.ts'
 
-const { nodes } = nunjucks
-const NodeList = nodes.NodeList as NodeClass
-
+// Nunjucks' node classes and Phial's own, defined on the first compile (see
+// nunjucks.ts: Nunjucks loads on first use)
+let NodeList: NodeClass
 /** `{% with %}`: `targets` and `values` are node lists, `body` the content. */
-const With = nodes.Node.extend('With', { fields: ['targets', 'values', 'body'] })
+let With: NodeClass
 /** `{% autoescape value %}`: `value` an expression, `body` the content. */
-const Autoescape = nodes.Node.extend('Autoescape', { fields: ['value', 'body'] })
+let Autoescape: NodeClass
 /** Python truthiness of `target` (inserted by the compiler, never parsed). */
-const Truthy = nodes.Node.extend('Truthy', { fields: ['target'] })
+let Truthy: NodeClass
+let Literal: NodeClass
+let SymbolNode: NodeClass
+let TemplateData: NodeClass
+
+function init(): void {
+  if (With !== undefined) return
+  const { nodes } = nunjucks
+  NodeList = nodes.NodeList as NodeClass
+  With = nodes.Node.extend('With', { fields: ['targets', 'values', 'body'] })
+  Autoescape = nodes.Node.extend('Autoescape', { fields: ['value', 'body'] })
+  Truthy = nodes.Node.extend('Truthy', { fields: ['target'] })
+  Literal = nodes.Literal as NodeClass
+  SymbolNode = nodes.Symbol
+  TemplateData = nodes.TemplateData as NodeClass
+}
 
 const children = (list: Node): Node[] => list.children as Node[]
 
@@ -65,7 +81,7 @@ export const withTag: Extension = {
       do {
         const target = parser.parsePrimary()
         const { lineno, colno } = target
-        if (!((target as object) instanceof nodes.Symbol)) parser.fail('with: expected a variable name', lineno, colno)
+        if (!((target as object) instanceof SymbolNode)) parser.fail('with: expected a variable name', lineno, colno)
         if (!parser.skipValue(lexer.TOKEN_OPERATOR, '=')) {
           parser.fail(`with: expected '=' after '${String(target.value)}'`, lineno, colno)
         }
@@ -103,18 +119,12 @@ export const autoescapeTag: Extension = {
   },
 }
 
-const Literal = nodes.Literal as NodeClass
-const SymbolNode = nodes.Symbol as NodeClass
-const TemplateData = nodes.TemplateData as NodeClass
-
 /** A literal `none` or the name `None`: printed as Jinja prints Python's None. */
 const isNone = (node: Node): boolean =>
   ((node as object) instanceof Literal && node.value === null) || ((node as object) instanceof SymbolNode && node.value === 'None')
 
-const Base = nunjucks.compiler.Compiler
-
 /** Nunjucks' code generator with Jinja's truthiness, `{% with %}` and per-template bindings. */
-class JinjaCompiler extends Base {
+class JinjaCompiler extends lazyBase(() => nunjucks.compiler.Compiler) {
   /** The JS expression of the innermost `{% autoescape %}` in scope (null: the template's own setting). */
   #autoescape: string | null = null
 
@@ -285,6 +295,7 @@ function syntaxError(error: unknown, template: TemplateInfo): TemplateSyntaxErro
  * ```
  */
 export function compileTemplate(source: string, template: TemplateInfo, env: NunjucksEnvironment): TemplateProps {
+  init()
   const runtime: NunjucksRuntime = createRuntime(template)
   let code: string
   try {

@@ -13,7 +13,7 @@ import { TemplateNotFound, type TemplateInfo } from './errors.ts'
 import { installFilters } from './filters.ts'
 import { installGlobals } from './globals.ts'
 import { TemplateLoader } from './loader.ts'
-import { nunjucks, type NunjucksTemplate, type TemplateCallback, type TemplateProps } from './nunjucks.ts'
+import { lazyBase, nunjucks, type NunjucksTemplate, type TemplateCallback, type TemplateProps } from './nunjucks.ts'
 import { installTests } from './tests.ts'
 
 /**
@@ -47,6 +47,7 @@ const STRING_CACHE_SIZE = 200
 
 const isNotFound = (err: unknown): boolean => err instanceof Error && err.message.startsWith('template not found: ')
 
+// lazyBase: Nunjucks loads when the first environment is made, not at import
 /**
  * An app's template environment: a Nunjucks `Environment` (add extensions,
  * set `opts.trimBlocks`, read `filters` and `globals` on it) that Phial
@@ -64,7 +65,7 @@ const isNotFound = (err: unknown): boolean => err instanceof Error && err.messag
  * env.selectAutoescape = (name) => name === null || /\.(html|jinja)$/.test(name)
  * ```
  */
-export class TemplateEnvironment extends nunjucks.Environment {
+export class TemplateEnvironment extends lazyBase(() => nunjucks.Environment) {
   /** The app this environment renders for. */
   readonly app: AppCore
   /** The loader: the app's template folder, then each blueprint's. */

@@ -7,11 +7,10 @@
  * @module
  */
 import { escapeHtml } from '../http/escape.ts'
-import { nunjucks, type NunjucksEnvironment, type SafeString } from './nunjucks.ts'
+import { SafeStringClass, type NunjucksEnvironment, type SafeString } from './nunjucks.ts'
 
 export { escapeHtml }
 
-const { SafeString: Safe } = nunjucks.runtime
 
 /**
  * The runtime's output step: `null`/`undefined` print nothing; booleans
@@ -28,7 +27,7 @@ export function suppressValue(value: unknown, autoescape: boolean): unknown {
   if (value === undefined || value === null) return ''
   if (value === true) return 'True'
   if (value === false) return 'False'
-  if (autoescape && !(value instanceof Safe)) return escapeHtml(String(value))
+  if (autoescape && !(value instanceof SafeStringClass)) return escapeHtml(String(value))
   return value
 }
 
@@ -47,12 +46,12 @@ export function printNone(value: unknown): unknown {
 }
 
 function escapeFilter(value: unknown): unknown {
-  if (value instanceof Safe) return value
-  return new Safe(escapeHtml(value === undefined || value === null ? '' : String(value)))
+  if (value instanceof SafeStringClass) return value
+  return new SafeStringClass(escapeHtml(value === undefined || value === null ? '' : String(value)))
 }
 
 function forceescape(value: unknown): SafeString {
-  return new Safe(escapeHtml(value === undefined || value === null ? '' : String(value)))
+  return new SafeStringClass(escapeHtml(value === undefined || value === null ? '' : String(value)))
 }
 
 /**

@@ -8,18 +8,17 @@
  * @module
  */
 import { splitKeywords, withKeywords, type Keywords } from './keywords.ts'
-import { nunjucks, type AnyFunction, type NunjucksContext, type NunjucksEnvironment, type SafeString } from './nunjucks.ts'
+import { SafeStringClass, type AnyFunction, type NunjucksContext, type NunjucksEnvironment, type SafeString } from './nunjucks.ts'
 import { escapeHtml, installEscapeFilters } from './escape.ts'
 import { pyFormat } from './py-format.ts'
 import { memberLookup, truthy } from './runtime.ts'
 import { contextStorage } from '../core/context.ts'
 
-const { SafeString: Safe } = nunjucks.runtime
 
 const JSON_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', "'": '\\u0027' }
 
 function jsonReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Safe) return value.toString()
+  if (value instanceof SafeStringClass) return value.toString()
   if (value instanceof Map) return Object.fromEntries(value)
   if (value instanceof Set) return [...value]
   return value
@@ -64,9 +63,9 @@ function tojson(value: unknown, ...args: unknown[]): SafeString {
   const [positional, kw] = splitKeywords(args)
   const indent = (kw.indent ?? positional[0]) as number | undefined
   const provider = contextStorage.getStore()?.app.json
-  if (provider === undefined || value === undefined) return new Safe(htmlSafeJson(value, indent))
+  if (provider === undefined || value === undefined) return new SafeStringClass(htmlSafeJson(value, indent))
   const json = provider.dumps(value, indent === undefined || indent === null ? {} : { indent })
-  return new Safe(json.replace(/[<>&']/g, (c) => JSON_ESCAPES[c]!))
+  return new SafeStringClass(json.replace(/[<>&']/g, (c) => JSON_ESCAPES[c]!))
 }
 
 function format(value: unknown, ...args: unknown[]): string {
@@ -158,10 +157,10 @@ function xmlattr(value: unknown, autospace: unknown = true): SafeString {
     if (v === undefined || v === null) continue
     const name = String(key)
     if (/[\s/>=]/.test(name)) throw new TypeError(`Invalid character in attribute name: ${JSON.stringify(name)}`)
-    parts.push(`${escapeHtml(name)}="${escapeHtml(v instanceof Safe ? v.toString() : String(v))}"`)
+    parts.push(`${escapeHtml(name)}="${escapeHtml(v instanceof SafeStringClass ? v.toString() : String(v))}"`)
   }
   const text = parts.join(' ')
-  return new Safe(text && autospace ? ` ${text}` : text)
+  return new SafeStringClass(text && autospace ? ` ${text}` : text)
 }
 
 function selectOrReject(keep: boolean) {
@@ -201,7 +200,7 @@ function dictsort(value: unknown, caseSensitive?: unknown, by?: unknown, reverse
 }
 
 /** Keeps the input's safeness (a safe string in, a safe string out). */
-const copySafeness = (input: unknown, output: string): unknown => (input instanceof Safe ? new Safe(output) : output)
+const copySafeness = (input: unknown, output: string): unknown => (input instanceof SafeStringClass ? new SafeStringClass(output) : output)
 
 const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value))
 

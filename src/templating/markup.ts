@@ -7,15 +7,16 @@
  * @module
  */
 import { escapeHtml } from '../http/escape.ts'
-import { nunjucks, type SafeString } from './nunjucks.ts'
-
-const Safe = nunjucks.runtime.SafeString as unknown as new (value: string) => SafeString
+import { SafeStringClass, SafeText } from './nunjucks.ts'
 
 /** True for MarkupSafe's protocol: an object with `__html__()`. */
 function hasHtml(value: unknown): value is { __html__(): string } {
   return typeof value === 'object' && value !== null && typeof (value as { __html__?: unknown }).__html__ === 'function'
 }
 
+// A SafeText rather than Nunjucks' SafeString, so that `import 'phial'` does
+// not load Nunjucks: a Markup is still an instance of Nunjucks' SafeString
+// once it is loaded (see SafeText).
 /**
  * Text that is safe HTML (MarkupSafe's `Markup`): templates print it as is
  * and a view that returns it answers with it as HTML. Only for text built
@@ -27,9 +28,9 @@ function hasHtml(value: unknown): value is { __html__(): string } {
  * app.templateGlobal('rule', () => new Markup('<hr>'))     // {{ rule() }} prints <hr>
  * ```
  */
-export class Markup extends Safe {
+export class Markup extends SafeText {
   constructor(html: unknown = '') {
-    super(hasHtml(html) ? html.__html__() : html instanceof Safe ? html.toString() : String(html))
+    super(hasHtml(html) ? html.__html__() : html instanceof SafeStringClass ? html.toString() : String(html))
   }
 
   /** The HTML itself (MarkupSafe's protocol, which `escape` and views honour). */
@@ -58,6 +59,6 @@ export class Markup extends Safe {
  */
 export function escape(value: unknown): Markup {
   if (value instanceof Markup) return value
-  if (hasHtml(value) || value instanceof Safe) return new Markup(value)
+  if (hasHtml(value) || value instanceof SafeStringClass) return new Markup(value)
   return new Markup(escapeHtml(String(value)))
 }

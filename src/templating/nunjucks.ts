@@ -365,24 +365,131 @@ export interface NunjucksModule {
   }
 }
 
+let loaded: NunjucksModule | undefined
+
 /**
- * The Nunjucks package.
+ * Requires Nunjucks (21 CommonJS files, ~18 ms) on first use rather than
+ * at `import 'phial'`: an app that renders no template never loads it.
+ * Phial's own safe strings ({@link SafeText}) become Nunjucks' from then on.
+ */
+function load(): NunjucksModule {
+  if (loaded === undefined) {
+    const module = require('nunjucks') as NunjucksModule
+    const NunjucksSafe = module.runtime.SafeString
+    // Markup and friends made before now pass Nunjucks' `instanceof SafeString` too
+    Object.setPrototypeOf(SafeText.prototype, NunjucksSafe.prototype)
+    SafeStringClass = NunjucksSafe
+    loaded = module
+  }
+  return loaded
+}
+
+/**
+ * The Nunjucks package, required on the first read of one of its members.
  *
  * @example
  * ```ts
  * new nunjucks.runtime.SafeString('<b>')
  * ```
  */
-export const nunjucks = require('nunjucks') as NunjucksModule
+export const nunjucks: NunjucksModule = Object.defineProperties(
+  {},
+  Object.fromEntries(
+    (['Environment', 'Template', 'compiler', 'parser', 'nodes', 'lexer', 'runtime', 'lib'] satisfies (keyof NunjucksModule)[]).map((key) => [
+      key,
+      { enumerable: true, get: () => load()[key] },
+    ]),
+  ),
+) as NunjucksModule
+
+type Transformer = { transform(ast: Node, asyncFilters: string[], name?: string | null): Node }
+let loadedTransformer: Transformer | undefined
 
 /**
- * Nunjucks' AST transformer (not re-exported by its index).
+ * Nunjucks' AST transformer (not re-exported by its index), required on first use.
  *
  * @example
  * ```ts
  * transformer.transform(ast, [], 'index.html')
  * ```
  */
-export const transformer = require('nunjucks/src/transformer.js') as {
-  transform(ast: Node, asyncFilters: string[], name?: string | null): Node
+export const transformer: Transformer = {
+  transform(ast, asyncFilters, name) {
+    loadedTransformer ??= (load(), require('nunjucks/src/transformer.js') as Transformer)
+    return loadedTransformer.transform(ast, asyncFilters, name)
+  },
+}
+
+/**
+ * Nunjucks' `SafeString` without Nunjucks: the same fields (`val`,
+ * `length`) and string behaviour, so that `Markup` and `markSafe` need not
+ * load Nunjucks. When Nunjucks loads, its `SafeString.prototype` is put
+ * under this prototype, so every `SafeText` (made before or after) is an
+ * `instanceof` Nunjucks' `SafeString`, which autoescape and its filters
+ * check.
+ *
+ * @example
+ * ```ts
+ * new SafeText('<b>hi</b>').toString() // '<b>hi</b>'
+ * ```
+ */
+export class SafeText implements SafeString {
+  readonly val: string
+  length: number
+
+  constructor(val: string) {
+    this.val = val
+    this.length = val.length
+  }
+
+  valueOf(): string {
+    return this.val
+  }
+
+  toString(): string {
+    return this.val
+  }
+}
+// as Nunjucks' prototype: a String (its methods work on it), with a writable `length`
+Object.setPrototypeOf(SafeText.prototype, String.prototype)
+Object.defineProperty(SafeText.prototype, 'length', { writable: true, configurable: true, value: 0 })
+
+/**
+ * The class of safe strings: {@link SafeText} until Nunjucks is loaded,
+ * Nunjucks' `SafeString` after (of which every `SafeText` is then an
+ * instance). `value instanceof SafeStringClass` is the check; a live
+ * binding, so importers see the switch.
+ *
+ * @example
+ * ```ts
+ * value instanceof SafeStringClass ? value.toString() : escapeHtml(String(value))
+ * ```
+ */
+export let SafeStringClass: new (value: string) => SafeString = SafeText
+
+/**
+ * A base class standing for Nunjucks' class `get()` returns, without
+ * loading Nunjucks until the first instance is made: then its prototype
+ * chain (and its static side) is put over the real class, and the real
+ * constructor builds the instance (with the subclass's prototype, as
+ * `super()` would).
+ *
+ * @example
+ * ```ts
+ * class JinjaCompiler extends lazyBase(() => nunjucks.compiler.Compiler) {}
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function lazyBase<C extends new (...args: any[]) => object>(get: () => C): C {
+  class LazyBase {
+    constructor(...args: unknown[]) {
+      const Real = get()
+      if (Object.getPrototypeOf(LazyBase.prototype) !== Real.prototype) {
+        Object.setPrototypeOf(LazyBase.prototype, Real.prototype)
+        Object.setPrototypeOf(LazyBase, Real)
+      }
+      return Reflect.construct(Real, args, new.target) as LazyBase
+    }
+  }
+  return LazyBase as unknown as C
 }

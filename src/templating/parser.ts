@@ -5,35 +5,54 @@
  *
  * @module
  */
-import { nunjucks, type Extension, type EnvironmentOptions, type Node, type NodeClass, type Token } from './nunjucks.ts'
+import { lazyBase, nunjucks, type Extension, type EnvironmentOptions, type Lexer, type Node, type NodeClass, type Token } from './nunjucks.ts'
 
-const { nodes, lexer } = nunjucks
-const LookupVal = nodes.LookupVal as NodeClass
-const Literal = nodes.Literal as NodeClass
-const FunCall = nodes.FunCall as NodeClass
-const NodeList = nodes.NodeList as NodeClass
-const Is = nodes.Is as NodeClass
-const Not = nodes.Not as NodeClass
+// Nunjucks' node classes and token names, taken on the first parse (see
+// nunjucks.ts: Nunjucks loads on first use)
+let lexer: Lexer
+let LookupVal: NodeClass
+let Literal: NodeClass
+let FunCall: NodeClass
+let NodeList: NodeClass
+let Is: NodeClass
+let Not: NodeClass
+let SymbolNode: NodeClass
 
 /**
- * `target[start:stop:step]`; missing parts are null.
+ * `target[start:stop:step]`; missing parts are null. Defined on the first
+ * parse (a live binding).
  *
  * @example
  * ```ts
  * new Slice(0, 0, target, null, limit, null) // target[:limit]
  * ```
  */
-export const Slice = nodes.Node.extend('Slice', { fields: ['target', 'start', 'stop', 'step'] })
+export let Slice: NodeClass
 
-/** Tokens that can start a test's bare argument (Jinja's `parse_test`). */
-const ARGUMENT_STARTS = new Set([
-  lexer.TOKEN_STRING, lexer.TOKEN_INT, lexer.TOKEN_FLOAT, lexer.TOKEN_BOOLEAN, lexer.TOKEN_NONE,
-  lexer.TOKEN_SYMBOL, lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY,
-] as unknown[])
 const NOT_ARGUMENTS = new Set(['else', 'or', 'and', 'if', 'is', 'in', 'not'])
+/** Tokens that can start a test's bare argument (Jinja's `parse_test`). */
+let ARGUMENT_STARTS: Set<unknown>
 /** Tokens a test's name can be (`defined`, `none`, `true`). */
-const NAME_TOKENS = new Set([lexer.TOKEN_SYMBOL, lexer.TOKEN_NONE, lexer.TOKEN_BOOLEAN] as unknown[])
-const SymbolNode = nodes.Symbol
+let NAME_TOKENS: Set<unknown>
+
+function init(): void {
+  if (Slice !== undefined) return
+  const { nodes } = nunjucks
+  lexer = nunjucks.lexer
+  LookupVal = nodes.LookupVal as NodeClass
+  Literal = nodes.Literal as NodeClass
+  FunCall = nodes.FunCall as NodeClass
+  NodeList = nodes.NodeList as NodeClass
+  Is = nodes.Is as NodeClass
+  Not = nodes.Not as NodeClass
+  SymbolNode = nodes.Symbol
+  ARGUMENT_STARTS = new Set([
+    lexer.TOKEN_STRING, lexer.TOKEN_INT, lexer.TOKEN_FLOAT, lexer.TOKEN_BOOLEAN, lexer.TOKEN_NONE,
+    lexer.TOKEN_SYMBOL, lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY,
+  ] as unknown[])
+  NAME_TOKENS = new Set([lexer.TOKEN_SYMBOL, lexer.TOKEN_NONE, lexer.TOKEN_BOOLEAN] as unknown[])
+  Slice = nodes.Node.extend('Slice', { fields: ['target', 'start', 'stop', 'step'] })
+}
 
 interface ParserInternals {
   extensions: Extension[]
@@ -50,9 +69,7 @@ interface ParserInternals {
   fail(message: string, lineno?: number, colno?: number): never
 }
 
-const BaseParser = (nunjucks.parser as unknown as { Parser: new (tokens: unknown) => ParserInternals }).Parser
-
-class JinjaParser extends BaseParser {
+class JinjaParser extends lazyBase(() => (nunjucks.parser as unknown as { Parser: new (tokens: unknown) => ParserInternals }).Parser) {
   // Nunjucks' postfix loop (calls, `.name`, `[index]`) with slices added.
   override parsePostfix(node: Node): Node {
     let current = node
@@ -129,6 +146,7 @@ class JinjaParser extends BaseParser {
  * ```
  */
 export function parseTemplate(source: string, extensions: Extension[], opts: EnvironmentOptions): Node {
+  init()
   const lex = (lexer as unknown as { lex(src: string, opts: EnvironmentOptions): unknown }).lex
   const parser = new JinjaParser(lex(source, opts))
   parser.extensions = extensions

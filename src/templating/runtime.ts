@@ -7,13 +7,13 @@
  * @module
  */
 import { locateError, type TemplateInfo } from './errors.ts'
-import { nunjucks, type Frame, type NunjucksContext, type NunjucksRuntime } from './nunjucks.ts'
+import { SafeStringClass, nunjucks, type Frame, type NunjucksContext, type NunjucksRuntime } from './nunjucks.ts'
 import { overriddenStringMethod, pythonMember } from './python-methods.ts'
 import { printNone, suppressValue } from './escape.ts'
 
-const base = nunjucks.runtime
-const SafeString = base.SafeString
-const baseLookup = base.contextOrFrameLookup
+// Nunjucks' runtime, taken when the first template is compiled (createRuntime)
+let base: NunjucksRuntime
+let baseLookup: NunjucksRuntime['contextOrFrameLookup']
 
 /**
  * Python's truth value: empty strings, lists, dicts, maps and sets are false,
@@ -30,7 +30,7 @@ const baseLookup = base.contextOrFrameLookup
 export function truthy(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return Boolean(value)
   if (Array.isArray(value)) return value.length > 0
-  if (value instanceof SafeString) return value.length > 0
+  if (value instanceof SafeStringClass) return value.length > 0
   if (value instanceof Map || value instanceof Set) return value.size > 0
   const proto = Object.getPrototypeOf(value)
   if (proto === Object.prototype || proto === null) {
@@ -112,7 +112,16 @@ export function slice(value: unknown, start: unknown, stop: unknown, step: unkno
   return isString ? out.join('') : out
 }
 
-const shared: NunjucksRuntime = { ...base, memberLookup, contextOrFrameLookup, truthy, suppressValue, printNone, slice }
+let shared: NunjucksRuntime | undefined
+
+function sharedRuntime(): NunjucksRuntime {
+  if (shared === undefined) {
+    base = nunjucks.runtime
+    baseLookup = base.contextOrFrameLookup
+    shared = { ...base, memberLookup, contextOrFrameLookup, truthy, suppressValue, printNone, slice }
+  }
+  return shared
+}
 
 /**
  * The runtime object of one compiled template: the shared helpers, and a
@@ -125,7 +134,7 @@ const shared: NunjucksRuntime = { ...base, memberLookup, contextOrFrameLookup, t
  */
 export function createRuntime(template: TemplateInfo): NunjucksRuntime {
   return {
-    ...shared,
+    ...sharedRuntime(),
     handleError: (error: unknown, lineno: number, colno: number) => locateError(error, template, lineno, colno),
   }
 }

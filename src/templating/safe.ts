@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { nunjucks, type SafeString } from './nunjucks.ts'
+import { SafeStringClass, type SafeString } from './nunjucks.ts'
 
 /**
  * Marks `html` as safe: autoescape leaves it as is. Only for text you built
@@ -16,7 +16,7 @@ import { nunjucks, type SafeString } from './nunjucks.ts'
  * ```
  */
 export function markSafe(html: string): SafeString {
-  return new nunjucks.runtime.SafeString(String(html))
+  return new SafeStringClass(String(html))
 }
 
 export type { SafeString }
