@@ -145,11 +145,13 @@ export class SecureCookieSessionInterface extends SessionInterface {
   saveSession(app: AppCore, session: Session, response: Response): void {
     const name = this.cookieName(app)
     const options = this.cookieOptions(app)
-    if (session.accessed) addVary(response, 'Cookie')
+    // Flask adds `Vary: Cookie` when the session was read and again when the cookie is set; once is enough
+    const varied = session.accessed
+    if (varied) addVary(response, 'Cookie')
     if (session.isEmpty) {
       if (session.modified) {
         response.deleteCookie(name, options)
-        addVary(response, 'Cookie')
+        if (!varied) addVary(response, 'Cookie')
       }
       return
     }
@@ -161,7 +163,7 @@ export class SecureCookieSessionInterface extends SessionInterface {
     let template = this.#cookie
     if (template === null || !template.fits(name, options)) template = this.#cookie = new SessionCookieTemplate(name, options)
     response.headers.append('set-cookie', template.header(value, expires))
-    addVary(response, 'Cookie')
+    if (!varied) addVary(response, 'Cookie')
     // an oversized cookie is warned about for every cookie, in dispatch/cookie-size.ts
   }
 }
