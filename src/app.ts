@@ -158,6 +158,10 @@ export class Phial extends AppCore {
    * context of its connection's handshake. The session opens lazily from
    * the request's cookie; with a store that opens asynchronously, open it
    * with `app.sessionInterface.openSession` and set `ctx.openedSession`.
+   * The last path's URL match is reused for the same path and method while
+   * the URL map is unchanged (without subdomain or host routing, and only
+   * when every converter is a built-in one), so that a context per event of
+   * a connection does not match the URL again.
    *
    * @example
    * ```ts
