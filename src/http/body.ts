@@ -6,7 +6,7 @@
 import { BadRequest, ClientDisconnected, HTTPException, RequestEntityTooLarge } from './exceptions.ts'
 import { ImmutableMultiDict } from './multidict.ts'
 import { Readable } from 'node:stream'
-import { DEPTH_EXCEEDED, ITEMS_EXCEEDED, scanJson, scanJsonText } from '../json/shape.ts'
+import { DEPTH_EXCEEDED, ITEMS_EXCEEDED, scanJson, scanJsonText } from './json-shape.ts'
 
 /**
  * Options of {@link readBody}.
@@ -291,7 +291,7 @@ export const DEFAULT_MAX_JSON_ITEMS = 100_000
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
 
-/** The `MAX_JSON_DEPTH` / `MAX_JSON_ITEMS` errors, from a scan of the body before it is parsed (json/shape.ts). */
+/** The `MAX_JSON_DEPTH` / `MAX_JSON_ITEMS` errors, from a scan of the body before it is parsed (json-shape.ts). */
 function checkJsonShape(bytes: Uint8Array | null, text: string, maxDepth: number | null, maxItems: number | null): void {
   const found = bytes === null ? scanJsonText(text, maxDepth, maxItems) : scanJson(bytes, text, maxDepth, maxItems)
   if (found === DEPTH_EXCEEDED) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEPTH_EXCEEDED, ITEMS_EXCEEDED, WASM_SCAN_MIN_BYTES, scanJson, scanJsonText } from '../../src/json/shape.ts'
+import { DEPTH_EXCEEDED, ITEMS_EXCEEDED, WASM_SCAN_MIN_BYTES, scanJson, scanJsonText } from '../../src/http/json-shape.ts'
 
 /** A random JSON-ish text (valid or not: the scan must agree on anything). */
 function randomText(size: number, seed: number): string {
