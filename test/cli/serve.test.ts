@@ -3,7 +3,7 @@
  * worker, graceful SIGTERM, SIGHUP reload under load, max-requests
  * recycling, TRUST_PROXY, and a boot failure.
  */
-import { writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { Agent } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -189,14 +189,18 @@ describe('phial serve', () => {
     `)
     // Whether Node reports that write's EPIPE at once (the crash) or drops
     // it varies, about one run in two before the fix: three runs
-    for (let run = 0; run < 3; run++) {
-      const port = await freePort()
-      const { code, output } = await runPhial(['--app', `${FIXTURE_DIR}broken.ts`, 'serve', '--workers', '2', '--port', String(port)], {
-        env: { NODE_OPTIONS: `--import=${preload}` },
-      })
-      expect(output).not.toContain('EPIPE')
-      expect(output).toMatch(/failed to boot/)
-      expect(code).toBe(3)
+    try {
+      for (let run = 0; run < 3; run++) {
+        const port = await freePort()
+        const { code, output } = await runPhial(['--app', `${FIXTURE_DIR}broken.ts`, 'serve', '--workers', '2', '--port', String(port)], {
+          env: { NODE_OPTIONS: `--import=${preload}` },
+        })
+        expect(output).not.toContain('EPIPE')
+        expect(output).toMatch(/failed to boot/)
+        expect(code).toBe(3)
+      }
+    } finally {
+      rmSync(preload, { force: true })
     }
   }, 60_000)
 })
