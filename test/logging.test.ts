@@ -20,7 +20,8 @@ function capture(level = 'info'): { lines: Line[]; logger: Logger } {
 
 function makeApp(config: Record<string, unknown> = {}): { app: Phial; lines: Line[] } {
   const app = new Phial(import.meta.url, { staticFolder: null, templateFolder: null })
-  app.config.fromMapping(config)
+  // the echo is opt-in; these tests read the id the client sees
+  app.config.fromMapping({ REQUEST_ID_HEADER: 'X-Request-ID', ...config })
   const { lines, logger } = capture()
   app.logger = logger
   app.get('/hello', function hello() {
@@ -176,6 +177,21 @@ describe('X-Request-ID', () => {
     const bad = await fetch(`${srv.url}/hello`, { headers: { 'X-Request-ID': 'has spaces <script>' } })
     await bad.text()
     expect(bad.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('is not echoed by default (REQUEST_ID_HEADER is null), while the lines still carry it', async () => {
+    const app = new Phial(import.meta.url, { staticFolder: null, templateFolder: null })
+    const { lines, logger } = capture()
+    app.logger = logger
+    app.get('/hello', function hello() {
+      return 'hi'
+    })
+    expect(app.config.REQUEST_ID_HEADER).toBeNull()
+    const srv = await start(app)
+    const res = await fetch(`${srv.url}/hello`)
+    await res.text()
+    expect(res.headers.get('x-request-id')).toBeNull()
+    expect((await until(access(lines, '/hello'))).requestId).toMatch(/^[0-9a-f-]{36}$/)
   })
 
   it('is echoed under REQUEST_ID_HEADER, or not at all when it is null', async () => {
