@@ -351,17 +351,18 @@ export function createLogger(app: LoggerSource): Logger {
  * JSON-line logger made by {@link createLogger}; returns false (and writes
  * nothing) for any other logger, so the caller logs through pino. The access
  * line uses it: pino's key-by-key serialization was most of its cost
- * (bench/OPTIMISATIONS.md). The caller checks the level.
+ * (bench/OPTIMISATIONS.md). The caller checks the level. `msgIsJson`: `msg`
+ * is already a JSON string literal (quotes included).
  *
  * @example
  * ```ts
  * if (!writeJsonLine(app.logger, `,"status":${status}`, 'done')) app.logger.info({ status }, 'done')
  * ```
  */
-export function writeJsonLine(logger: Logger, fields: string, msg: string): boolean {
+export function writeJsonLine(logger: Logger, fields: string, msg: string, msgIsJson = false): boolean {
   const target = jsonLoggers.get(logger)
   if (target === undefined || pinoTracing.hasSubscribers) return false
   const bindings = (logger as unknown as Record<symbol, string>)[target.chindings]
-  target.stream.write(`{"level":${target.level}${target.time()}${bindings}${fields},"msg":${JSON.stringify(msg)}}\n`)
+  target.stream.write(`{"level":${target.level}${target.time()}${bindings}${fields},"msg":${msgIsJson ? msg : JSON.stringify(msg)}}\n`)
   return true
 }

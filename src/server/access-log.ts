@@ -42,13 +42,26 @@ export function logAccess(app: AppCore, request: Request, status: number, start:
   const path = request.path
   const requestId = request.id
   const remoteAddr = request.remoteAddr
-  const msg = `${method} ${path} ${status} ${durationMs}ms`
-  // Phial's own JSON logger: the line is built here (same keys, same order as pino's)
+  // Phial's own JSON logger: the line is built here (same keys, same order, same escaping as pino's)
+  const m = quote(method)
+  const p = quote(path)
+  const d = String(durationMs)
   const fields =
-    `,"method":${JSON.stringify(method)},"path":${JSON.stringify(path)},"status":${status},"durationMs":${durationMs}` +
-    `,"requestId":${JSON.stringify(requestId)},"remoteAddr":${remoteAddr === null ? 'null' : JSON.stringify(remoteAddr)}`
-  if (writeJsonLine(app.logger, fields, msg)) return
+    `,"method":${m},"path":${p},"status":${status},"durationMs":${d}` +
+    `,"requestId":${quote(requestId)},"remoteAddr":${remoteAddr === null ? 'null' : quote(remoteAddr)}`
+  const msg = `${method} ${path} ${status} ${d}ms`
+  // with a plain method and path the message needs no escaping either
+  const json = m.length === method.length + 2 && p.length === path.length + 2 ? `"${msg}"` : JSON.stringify(msg)
+  if (writeJsonLine(app.logger, fields, json, true)) return
   app.logger.info({ method, path, status, durationMs, requestId, remoteAddr }, msg)
+}
+
+/** Printable ASCII without `"` and `\\`: what `JSON.stringify` quotes without escaping anything. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+
+/** `JSON.stringify(s)` for a string, without its general machinery when nothing needs escaping (most paths, ids, addresses). */
+function quote(s: string): string {
+  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s)
 }
 
 let headerName = ''
