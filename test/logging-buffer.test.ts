@@ -163,9 +163,11 @@ describe('the default JSON destination', () => {
     expect(off.lines).toHaveLength(0)
     const [[writesOn, ms], [writesOff]] = [on.reports[0], off.reports[0]] as [number, number][]
     const extra = writesOn! - writesOff!
-    // a write per 4 KiB of lines, plus one per 100 ms timer on a slow machine; the thread-pool destination made one per line
+    // a write per 4 KiB of lines (~20 here), plus one per 100 ms timer on a slow machine; pino's
+    // thread-pool destination made 1.3 per request. The two processes' own socket writes differ by
+    // a few dozen from run to run under load, hence the margin.
     const bytes = Buffer.byteLength(on.text) * (300 / 320)
-    expect(extra).toBeLessThanOrEqual(Math.ceil(bytes / 4096) + Math.ceil(ms! / 100) + 3)
-    expect(extra / 300).toBeLessThan(0.5)
+    expect(extra).toBeLessThanOrEqual(Math.ceil(bytes / 4096) + Math.ceil(ms! / 100) + 40)
+    expect(extra / 300).toBeLessThan(0.3)
   })
 })

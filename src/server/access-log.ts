@@ -68,7 +68,7 @@ let headerName = ''
 let headerKey = ''
 
 /**
- * Sets the `REQUEST_ID_HEADER` response header (default `X-Request-ID`) to
+ * Sets the `REQUEST_ID_HEADER` response header (e.g. `X-Request-ID`; none by default) to
  * the request's id; does nothing when the setting is null or empty.
  *
  * @example
