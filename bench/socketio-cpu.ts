@@ -140,10 +140,13 @@ async function fanout(target: Target, sockets: Socket[], times: number): Promise
 /** --layer: µs of CPU per event through `runEvent`, the socket a stub with a loopback handshake. */
 async function layer(): Promise<never> {
   const { app } = phialApp()
-  const http = app.testClient()
-  await http.post('/login', { headers: { 'User-Agent': USER_AGENT }, remoteAddr: '127.0.0.1' })
   const headers: Record<string, string> = { host: '127.0.0.1', 'user-agent': USER_AGENT }
-  if (LOGIN) headers.cookie = `session=${http.getCookie('session')}`
+  if (LOGIN) {
+    // an HTTP request served (as in the socket benchmark with --login): the app's route table is compiled
+    const http = app.testClient()
+    await http.post('/login', { headers: { 'User-Agent': USER_AGENT }, remoteAddr: '127.0.0.1' })
+    headers.cookie = `session=${http.getCookie('session')}`
+  }
   const state: AppState = {
     app,
     io: null as never,

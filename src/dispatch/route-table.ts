@@ -13,6 +13,11 @@ import type { Scope, ScopedLists } from '../core/scaffold.ts'
 
 /** App first, then blueprints from the outermost in (hooks that run before the view). */
 function outerFirst<T>(lists: ScopedLists<T>, blueprints: readonly string[]): T[] | null {
+  if (blueprints.length === 0) {
+    // the app's alone (no route, or a route outside blueprints): phial/socketio's context per event lands here
+    const list = lists.get(null)
+    return list && list.length ? [...list] : null
+  }
   const out: T[] = []
   const scopes: Scope[] = [null, ...[...blueprints].reverse()]
   for (const scope of scopes) {
@@ -24,6 +29,10 @@ function outerFirst<T>(lists: ScopedLists<T>, blueprints: readonly string[]): T[
 
 /** Innermost blueprint first, each list last-registered first, then the app (hooks after the view). */
 function innerFirstReversed<T>(lists: ScopedLists<T>, blueprints: readonly string[]): T[] | null {
+  if (blueprints.length === 0) {
+    const list = lists.get(null)
+    return list && list.length ? [...list].reverse() : null
+  }
   const out: T[] = []
   const scopes: Scope[] = [...blueprints, null]
   for (const scope of scopes) {
