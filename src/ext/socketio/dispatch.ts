@@ -8,7 +8,7 @@
 import { Response, type Context, type Phial, type Session } from 'phial'
 import type { Namespace, Server, Socket } from 'socket.io'
 import { ConnectionRefusedError } from './errors.ts'
-import { setSocketEvent } from './event-context.ts'
+import { setSocketEvent, type SocketEvent } from './event-context.ts'
 import { connectionState, type ConnectionState } from './handshake.ts'
 
 /** A handler of an event: its arguments are the client's; what it returns is the acknowledgement. */
@@ -67,16 +67,28 @@ function openSession(state: AppState, ctx: Context): Session | Promise<Session> 
   return state.app.sessionInterface.openSession(state.app, ctx.request)
 }
 
-/** One event to run: what {@link runEvent} hands to the context's callback. */
-interface EventJob {
-  readonly state: AppState
-  readonly socket: Socket
-  readonly event: string
-  /** null: no handler (a connect without one still takes the managed session). */
-  readonly handler: EventHandler | null
-  readonly args: unknown[]
-  readonly conn: ConnectionState
+/**
+ * One event to run: what {@link runEvent} hands to the context's callback.
+ * It is the event's {@link SocketEvent} too (one object per event, not two).
+ */
+class EventJob implements SocketEvent {
+  readonly namespace: string
+  constructor(
+    readonly state: AppState,
+    readonly socket: Socket,
+    readonly event: string,
+    /** null: no handler (a connect without one still takes the managed session). */
+    readonly handler: EventHandler | null,
+    readonly args: unknown[],
+    readonly conn: ConnectionState,
+  ) {
+    this.namespace = socket.nsp.name
+  }
 }
+
+/** The connection's state, kept on each of its sockets once looked up (a property read per event, not a WeakMap lookup). */
+const CONN = Symbol('phial.socketio.connection')
+type WithConn = Socket & { [CONN]?: ConnectionState }
 
 /**
  * The job of the context being entered. `requestContext` calls its callback
@@ -95,15 +107,15 @@ let entering: EventJob | null = null
  * store, user loader or handler).
  */
 export function runEvent(state: AppState, socket: Socket, event: string, handler: EventHandler | null, args: unknown[]): Outcome | Promise<Outcome> {
-  const conn = connectionState(socket.conn, socket.request)
-  entering = { state, socket, event, handler, args, conn }
+  const conn = ((socket as WithConn)[CONN] ??= connectionState(socket.conn, socket.request))
+  entering = new EventJob(state, socket, event, handler, args, conn)
   return state.app.requestContext(conn.init, enterEvent)
 }
 
 function enterEvent(ctx: Context): Outcome | Promise<Outcome> {
   const job = entering!
   entering = null
-  setSocketEvent(ctx, { socket: job.socket, namespace: job.socket.nsp.name, event: job.event })
+  setSocketEvent(ctx, job)
   const { state, conn } = job
   if (!state.manageSession) {
     const session = openSession(state, ctx)
@@ -130,7 +142,7 @@ function withSession(job: EventJob, ctx: Context, session: Session, save: boolea
 }
 
 function handle(job: EventJob, session: Session, save: boolean): Outcome | Promise<Outcome> {
-  const outcome = job.handler === null ? { ok: true, value: undefined } : callHandler(job.state, job.socket, job.event, job.handler, job.args)
+  const outcome = job.handler === null ? undefined : callHandler(job.state, job.socket, job.event, job.handler, job.args)
   if (!save) return outcome
   return andThen(outcome, (done) => (session.modified ? saveSession(job.state, session, done) : done))
 }
@@ -144,11 +156,17 @@ function logUnhandled(state: AppState, socket: Socket, event: string, err: unkno
   state.app.logger.error({ err, sid: socket.id, namespace: socket.nsp.name, event }, `Exception in the Socket.IO handler of '${event}' (namespace ${socket.nsp.name})`)
 }
 
-/** What a handler came to: its value (the acknowledgement), and whether the event succeeded. */
-interface Outcome {
-  ok: boolean
-  value: unknown
+/** A connect handler's error that the error handler answered: the connection is refused (its value is not an acknowledgement). */
+class Failed {
+  constructor(readonly value: unknown) {}
 }
+
+/**
+ * What a handler came to: its value (the acknowledgement: never a promise,
+ * which is awaited first), or {@link Failed}. A plain value, not a wrapper,
+ * on success: no object per event.
+ */
+type Outcome = unknown
 
 /** Calls the handler; an error goes to the namespace's error handler (or the default one), whose value replaces the result. */
 function callHandler(state: AppState, socket: Socket, event: string, handler: EventHandler, args: unknown[]): Outcome | Promise<Outcome> {
@@ -158,19 +176,17 @@ function callHandler(state: AppState, socket: Socket, event: string, handler: Ev
   } catch (err) {
     return handleError(state, socket, event, err)
   }
-  if (!isThenable(value)) return { ok: true, value }
-  return Promise.resolve(value).then(
-    (resolved): Outcome => ({ ok: true, value: resolved }),
-    (err: unknown) => handleError(state, socket, event, err),
-  )
+  if (!isThenable(value)) return value
+  return Promise.resolve(value).then(undefined, (err: unknown) => handleError(state, socket, event, err))
 }
 
 function handleError(state: AppState, socket: Socket, event: string, err: unknown): Outcome | Promise<Outcome> {
   if (err instanceof ConnectionRefusedError && event === 'connect') throw err
   const onError = state.handlers.errorHandler(socket.nsp.name)
   if (onError === undefined) throw err
-  const ok = event !== 'connect'
-  return andThen(onError(err), (value): Outcome => ({ ok, value }))
+  const value = onError(err)
+  if (event !== 'connect') return isThenable(value) ? Promise.resolve(value) : value
+  return andThen(value, (resolved): Outcome => new Failed(resolved))
 }
 
 function refusal(err: unknown): Error {
@@ -184,7 +200,7 @@ async function onConnect(state: AppState, socket: Socket): Promise<void> {
   const handler = state.handlers.handler(socket.nsp.name, 'connect')
   // even without a handler: the managed session is the handshake's copy, taken now
   const outcome = await runEvent(state, socket, 'connect', handler ?? null, [socket.handshake.auth])
-  if (!outcome.ok || outcome.value === false) throw new ConnectionRefusedError()
+  if (outcome instanceof Failed || outcome === false) throw new ConnectionRefusedError()
 }
 
 /** Runs an event's handler and acknowledges with its value when the client asked: at once when nothing in the handler was asynchronous. */
@@ -212,9 +228,9 @@ function onEvent(state: AppState, socket: Socket, event: string, args: unknown[]
 /** Answers the client's acknowledgement, if it asked for one and the event succeeded. */
 function acknowledge(ack: ((...values: unknown[]) => void) | null, outcome: Outcome): void {
   // a client that left mid-handler: socket.io drops the packet
-  if (ack === null || !outcome.ok) return
-  if (outcome.value === undefined) ack()
-  else ack(outcome.value)
+  if (ack === null || outcome instanceof Failed) return
+  if (outcome === undefined) ack()
+  else ack(outcome)
 }
 
 async function onDisconnect(state: AppState, socket: Socket, reason: string): Promise<void> {
