@@ -237,3 +237,33 @@ describe('JSON error bodies', () => {
     expect((await client.get('/nope', { headers: { Accept: 'application/json' } })).text).toMatch(/^\{\n {2}"code": 404,\n/)
   })
 })
+
+describe('the JSON.stringify fast path for nested plain data', () => {
+  // dumps and response skip the replacer when the whole value is plain; what is not must still go through it
+  const provider = new DefaultJSONProvider(makeApp())
+  const deep = (levels: number, leaf: unknown): unknown => (levels === 0 ? leaf : { d: [deep(levels - 1, leaf)] })
+
+  it('converts what JSON has no form for at any depth, in lists of rows as at the top', () => {
+    const rows = [{ id: 1, tags: new Set(['a']), n: 2n }, { id: 2, meta: new Map([['k', [1n]]]), html: new Markup('<b>') }]
+    expect(provider.dumps(rows)).toBe('[{"id":1,"tags":["a"],"n":"2"},{"id":2,"meta":{"k":["1"]},"html":"<b>"}]')
+    expect(provider.response(rows).body).toBe(provider.dumps(rows))
+    expect(provider.dumps(deep(40, 5n))).toBe(JSON.stringify(deep(40, '5')))
+    expect(provider.dumps(deep(3, { toJSON: () => new Set([1]) }))).toBe(JSON.stringify(deep(3, [1])))
+  })
+
+  it('writes nested dates as the provider says, and plain nested data exactly as JSON.stringify', () => {
+    const when = new Date(Date.UTC(2021, 1, 1, 7, 15))
+    const rows = [{ at: when, tags: ['x'], author: { name: 'é', none: null, skip: undefined } }]
+    expect(provider.dumps(rows)).toBe(JSON.stringify(rows))
+    const http = new DefaultJSONProvider(makeApp())
+    http.dates = 'http'
+    expect(http.dumps([{ at: when }])).toBe('[{"at":"Mon, 01 Feb 2021 07:15:00 GMT"}]')
+    expect(http.response([{ at: when }]).body).toBe('[{"at":"Mon, 01 Feb 2021 07:15:00 GMT"}]')
+  })
+
+  it('still refuses a cycle with a TypeError', () => {
+    const a: Record<string, unknown> = { list: [] }
+    ;(a.list as unknown[]).push(a)
+    expect(() => provider.dumps([a])).toThrow(TypeError)
+  })
+})
