@@ -5,7 +5,14 @@
  * on SQLite and PostgreSQL, interleaved round by round. Target: Phial's layer
  * at most 10% over TypeORM alone. Writes bench/SQL-RESULTS.md (or --out).
  *
- *   npx tsx --conditions=source bench/sql.ts [--check] [--dbs=sqlite,postgres] [--seconds=5] [--rounds=3] [--connections=50] [--out=bench/SQL-RESULTS.md]
+ *   npx tsx --conditions=source bench/sql.ts [--check] [--dbs=sqlite,postgres] [--seconds=5] [--rounds=3] [--connections=50] [--node=24] [--phial=dist|src] [--out=bench/SQL-RESULTS.md]
+ *
+ * --node: the Node the servers run on, as for `npm run bench` (default 24, from the
+ * npm registry; `system` is the one running this script). On another Node than
+ * the tree's, better-sqlite3 is built for it once into the cache (see
+ * nativeAddonArgs in bench/lib/node-runtime.ts).
+ * --phial: the servers import Phial compiled into dist/ (the default, built
+ * first, as users run it) or its sources through tsx (see bench/lib/phial-dist.ts).
  *
  * --check starts each server once, compares their answers, and stops (no load).
  * Needs bench's own packages for Fastify and autocannon (npm ci --prefix bench),
@@ -18,6 +25,8 @@ import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { autocannon, wrk, type LoadGenerator, type LoadResult } from './lib/load.ts'
 import { fetchOnce, startServer, waitReady, which, type Server } from './lib/proc.ts'
+import { nativeAddonArgs, resolveNode } from './lib/node-runtime.ts'
+import { preparePhial } from './lib/phial-dist.ts'
 import { POSTS, PAGE, rows } from './servers/sql-shared.ts'
 
 const argv = process.argv.slice(2)
@@ -27,6 +36,11 @@ const DBS = opt('dbs', 'sqlite,postgres').split(',')
 const SECONDS = Number(opt('seconds', '5'))
 const ROUNDS = Number(opt('rounds', '3'))
 const CONNECTIONS = Number(opt('connections', '50'))
+const NODE = resolveNode(opt('node', process.env.BENCH_NODE ?? '24'), console.log)
+/** The servers' Node and what it needs to load native addons built for it. */
+const NODE_ARGV = [NODE.path, ...nativeAddonArgs(NODE, console.log)]
+const PHIAL_BUILD = opt('phial', 'dist')
+const PHIAL_ARGS = preparePhial(PHIAL_BUILD, console.log)
 /** Where the table goes (a short trial run: somewhere else, e.g. --out=/tmp/trial.md). */
 const OUT = opt('out', 'bench/SQL-RESULTS.md')
 const POSTGRES = process.env.BENCH_SQL_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -98,7 +112,7 @@ function loadGenerator(): LoadGenerator | null {
 }
 
 async function start(file: string, url: string, port: number): Promise<Server> {
-  const server = startServer([process.execPath, '--import', 'tsx', '--conditions=source', file], { PORT: String(port), BENCH_SQL_URL: url })
+  const server = startServer([...NODE_ARGV, '--import', 'tsx', ...PHIAL_ARGS, file], { PORT: String(port), BENCH_SQL_URL: url })
   await waitReady(server, port, SCENARIOS[0].paths[0])
   return server
 }
@@ -170,7 +184,7 @@ if (!CHECK) {
     '',
     `Command: \`${['npx tsx --conditions=source bench/sql.ts', ...argv].join(' ')}\`; load: ${load?.name ?? '?'} ${load?.version ?? ''}.`,
     '',
-    `${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONNECTIONS} connections, Node ${process.version}; medians. ` +
+    `${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONNECTIONS} connections, Node ${NODE.version}, Phial from ${PHIAL_BUILD === 'dist' ? 'dist/ (tsc)' : 'src/ (tsx)'}; medians. ` +
       'Phial\'s layer vs TypeORM alone is the "vs fastify + typeorm" column (target: at most 10% slower, i.e. ≥ 0.90).',
     '',
     '| database | scenario | server | req/s | p99 ms | errors | vs fastify + typeorm |',

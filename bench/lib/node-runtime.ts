@@ -83,3 +83,49 @@ export function resolveNode(choice: string, say: (line: string) => void): NodeRu
   if (/^\d+\.\d+\.\d+$/.test(choice)) return fromRegistry(choice, say)
   throw new Error(`--node=${choice}: give 24, system (this machine's Node, ${process.version}), ${systemMajor}, an exact version (x.y.z) or a path`)
 }
+
+/** The version of a package installed in this tree (`node_modules/<name>`). */
+function installedVersion(name: string): string {
+  const r = spawnSync(process.execPath, ['-p', `require('./node_modules/${name}/package.json').version`], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`${name} is not installed in this tree (npm ci)`)
+  return r.stdout.trim()
+}
+
+/**
+ * What a server must be started with so that it loads native addons built for
+ * `runtime`: nothing on this machine's Node (the tree's node_modules is built
+ * for it); on another Node, an `--import` of bench/lib/native-redirect.mjs that
+ * points `better-sqlite3` at a copy of the same version built for that Node,
+ * in the cache next to its binary (built once with npm and node-gyp, about a
+ * minute; `say` reports it). Needs `module.registerHooks` (Node ≥ 22.15).
+ *
+ * @example
+ * ```ts
+ * const argv = [node.path, ...nativeAddonArgs(node, console.log), '--import', 'tsx', 'bench/servers/sql-phial.ts']
+ * ```
+ */
+export function nativeAddonArgs(runtime: NodeRuntime, say: (line: string) => void): string[] {
+  if (runtime.path === process.execPath) return []
+  const version = installedVersion('better-sqlite3')
+  const folder = join(NODE_CACHE, `addons-${runtime.version}`)
+  const addon = join(folder, 'node_modules', 'better-sqlite3')
+  const built = join(addon, 'build', 'Release', 'better_sqlite3.node')
+  const have = spawnSync(process.execPath, ['-p', `require('${join(addon, 'package.json')}').version`], { encoding: 'utf8' }).stdout?.trim()
+  if (!existsSync(built) || have !== version) {
+    say(`Building better-sqlite3 ${version} for Node ${runtime.version} into ${folder} (once; about a minute)…`)
+    mkdirSync(folder, { recursive: true })
+    if (!existsSync(join(folder, 'package.json'))) writeFileSync(join(folder, 'package.json'), '{ "private": true }\n')
+    const home = join(runtime.path, '..', '..')
+    // npm runs on the target Node (first on PATH), so node-gyp compiles against its headers
+    const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `better-sqlite3@${version}`], {
+      cwd: folder,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, PATH: `${join(home, 'bin')}:${process.env.PATH ?? ''}`, npm_config_nodedir: home },
+    })
+    if (r.status !== 0 || !existsSync(built)) throw new Error(`could not build better-sqlite3 for Node ${runtime.version} (npm exit ${r.status})`)
+  }
+  // the addon's folder rides in the hook's URL, so the server's environment stays as given
+  const hook = new URL('./native-redirect.mjs', import.meta.url)
+  hook.searchParams.set('better-sqlite3', addon)
+  return ['--import', hook.href]
+}

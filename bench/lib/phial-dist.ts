@@ -1,0 +1,30 @@
+/**
+ * Which Phial an extension benchmark's servers import. Users run the compiled
+ * package (dist/, what npm installs), so that is the default: it is built here
+ * with tsc first, as `npm run bench` does. `src` runs the sources through tsx
+ * instead, whose esbuild transform wraps every function it creates in a
+ * `__name()` call — a per-request cost of its own that the peers' compiled
+ * JavaScript in node_modules never pays.
+ */
+import { spawnSync } from 'node:child_process'
+
+/** `--phial=dist|src`. */
+export type PhialBuild = 'dist' | 'src'
+
+/**
+ * Parses `--phial=`, builds dist/ when it is `dist`, and returns the Node
+ * arguments that make `import 'phial'` load that build.
+ *
+ * @example
+ * ```ts
+ * const phialArgs = preparePhial(opt('phial', 'dist'), console.log) // [] or ['--conditions=source']
+ * ```
+ */
+export function preparePhial(choice: string, say: (line: string) => void): string[] {
+  if (choice === 'src') return ['--conditions=source']
+  if (choice !== 'dist') throw new Error(`--phial=${choice}: give dist (the default) or src`)
+  say('Building Phial into dist/ (tsc -p tsconfig.build.json --noCheck)…')
+  const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--noCheck'], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`the build of Phial failed:\n${r.stdout}${r.stderr}`)
+  return []
+}
