@@ -42,15 +42,19 @@ function innerFirstReversed<T>(lists: ScopedLists<T>, blueprints: readonly strin
   return out.length ? out : null
 }
 
+/** The scopes of an entry outside blueprints, shared (the entry's lists are read-only). */
+const NO_BLUEPRINTS: readonly string[] = Object.freeze([])
+const APP_SCOPE: readonly Scope[] = Object.freeze([null])
+
 function entryFor(app: AppCore, endpoint: string | null, rule: Rule | null): RouteEntry {
   const dot = endpoint === null ? -1 : endpoint.lastIndexOf('.')
-  const blueprints = dot === -1 ? [] : blueprintChain(endpoint!.slice(0, dot))
+  const blueprints = dot === -1 ? NO_BLUEPRINTS : blueprintChain(endpoint!.slice(0, dot))
   const meta = rule ? app.ruleSettings.get(rule) : undefined
   return {
     endpoint,
     view: endpoint === null ? null : (app.viewFunctions[endpoint] ?? null),
     blueprints,
-    errorScopes: [...blueprints, null],
+    errorScopes: blueprints.length === 0 ? APP_SCOPE : [...blueprints, null],
     preprocessors: outerFirst(app.urlValuePreprocessors, blueprints),
     before: outerFirst(app.beforeRequestFuncs, blueprints),
     after: innerFirstReversed(app.afterRequestFuncs, blueprints),
