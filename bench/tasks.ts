@@ -108,6 +108,8 @@ Redis.prototype.sendCommand = function (this: Redis, ...a: Parameters<Redis['sen
 interface Sample {
   rate: number
   cpuPerJob: number
+  /** The user-mode part of cpuPerJob (the system part is mostly the socket writes and reads, whose cost moves with how busy Redis and the other CPU are). */
+  userPerJob: number
   commandsPerJob: number
   /** Promises made per job (only with --promises, whose hook costs CPU of its own: a separate run). */
   promisesPerJob?: number
@@ -131,6 +133,7 @@ async function measure(jobs: number, body: () => Promise<void>): Promise<Sample>
   return {
     rate: jobs / seconds,
     cpuPerJob: (used.user + used.system) / jobs,
+    userPerJob: used.user / jobs,
     commandsPerJob: (commands - before) / jobs,
     ...(PROMISES ? { promisesPerJob: (promises - promisesBefore) / jobs } : {}),
   }
@@ -273,7 +276,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const sample = !SHARED ? await inChild(side, variant === 'build' ? BUILD : variant) : side === 'bullmq' ? await bare() : await phial()
     samples.get(kind)!.push(sample)
     process.stderr.write(
-      `round ${round + 1}/${ROUNDS} ${side === 'bullmq' ? 'bullmq' : `phial (${describeVariant(variant)})`}: ${sample.rate.toFixed(0)} jobs/s, ${sample.cpuPerJob.toFixed(0)} µs CPU/job, ${sample.commandsPerJob.toFixed(2)} Redis commands/job` +
+      `round ${round + 1}/${ROUNDS} ${side === 'bullmq' ? 'bullmq' : `phial (${describeVariant(variant)})`}: ${sample.rate.toFixed(0)} jobs/s, ${sample.cpuPerJob.toFixed(0)} µs CPU/job (user ${sample.userPerJob.toFixed(0)}), ${sample.commandsPerJob.toFixed(2)} Redis commands/job` +
         (sample.promisesPerJob === undefined ? '\n' : `, ${sample.promisesPerJob.toFixed(1)} promises/job\n`),
     )
   }
@@ -286,7 +289,7 @@ const rows = variants.map((v) => {
   const p = of(kind, 'rate')
   const pc = of(kind, 'cpuPerJob')
   const label = variants.length === 1 ? 'phial/tasks (Task.delay + phial worker)' : `phial/tasks, ${describeVariant(v)}`
-  return `| ${label} | ${p.toFixed(0)} | ${(p / b).toFixed(2)}× (overhead ${((1 - p / b) * 100).toFixed(1)} %) | ${pc.toFixed(0)} (${((pc / bc - 1) * 100).toFixed(1)} %) | ${of(kind, 'commandsPerJob').toFixed(2)} |${PROMISES ? ` ${of(kind, 'promisesPerJob').toFixed(1)} |` : ''}`
+  return `| ${label} | ${p.toFixed(0)} | ${(p / b).toFixed(2)}× (overhead ${((1 - p / b) * 100).toFixed(1)} %) | ${pc.toFixed(0)} (${((pc / bc - 1) * 100).toFixed(1)} %) | ${of(kind, 'userPerJob').toFixed(0)} (${((of(kind, 'userPerJob') / of('bullmq', 'userPerJob') - 1) * 100).toFixed(1)} %) | ${of(kind, 'commandsPerJob').toFixed(2)} |${PROMISES ? ` ${of(kind, 'promisesPerJob').toFixed(1)} |` : ''}`
 })
 const report = [
   `## Tasks on Redis: enqueued + processed per second`,
@@ -295,9 +298,9 @@ const report = [
     `Phial ${variants.map(describeVariant).join(' and ')}; ` +
     (SHARED ? 'both sides in one process.' : `each run in a process of its own after ${WARMUP} warm-up jobs.`),
   '',
-  `| | jobs/s | vs bare BullMQ | CPU µs/job | Redis commands/job |${PROMISES ? ' promises/job |' : ''}`,
-  `| --- | ---: | ---: | ---: | ---: |${PROMISES ? ' ---: |' : ''}`,
-  `| bare BullMQ (Queue.add + Worker) | ${b.toFixed(0)} | 1.00× | ${bc.toFixed(0)} | ${of('bullmq', 'commandsPerJob').toFixed(2)} |${PROMISES ? ` ${of('bullmq', 'promisesPerJob').toFixed(1)} |` : ''}`,
+  `| | jobs/s | vs bare BullMQ | CPU µs/job | of which user | Redis commands/job |${PROMISES ? ' promises/job |' : ''}`,
+  `| --- | ---: | ---: | ---: | ---: | ---: |${PROMISES ? ' ---: |' : ''}`,
+  `| bare BullMQ (Queue.add + Worker) | ${b.toFixed(0)} | 1.00× | ${bc.toFixed(0)} | ${of('bullmq', 'userPerJob').toFixed(0)} | ${of('bullmq', 'commandsPerJob').toFixed(2)} |${PROMISES ? ` ${of('bullmq', 'promisesPerJob').toFixed(1)} |` : ''}`,
   ...rows,
   '',
 ].join('\n')

@@ -86,12 +86,53 @@ export function currentTask(): TaskRequest {
 }
 
 /**
+ * The attempts a worker is running, for a forced stop to abort their
+ * signals. Only attempts that made their signal are kept (most never do, and
+ * adding and removing every attempt in a Set was garbage per job); one that
+ * makes it after the stop gets it already aborted, as if it had been made
+ * before.
+ *
+ * @example
+ * ```ts
+ * const running = new RunningAttempts()
+ * runAttempt(app, def, job, running)
+ * running.abortAll(new Error('The worker was forced to stop.'))
+ * ```
+ */
+export class RunningAttempts {
+  /** Attempts whose signal exists and that have not finished. */
+  readonly #withSignal = new Set<AttemptRequest>()
+  #stopped = false
+  #reason: unknown = undefined
+
+  /** Aborts the signal of every running attempt, now and when one is made later. */
+  abortAll(reason: unknown): void {
+    this.#stopped = true
+    this.#reason = reason
+    for (const request of this.#withSignal) request.abort(reason)
+  }
+
+  /** @internal An attempt made its signal. */
+  track(request: AttemptRequest): void {
+    if (this.#stopped) request.abort(this.#reason)
+    else this.#withSignal.add(request)
+  }
+
+  /** @internal An attempt with a signal finished. */
+  untrack(request: AttemptRequest): void {
+    this.#withSignal.delete(request)
+  }
+}
+
+/**
  * The request of one attempt. Its signal is made when the task asks for it
  * (or something aborts it): most tasks never do, and an AbortController per
  * job was a measurable part of the worker's CPU time.
  */
 class AttemptRequest implements TaskRequest {
   #controller: AbortController | null = null
+  /** The worker's running attempts while this one runs; null once it finished (or outside a worker). */
+  #running: RunningAttempts | null
   readonly id: string
   readonly name: string
   readonly args: readonly JsonValue[]
@@ -99,21 +140,37 @@ class AttemptRequest implements TaskRequest {
   readonly retries: number
   readonly queue: string
 
-  constructor(def: TaskDefinition, job: { readonly id: string; readonly args: readonly JsonValue[]; readonly attempt: number; readonly queue: string }) {
+  constructor(def: TaskDefinition, job: { readonly id: string; readonly args: readonly JsonValue[]; readonly attempt: number; readonly queue: string }, running: RunningAttempts | null) {
     this.id = job.id
     this.name = def.name
     this.args = job.args
     this.attempt = job.attempt
     this.retries = def.retries
     this.queue = job.queue
+    this.#running = running
   }
 
   get signal(): AbortSignal {
-    return (this.#controller ??= new AbortController()).signal
+    return this.#made().signal
   }
 
   abort(reason: unknown): void {
-    ;(this.#controller ??= new AbortController()).abort(reason)
+    const controller = this.#made()
+    if (!controller.signal.aborted) controller.abort(reason)
+  }
+
+  #made(): AbortController {
+    if (this.#controller === null) {
+      this.#controller = new AbortController()
+      this.#running?.track(this)
+    }
+    return this.#controller
+  }
+
+  /** The attempt is over: a forced stop no longer concerns it. */
+  finish(): void {
+    if (this.#controller !== null) this.#running?.untrack(this)
+    this.#running = null
   }
 }
 
@@ -136,6 +193,8 @@ function hasTeardown(app: Phial): boolean {
 /** The attempt's value as a stored result: `undefined` becomes `null`; anything not JSON fails for good. */
 function resultOf(def: TaskDefinition, value: unknown): JsonValue {
   const result = value === undefined ? null : value
+  // A string, boolean, null or finite number is JSON as it is: no check (whose Set of seen values is garbage per job).
+  if (result === null || typeof result === 'string' || typeof result === 'boolean' || (typeof result === 'number' && Number.isFinite(result))) return result
   try {
     assertJson(result, `Task ${def.name} returned a value that cannot be stored:`)
   } catch (err) {
@@ -150,8 +209,8 @@ function resultOf(def: TaskDefinition, value: unknown): JsonValue {
  * the value itself when the task is synchronous and nothing waits (no time
  * limit, no teardown), else a promise. Throws (or rejects) with the task's
  * error, a `TaskTimeLimitExceeded`, or a `PermanentTaskError` for a result
- * that is not JSON. `running` (a worker's) holds the attempt while it runs,
- * so that a forced stop can abort its signal.
+ * that is not JSON. `running` (a worker's) lets a forced stop abort the
+ * attempt's signal while it runs.
  *
  * @example
  * ```ts
@@ -162,12 +221,11 @@ export function runAttempt(
   app: Phial,
   def: TaskDefinition,
   job: { readonly id: string; readonly args: readonly JsonValue[]; readonly attempt: number; readonly queue: string },
-  running?: Set<{ abort(reason: unknown): void }>,
+  running: RunningAttempts | null = null,
 ): JsonValue | Promise<JsonValue> {
-  const request = new AttemptRequest(def, job)
+  const request = new AttemptRequest(def, job, running)
   const fn = def.fn as (...a: readonly JsonValue[]) => unknown
   const args = job.args
-  running?.add(request)
   let value: unknown
   try {
     value = hasTeardown(app)
@@ -180,28 +238,28 @@ export function runAttempt(
           return fn(...args)
         })
   } catch (err) {
-    running?.delete(request)
+    request.finish()
     throw err
   }
-  if (def.timeout !== null) return withTimeLimit(def, request, Promise.resolve(value), running)
+  if (def.timeout !== null) return withTimeLimit(def, request, Promise.resolve(value))
   if (!isThenable(value)) {
-    running?.delete(request)
+    request.finish()
     return resultOf(def, value)
   }
   return Promise.resolve(value).then(
     (settled) => {
-      running?.delete(request)
+      request.finish()
       return resultOf(def, settled)
     },
     (err: unknown) => {
-      running?.delete(request)
+      request.finish()
       throw err
     },
   )
 }
 
 /** An attempt with a time limit: rejects with `TaskTimeLimitExceeded` (and aborts its signal) when it runs too long. */
-async function withTimeLimit(def: TaskDefinition, request: AttemptRequest, run: Promise<unknown>, running?: Set<{ abort(reason: unknown): void }>): Promise<JsonValue> {
+async function withTimeLimit(def: TaskDefinition, request: AttemptRequest, run: Promise<unknown>): Promise<JsonValue> {
   let timer: NodeJS.Timeout | undefined
   try {
     const value = await Promise.race([
@@ -217,6 +275,6 @@ async function withTimeLimit(def: TaskDefinition, request: AttemptRequest, run: 
     return resultOf(def, value)
   } finally {
     clearTimeout(timer)
-    running?.delete(request)
+    request.finish()
   }
 }

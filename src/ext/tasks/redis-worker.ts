@@ -8,7 +8,7 @@ import type { Job, Worker } from 'bullmq'
 import type { ChainLink } from './backend.ts'
 import { loadBullMQ } from './bullmq.ts'
 import { NotRegistered, PermanentTaskError } from './errors.ts'
-import { runAttempt } from './execute.ts'
+import { runAttempt, RunningAttempts } from './execute.ts'
 import type { JsonValue } from './json.ts'
 import { jobOptions, type JobData } from './redis-backend.ts'
 import type { TasksState } from './state.ts'
@@ -66,7 +66,7 @@ export async function startRedisWorker(state: TasksState, options: WorkerOptions
   const logger = app.logger
   let running = 0
   /** The attempts running now (a forced close aborts their signals). */
-  const attempts = new Set<{ abort(reason: unknown): void }>()
+  const attempts = new RunningAttempts()
 
   /** BullMQ's error for one that must not be retried; others as they are. */
   const failure = (err: unknown): unknown =>
@@ -153,7 +153,7 @@ export async function startRedisWorker(state: TasksState, options: WorkerOptions
     concurrency,
     running: () => running,
     async close(force = false) {
-      if (force) for (const attempt of attempts) attempt.abort(new Error('The worker was forced to stop.'))
+      if (force) attempts.abortAll(new Error('The worker was forced to stop.'))
       await Promise.all(workers.map((w) => w.close(force)))
     },
   }

@@ -89,6 +89,22 @@ describe.skipIf(!haveBinary)('Redis down and back', { timeout: 60_000 }, () => {
       }
       expect(status).toBe(200)
       console.log(`tasks recovered ${Date.now() - back} ms after Redis came back`)
+
+      // A Redis that keeps the connection but stops answering (SIGSTOP): the enqueue fails
+      // within TASKS_ENQUEUE_TIMEOUT (the producer connection's command watchdog), then works again.
+      redis!.kill('SIGSTOP')
+      try {
+        const hungAt = Date.now()
+        const hung = await client.post('/add', { headers: { Accept: 'application/json' } })
+        expect(hung.status).toBe(503)
+        expect(hung.json).toMatchObject({ description: expect.stringContaining('Command timed out') })
+        const waited = Date.now() - hungAt
+        expect(waited).toBeGreaterThanOrEqual(900)
+        expect(waited).toBeLessThan(2_500)
+      } finally {
+        redis!.kill('SIGCONT')
+      }
+      expect((await client.post('/add', { headers: { Accept: 'application/json' } })).json).toEqual({ sum: 3 })
     } finally {
       await worker?.close(true)
       worker = null

@@ -387,6 +387,68 @@ describe.skipIf(!haveRedis)('a forced worker close on Redis', () => {
       await deleteKeys(prefix)
     }
   })
+
+  it('a task that makes its signal after a forced close gets it aborted', async () => {
+    const prefix = uniquePrefix('force-late')
+    const tasks = new Tasks()
+    let release: (() => void) | null = null
+    let late: AbortSignal | null = null
+    const waits = tasks.task('waits', async () => {
+      await new Promise<void>((resolve) => (release = resolve))
+      late = currentTask().signal
+      return late.aborted
+    })
+    const app = makeApp({ TASKS_BROKER_URL: REDIS_URL, TASKS_PREFIX: prefix })
+    tasks.initApp(app)
+    const worker = await tasks.startWorker(app)
+    try {
+      await waits.delay()
+      await until(() => release !== null, 10_000, 'the task to start')
+      const closing = worker.close(true)
+      release!()
+      await closing
+      await until(() => late !== null, 5_000, 'the task to read its signal')
+      expect(late!.aborted).toBe(true)
+      expect((late!.reason as Error).message).toBe('The worker was forced to stop.')
+    } finally {
+      await tasks.close()
+      await deleteKeys(prefix)
+    }
+  })
+})
+
+describe.skipIf(!haveRedis)('the producer connection on Redis', () => {
+  // CPU-independent guard: ioredis's commandTimeout set a timer per command (and made each
+  // command a dictionary object); one watchdog timer does the same job (see watchCommands).
+  it('sets no timer per task sent', async () => {
+    const prefix = uniquePrefix('timers')
+    const tasks = new Tasks()
+    const add = tasks.task('add', (x: number, y: number) => x + y)
+    const app = makeApp({ TASKS_BROKER_URL: REDIS_URL, TASKS_PREFIX: prefix })
+    tasks.initApp(app)
+    try {
+      await add.delay(0, 0) // connects
+      const { connection } = (await (app.extensions.tasks as { backend(): Promise<unknown> }).backend()) as { connection: { sendCommand: (...a: unknown[]) => unknown } }
+      const send = connection.sendCommand
+      let most = 0
+      connection.sendCommand = function (this: unknown, ...a: unknown[]) {
+        const sent = send.apply(this, a)
+        most = Math.max(most, process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length)
+        return sent
+      }
+      let before = 0
+      try {
+        before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
+        await Promise.all(Array.from({ length: 200 }, (_, i) => add.delay(i, 1)))
+      } finally {
+        connection.sendCommand = send
+      }
+      expect(most - before).toBeLessThan(10)
+    } finally {
+      await tasks.close()
+      await deleteKeys(prefix)
+    }
+  })
 })
 
 describe.skipIf(!haveRedis)('Redis unreachable', () => {
