@@ -339,12 +339,26 @@ export function parseJson(buf: Buffer | Uint8Array | string, limits: JsonLimits 
   if (text.length === 0) throw new BadRequest('Failed to decode JSON object: the request body is empty.')
   const maxDepth = limits.maxDepth ?? null
   const maxItems = limits.maxItems ?? null
-  if (maxDepth !== null || maxItems !== null) checkJsonShape(typeof buf === 'string' ? null : buf, text, maxDepth, maxItems)
+  const limited = maxDepth !== null || maxItems !== null
+  // A text too short to pass a limit as valid JSON is scanned only if JSON.parse refuses it (the scan's error first, as before)
+  const scanFirst = limited && !withinLimits(text.length, maxDepth, maxItems)
+  if (scanFirst) checkJsonShape(typeof buf === 'string' ? null : buf, text, maxDepth, maxItems)
   try {
     return SUSPICIOUS.test(text) ? JSON.parse(text, safeReviver) : JSON.parse(text)
   } catch (err) {
+    if (limited && !scanFirst) checkJsonShape(typeof buf === 'string' ? null : buf, text, maxDepth, maxItems)
     throw new BadRequest(`Failed to decode JSON object: ${(err as Error).message}`, { cause: err })
   }
+}
+
+/**
+ * True when valid JSON of `length` characters cannot pass the limits: it
+ * nests at most `length / 2` deep (each bracket is closed) and has fewer
+ * elements than characters. The scan is then skipped unless `JSON.parse`
+ * fails (~150 ns for a 70-byte body on Node 24; issue 14).
+ */
+function withinLimits(length: number, maxDepth: number | null, maxItems: number | null): boolean {
+  return (maxDepth === null || length <= 2 * Math.max(0, Math.floor(maxDepth)) + 1) && (maxItems === null || length <= Math.max(0, Math.floor(maxItems)))
 }
 
 // ------------------------------------------------------------- urlencoded
