@@ -44,8 +44,15 @@ export function setJwtState(ctx: Context, state: JwtState): void {
   states.set(ctx, state)
 }
 
-/** Thrown inside this module for "no token here"; it becomes a JWTError only when a token was required. */
-export class NoTokenError extends JWTError {}
+/**
+ * "No token here", with what was looked for. A value, not an exception: an
+ * optional route sees it on every anonymous request, and an Error would
+ * capture a stack trace each time. It becomes a JWTError only when a token
+ * was required.
+ */
+interface Missing {
+  missing: string
+}
 
 function sameValue(a: string, b: string): boolean {
   const x = Buffer.from(a)
@@ -53,12 +60,12 @@ function sameValue(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-function fromHeader(ctx: Context): string {
+function fromHeader(ctx: Context): string | Missing {
   const config = ctx.app.config
   const name = config.JWT_HEADER_NAME
   const scheme = config.JWT_HEADER_TYPE
   const header = ctx.request.headers.get(name)
-  if (!header) throw new NoTokenError(`Missing ${name} Header`, scheme)
+  if (!header) return { missing: `Missing ${name} Header` }
   const parts = header.trim().split(/\s+/)
   if (!scheme) {
     if (parts.length !== 1) throw new JWTError(`Bad ${name} header. Expected '${name}: <JWT>'`, scheme)
@@ -71,11 +78,11 @@ function fromHeader(ctx: Context): string {
   return parts[1]!
 }
 
-function fromCookie(ctx: Context, refresh: boolean): { token: string; csrfHeader: string | null } {
+function fromCookie(ctx: Context, refresh: boolean): { token: string; csrfHeader: string | null } | Missing {
   const config = ctx.app.config
   const name = refresh ? config.JWT_REFRESH_COOKIE_NAME : config.JWT_ACCESS_COOKIE_NAME
   const token = ctx.request.cookies[name]
-  if (!token) throw new NoTokenError(`Missing cookie "${name}"`, config.JWT_HEADER_TYPE)
+  if (!token) return { missing: `Missing cookie "${name}"` }
   const header = refresh ? config.JWT_REFRESH_CSRF_HEADER_NAME : config.JWT_ACCESS_CSRF_HEADER_NAME
   return { token, csrfHeader: ctx.request.headers.get(header) ?? null }
 }
@@ -119,15 +126,18 @@ export async function checkRequestToken(manager: JWTManager, ctx: Context, optio
   const missing: string[] = []
   let found: { token: string; location: TokenLocation; csrfHeader: string | null } | null = null
   for (const location of locations) {
-    try {
-      if (location === 'headers') found = { token: fromHeader(ctx), location, csrfHeader: null }
-      else if (location === 'cookies') found = { ...fromCookie(ctx, wanted === 'refresh'), location }
-      else throw new Error(`JWT_TOKEN_LOCATION: unknown location ${JSON.stringify(location)} (use 'headers' or 'cookies')`)
-      break
-    } catch (err) {
-      if (!(err instanceof NoTokenError)) throw err
-      missing.push(err.description)
+    if (location === 'headers') {
+      const token = fromHeader(ctx)
+      if (typeof token === 'string') found = { token, location, csrfHeader: null }
+      else missing.push(token.missing)
+    } else if (location === 'cookies') {
+      const cookie = fromCookie(ctx, wanted === 'refresh')
+      if ('token' in cookie) found = { ...cookie, location }
+      else missing.push(cookie.missing)
+    } else {
+      throw new Error(`JWT_TOKEN_LOCATION: unknown location ${JSON.stringify(location)} (use 'headers' or 'cookies')`)
     }
+    if (found !== null) break
   }
   if (found === null) {
     if (options.optional) return null
