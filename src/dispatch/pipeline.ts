@@ -133,7 +133,9 @@ async function fullDispatchRequestAsync(ctx: Context, from: Resume, value: unkno
     } finally {
       deadline?.clear()
     }
-    return await finalizeRequest(ctx, rv, false)
+    // a Response as is: awaiting it would cost a turn of the microtask queue per request with a body
+    const finalized = finalizeRequest(ctx, rv, false)
+    return finalized instanceof Response ? finalized : await finalized
   } catch (err) {
     return handleException(ctx, err)
   }
