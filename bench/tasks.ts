@@ -6,6 +6,7 @@
  *
  *   tsx --conditions=source bench/tasks.ts [--jobs=20000] [--concurrency=50] [--inflight=200] [--rounds=5]
  *                                          [--phial=build|src|DIR[,DIR…]] [--shared] [--warmup=N] [--promises] [--out=FILE] [--only=phial|bullmq]
+ *                                          [--uuid-ids]
  *
  * --phial: which Phial runs. `build` (the default) compiles src/ with tsc
  * into bench/.build/tasks/phial first, as `npm run bench` measures the HTTP
@@ -22,6 +23,13 @@
  * process. --shared runs both sides in this one process instead (the bare
  * side then pays those hooks too, as it did before this option).
  *
+ * --uuid-ids adds a second bare row: the same BullMQ script with a random
+ * UUID as each job's id (`jobId: randomUUID()`), as Phial sends (its id is
+ * known before the job exists, for AsyncResult and chains, and unique across
+ * queues). BullMQ's own ids are short counters; a custom id costs the bare
+ * script CPU of its own (longer keys and replies, the id packed twice), so
+ * this row separates what the id costs from what Phial's code costs.
+ *
  * REDIS_URL (default redis://127.0.0.1:6379). Each run uses its own key
  * prefix and deletes its keys afterwards (never FLUSHALL: Redis may be shared).
  * The time of a run is from the first enqueue until the queue's completed
@@ -36,6 +44,7 @@
  * hook, which slows the run: use those runs for the count, not the CPU).
  */
 import { createHook } from 'node:async_hooks'
+import { randomUUID } from 'node:crypto'
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -62,6 +71,7 @@ const SHARED = process.argv.includes('--shared')
 const WARMUP = Number(arg('warmup', Math.min(2000, JOBS)))
 /** Set in the child process of one run: the side it measures. */
 const CHILD = arg('child', '')
+const UUID_IDS = process.argv.includes('--uuid-ids')
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BUILD = join(ROOT, 'bench/.build/tasks/phial')
 const URL_ = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -156,7 +166,7 @@ async function poller(prefix: string): Promise<Queue> {
 let run = 0
 const prefixOf = (kind: string): string => `bench-tasks-${kind}-${process.pid}-${run++}`
 
-async function bare(jobs = JOBS): Promise<Sample> {
+async function bare(jobs = JOBS, uuidIds = false): Promise<Sample> {
   const prefix = prefixOf('bullmq')
   const producer = new Queue(QUEUE, { connection: { url: URL_ }, prefix })
   const queue = await poller(prefix)
@@ -168,7 +178,9 @@ async function bare(jobs = JOBS): Promise<Sample> {
   await worker.waitUntilReady()
   await producer.waitUntilReady()
   const sample = await measure(jobs, async () => {
-    await pump(jobs, (i) => producer.add('add', { x: i, y: 1 }, { attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } }))
+    await pump(jobs, (i) =>
+      producer.add('add', { x: i, y: 1 }, uuidIds ? { attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 }, jobId: randomUUID() } : { attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } }),
+    )
     await waitCompleted(queue, jobs)
   })
   await worker.close()
@@ -238,7 +250,7 @@ type Kind = 'bullmq' | 'phial'
 
 /** One run in a process of its own (this script with --child), after its warm-up. */
 function inChild(kind: Kind, phialDir: string): Promise<Sample> {
-  const args = [...process.execArgv, fileURLToPath(import.meta.url), `--child=${kind}`, `--phial=${phialDir}`, `--jobs=${JOBS}`, `--concurrency=${CONCURRENCY}`, `--inflight=${INFLIGHT}`, `--warmup=${WARMUP}`, ...(PROMISES ? ['--promises'] : [])]
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), `--child=${kind}`, `--phial=${phialDir}`, ...(phialDir === 'uuid' ? ['--uuid-ids'] : []), `--jobs=${JOBS}`, `--concurrency=${CONCURRENCY}`, `--inflight=${INFLIGHT}`, `--warmup=${WARMUP}`, ...(PROMISES ? ['--promises'] : [])]
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env })
     let out = ''
@@ -253,7 +265,7 @@ function inChild(kind: Kind, phialDir: string): Promise<Sample> {
 }
 
 if (CHILD) {
-  const run = CHILD === 'bullmq' ? bare : phial
+  const run = CHILD === 'bullmq' ? (jobs?: number) => bare(jobs, UUID_IDS) : phial
   if (WARMUP > 0) await run(WARMUP)
   const sample = await run()
   process.stdout.write(`SAMPLE ${JSON.stringify(sample)}\n`)
@@ -265,7 +277,7 @@ const variants = PHIAL.split(',')
 if (SHARED && variants.length > 1) throw new Error('--shared measures one Phial: two copies in one process would each enable their own AsyncLocalStorage.')
 if (variants.includes('build') && ONLY !== 'bullmq') compilePhial()
 const describeVariant = (v: string): string => (v === 'build' ? 'compiled by tsc' : v === 'src' ? 'src/ through tsx' : v)
-const kinds: string[] = ['bullmq', ...variants.map((v) => `phial:${v}`)]
+const kinds: string[] = ['bullmq', ...(UUID_IDS ? ['bullmq:uuid'] : []), ...variants.map((v) => `phial:${v}`)]
 const samples = new Map<string, Sample[]>(kinds.map((k) => [k, []]))
 for (let round = 0; round < ROUNDS; round++) {
   // Rotate who goes first, so that a warming Redis (or a busier minute) favours none.
@@ -273,10 +285,10 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const kind of order) {
     const [side, variant = ''] = kind.split(/:(.*)/s) as [Kind, string?]
     if (ONLY && side !== ONLY) continue
-    const sample = !SHARED ? await inChild(side, variant === 'build' ? BUILD : variant) : side === 'bullmq' ? await bare() : await phial()
+    const sample = !SHARED ? await inChild(side, variant === 'build' ? BUILD : variant) : side === 'bullmq' ? await bare(JOBS, variant === 'uuid') : await phial()
     samples.get(kind)!.push(sample)
     process.stderr.write(
-      `round ${round + 1}/${ROUNDS} ${side === 'bullmq' ? 'bullmq' : `phial (${describeVariant(variant)})`}: ${sample.rate.toFixed(0)} jobs/s, ${sample.cpuPerJob.toFixed(0)} µs CPU/job (user ${sample.userPerJob.toFixed(0)}), ${sample.commandsPerJob.toFixed(2)} Redis commands/job` +
+      `round ${round + 1}/${ROUNDS} ${side === 'bullmq' ? (variant === 'uuid' ? 'bullmq (UUID ids)' : 'bullmq') : `phial (${describeVariant(variant)})`}: ${sample.rate.toFixed(0)} jobs/s, ${sample.cpuPerJob.toFixed(0)} µs CPU/job (user ${sample.userPerJob.toFixed(0)}), ${sample.commandsPerJob.toFixed(2)} Redis commands/job` +
         (sample.promisesPerJob === undefined ? '\n' : `, ${sample.promisesPerJob.toFixed(1)} promises/job\n`),
     )
   }
@@ -301,7 +313,22 @@ const report = [
   `| | jobs/s | vs bare BullMQ | CPU µs/job | of which user | Redis commands/job |${PROMISES ? ' promises/job |' : ''}`,
   `| --- | ---: | ---: | ---: | ---: | ---: |${PROMISES ? ' ---: |' : ''}`,
   `| bare BullMQ (Queue.add + Worker) | ${b.toFixed(0)} | 1.00× | ${bc.toFixed(0)} | ${of('bullmq', 'userPerJob').toFixed(0)} | ${of('bullmq', 'commandsPerJob').toFixed(2)} |${PROMISES ? ` ${of('bullmq', 'promisesPerJob').toFixed(1)} |` : ''}`,
+  ...(UUID_IDS
+    ? [
+        `| bare BullMQ, a UUID as each jobId | ${of('bullmq:uuid', 'rate').toFixed(0)} | ${(of('bullmq:uuid', 'rate') / b).toFixed(2)}× | ${of('bullmq:uuid', 'cpuPerJob').toFixed(0)} (${((of('bullmq:uuid', 'cpuPerJob') / bc - 1) * 100).toFixed(1)} %) | ${of('bullmq:uuid', 'userPerJob').toFixed(0)} | ${of('bullmq:uuid', 'commandsPerJob').toFixed(2)} |${PROMISES ? ` ${of('bullmq:uuid', 'promisesPerJob').toFixed(1)} |` : ''}`,
+      ]
+    : []),
   ...rows,
+  ...(UUID_IDS
+    ? [
+        '',
+        ...variants.map((v) => {
+          const pc = of(`phial:${v}`, 'cpuPerJob')
+          const uc = of('bullmq:uuid', 'cpuPerJob')
+          return `Phial${variants.length > 1 ? ` (${describeVariant(v)})` : ''} against bare BullMQ with UUID ids: ${(of(`phial:${v}`, 'rate') / of('bullmq:uuid', 'rate')).toFixed(2)}× the jobs/s, CPU µs/job ${((pc / uc - 1) * 100).toFixed(1)} % more.`
+        }),
+      ]
+    : []),
   '',
 ].join('\n')
 process.stdout.write(report)
