@@ -9,6 +9,7 @@ import type { DataSource, QueryRunner } from 'typeorm'
 import { entitySchemas, type Dialect } from './entity.ts'
 import { DatabaseUnavailable, ONLY_FOREIGN_KEY, translateError, type ConstraintLookup } from './errors.ts'
 import type { Model } from './model.ts'
+import { loadTransformer, preparePrimaryKeyRead, type PrimaryKeyRead, type Transformer } from './primary-key-read.ts'
 import { constraintName, schemaState, type SchemaState } from './state.ts'
 import type { ParsedUrl } from './url.ts'
 
@@ -179,6 +180,10 @@ export class Engine {
   listener: QueryListener | null = null
   /** SQLite only: the DataSource's one query runner (instrumented), which every session uses in turn. */
   shared: QueryRunner | null = null
+  /** TypeORM's row transformer for prepared primary-key reads; null: every read takes findOne. */
+  transformer: Transformer | null = null
+  /** Each model's prepared primary-key read (null: not one where it is exactly findOne), made on first use. */
+  readonly #primaryKeyReads = new Map<string, PrimaryKeyRead | null>()
 
   constructor(
     readonly bind: string,
@@ -241,8 +246,27 @@ export class Engine {
       throw err
     }
     const engine = new Engine(bind, dataSource, url.dialect, models, url, poolTimeoutMs)
+    engine.transformer = await loadTransformer()
     if (engine.lock !== null) engine.shared = engine.instrument(dataSource.createQueryRunner(), () => engine.listener)
     return engine
+  }
+
+  /**
+   * The prepared primary-key read of `model` (see primary-key-read.ts), or
+   * null when `session.get` must take `findOne` for it.
+   *
+   * @example
+   * ```ts
+   * engine.primaryKeyRead(Post)?.sql // 'SELECT "Post"."id" AS "Post_id", … WHERE (("Post"."id" = ?)) LIMIT 1'
+   * ```
+   */
+  primaryKeyRead(model: Model): PrimaryKeyRead | null {
+    let read = this.#primaryKeyReads.get(model.name)
+    if (read === undefined) {
+      read = this.transformer === null ? null : preparePrimaryKeyRead(this.dataSource, model.name, model.primaryKey)
+      this.#primaryKeyReads.set(model.name, read)
+    }
+    return read
   }
 
   /**

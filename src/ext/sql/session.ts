@@ -11,6 +11,13 @@ import type { DeepPartial, EntityManager, FindManyOptions, FindOneOptions, FindO
 import type { Engine, QueryListener } from './engine.ts'
 import type { Model, Insert, Row } from './model.ts'
 import { bindParameters, type SqlParameters } from './params.ts'
+import { isPlainKey, readByPrimaryKey } from './primary-key-read.ts'
+
+/** True when `options` has an own key (find options were given). */
+function hasKeys(options: object): boolean {
+  for (const _ in options) return true
+  return false
+}
 
 /** Statements that only read, which need no transaction of their own. */
 const READ_ONLY = /^\s*(SELECT|SHOW|EXPLAIN|VALUES|PRAGMA\s+\w+\s*$|WITH\s(?![\s\S]*\b(INSERT|UPDATE|DELETE|MERGE)\b))/i
@@ -295,6 +302,14 @@ export class Session {
 
   /** The row with this primary key, or null (SQLAlchemy's `session.get`). @example await db.session.get(User, 1) */
   get<M extends Model>(model: M, id: unknown, options?: Omit<FindOneOptions<Row<M>>, 'where'>): Promise<Row<M> | null> {
+    const engine = this.#engine
+    if (options === undefined && engine !== null && engine.transformer !== null && isPlainKey(id)) {
+      const read = engine.primaryKeyRead(model)
+      if (read !== null) {
+        const Transformer = engine.transformer
+        return this.#reading((r) => readByPrimaryKey(read, Transformer, r, id) as Promise<Row<M> | null>)
+      }
+    }
     const where = { [model.primaryKey]: id } as FindOptionsWhere<Row<M>>
     return this.#reading((r) => r.manager.getRepository<Row<M>>(model.name).findOne(options === undefined ? { where } : { ...options, where }))
   }
@@ -309,7 +324,7 @@ export class Session {
    */
   async getOr404<M extends Model>(model: M, id: unknown, options: Omit<FindOneOptions<Row<M>>, 'where'> & { description?: string } = {}): Promise<Row<M>> {
     const { description, ...find } = options
-    const row = await this.get(model, id, find)
+    const row = await this.get(model, id, hasKeys(find) ? find : undefined)
     if (row === null) throw new NotFound(description)
     return row
   }
