@@ -13,11 +13,21 @@
  *
  * Both refuse unknown body fields and bound the same values, return 201 with
  * the created todo, and leave the internal field out of the GET.
+ *
+ * INPROC=post|get|invalid|plaintext does not listen: it feeds the real
+ * http.Server through in-memory sockets (Node's parser, IncomingMessage,
+ * ServerResponse and the framework run as on a socket; libuv and the kernel
+ * are left out) and prints the CPU ns per request, best and median of
+ * INPROC_BATCHES (9) batches of INPROC_N (10000) requests — the steadiest
+ * measure on a shared machine (bench/rest.ts --inproc runs it per peer).
  */
-import { createServer } from 'node:http'
+import { createServer, type Server } from 'node:http'
+import { Duplex } from 'node:stream'
 
 const PORT = Number(process.env.PORT ?? 8000)
 const PEER = process.env.PEER ?? 'phial'
+const INPROC = process.env.INPROC ?? null
+let server: Server
 if (process.env.CPU_PORT) {
   createServer((_req, res) => {
     const { user, system } = process.cpuUsage()
@@ -56,7 +66,8 @@ if (PEER === 'phial') {
   app.get('/plaintext', function plaintext() {
     return new Response('ok', { mimetype: 'text/plain' })
   })
-  createServer(toNodeHandler(app)).listen(PORT, '127.0.0.1', () => console.log(`phial rest on ${PORT}`))
+  server = createServer(toNodeHandler(app))
+  if (INPROC === null) server.listen(PORT, '127.0.0.1', () => console.log(`phial rest on ${PORT}`))
 } else if (PEER === 'fastify') {
   // fastify lives in bench/node_modules (`npm run bench` installs it): imported by name at run time only
   type Reply = { code(status: number): Reply; type(t: string): Reply; send(body: string): Reply }
@@ -65,6 +76,8 @@ if (PEER === 'phial') {
     post(path: string, options: object, handler: Route): void
     get(path: string, options: object | Route, handler?: Route): void
     listen(options: { port: number; host: string }): Promise<string>
+    ready(): Promise<unknown>
+    server: Server
   }
   const fastifyName = 'fastify'
   const { default: Fastify } = (await import(fastifyName)) as { default: (options: object) => FastifyApp }
@@ -94,8 +107,93 @@ if (PEER === 'phial') {
     return { ...STORED, id: (request.params as { id: number }).id }
   })
   fastify.get('/plaintext', async (_request: unknown, reply: Reply) => reply.type('text/plain').send('ok'))
-  await fastify.listen({ port: PORT, host: '127.0.0.1' })
-  console.log(`fastify rest on ${PORT}`)
+  if (INPROC === null) {
+    await fastify.listen({ port: PORT, host: '127.0.0.1' })
+    console.log(`fastify rest on ${PORT}`)
+  } else {
+    await fastify.ready()
+    server = fastify.server
+  }
 } else {
   throw new Error(`PEER must be phial or fastify, not '${PEER}'`)
+}
+
+/** A keep-alive connection in memory: bytes pushed in are requests; a response ends with its body's write. */
+class MemorySocket extends Duplex {
+  remoteAddress = '127.0.0.1'
+  remotePort = 40_000
+  encrypted = false
+  pending: (() => void) | null = null
+  status = 0
+  override _read(): void {}
+  override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
+    const head = chunk.toString('latin1', 0, 9) === 'HTTP/1.1 '
+    if (head) this.status = Number(chunk.toString('latin1', 9, 12))
+    callback()
+    // a response is one write (headers with a body in memory); a head alone would be followed by its body
+    if (this.pending !== null && !(head && chunk.toString('latin1', chunk.length - 4) === '\r\n\r\n')) {
+      const done = this.pending
+      this.pending = null
+      done()
+    }
+  }
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: () => void): void {
+    for (const { chunk } of chunks) this._write(chunk, 'buffer', () => {})
+    callback()
+  }
+  setTimeout(): this {
+    return this
+  }
+  setNoDelay(): this {
+    return this
+  }
+  setKeepAlive(): this {
+    return this
+  }
+  address(): { address: string; family: string; port: number } {
+    return { address: '127.0.0.1', family: 'IPv4', port: PORT }
+  }
+}
+
+if (INPROC !== null) {
+  const post = (body: string): Buffer[] => [
+    Buffer.from(`POST /todos HTTP/1.1\r\nHost: 127.0.0.1:${PORT}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`),
+  ]
+  const get = (paths: string[]): Buffer[] => paths.map((p) => Buffer.from(`GET ${p} HTTP/1.1\r\nHost: 127.0.0.1:${PORT}\r\n\r\n`))
+  const requests: Record<string, { bytes: Buffer[]; status: number }> = {
+    post: { bytes: post(JSON.stringify({ task: 'write the benchmark', priority: 2, tags: ['bench', 'rest'] })), status: 201 },
+    invalid: { bytes: post(JSON.stringify({ task: '', priority: 9, tags: [], extra: 1 })), status: PEER === 'fastify' ? 400 : 422 },
+    get: { bytes: get(['/todos/1', '/todos/2', '/todos/3']), status: 200 },
+    plaintext: { bytes: get(['/plaintext']), status: 200 },
+  }
+  const scenario = requests[INPROC]
+  if (scenario === undefined) throw new Error(`INPROC must be one of ${Object.keys(requests).join(', ')}`)
+  const sockets = Array.from({ length: 50 }, () => {
+    const socket = new MemorySocket()
+    server.emit('connection', socket)
+    return socket
+  })
+  let k = 0
+  const one = (): Promise<void> => {
+    const socket = sockets[k % sockets.length]!
+    const bytes = scenario.bytes[k++ % scenario.bytes.length]!
+    return new Promise<void>((resolve) => {
+      socket.pending = resolve
+      socket.push(bytes)
+    })
+  }
+  const N = Number(process.env.INPROC_N ?? 10_000)
+  const batches = Number(process.env.INPROC_BATCHES ?? 9)
+  for (let i = 0; i < N; i++) await one() // warm-up: the JIT, zod's compiler, first-use work
+  const ns: number[] = []
+  for (let b = 0; b < batches; b++) {
+    const t0 = process.cpuUsage()
+    for (let i = 0; i < N; i++) await one()
+    const t = process.cpuUsage(t0)
+    ns.push(((t.user + t.system) * 1000) / N)
+  }
+  for (const socket of sockets) if (socket.status !== scenario.status) throw new Error(`${PEER} ${INPROC}: status ${socket.status}, expected ${scenario.status}`)
+  ns.sort((a, b) => a - b)
+  console.log(JSON.stringify({ peer: PEER, scenario: INPROC, best: Math.round(ns[0]!), median: Math.round(ns[ns.length >> 1]!) }))
+  process.exit(0)
 }

@@ -5,7 +5,18 @@
  * response schema). Peers are interleaved round by round; medians and the
  * Phial/Fastify ratio are reported. Target: ≥ 1.0× Fastify.
  *
- *   npx tsx --conditions=source bench/rest.ts [--check] [--seconds=10] [--rounds=3] [--connections=50] [--out=bench/REST-RESULTS.md]
+ *   npx tsx --conditions=source bench/rest.ts [--check] [--inproc] [--phial=dist|src] [--seconds=10] [--rounds=3] [--connections=50] [--out=bench/REST-RESULTS.md]
+ *
+ * Phial is the compiled package by default (`--phial=dist`: built into dist/
+ * with tsc first, as users run it from npm; bench/lib/phial-dist.ts).
+ * `--phial=src` runs the sources through tsx, whose `__name()` wrappers cost
+ * the validated POST ~35% more CPU in process (issue 14).
+ *
+ * --inproc measures without sockets instead: each peer's server is fed
+ * through in-memory connections (INPROC in bench/rest-server.ts), rounds
+ * interleaved, and the CPU ns per request (median over the rounds of each
+ * run's best batch) and the Phial/Fastify ratio of CPU are printed — the
+ * steadiest figure on a shared machine. Nothing is written.
  *
  * Beside req/s, each run reports the server's CPU time per request
  * (process.cpuUsage around the measured run / its requests), which the
@@ -27,7 +38,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { autocannon, wrk, type LoadGenerator, type LoadResult } from './lib/load.ts'
-import { fetchOnce, startServer, waitReady, which } from './lib/proc.ts'
+import { fetchOnce, runToEnd, startServer, waitReady, which } from './lib/proc.ts'
+import { preparePhial } from './lib/phial-dist.ts'
 
 const arg = (name: string, fallback: number | string): string => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`))
@@ -38,6 +50,8 @@ const ROUNDS = Number(arg('rounds', 3))
 const CONNECTIONS = Number(arg('connections', 50))
 const OUT = arg('out', 'bench/REST-RESULTS.md')
 const CHECK = process.argv.includes('--check')
+const INPROC = process.argv.includes('--inproc')
+const PHIAL_BUILD = arg('phial', 'dist')
 const COMMAND = ['npx tsx --conditions=source bench/rest.ts', ...process.argv.slice(2)].join(' ')
 
 function loadGenerator(): LoadGenerator {
@@ -61,11 +75,16 @@ const scenarios = [
   { id: 'marshalled GET', method: 'GET', paths: ['/todos/1', '/todos/2', '/todos/3'], headers: {} },
 ] as const
 const peers = arg('peers', 'phial,fastify').split(',')
-/** The environment of a peer's server: `phial@DIR` is Phial from DIR/dist/. */
+// a plain `phial` peer: this checkout's dist/ (built now), or its sources through tsx
+const phialArgs = peers.includes('phial') ? preparePhial(PHIAL_BUILD, console.log) : []
+/** The environment of a peer's server: `phial@DIR` is Phial from DIR/dist/, `phial` this checkout's dist/ (or src/). */
 const peerEnv = (peer: string): Record<string, string> => {
   const at = peer.indexOf('@')
-  return at === -1 ? { PEER: peer } : { PEER: peer.slice(0, at), PHIAL_ROOT: peer.slice(at + 1) }
+  if (at !== -1) return { PEER: peer.slice(0, at), PHIAL_ROOT: peer.slice(at + 1) }
+  return peer === 'phial' && PHIAL_BUILD === 'dist' ? { PEER: peer, PHIAL_ROOT: process.cwd() } : { PEER: peer }
 }
+/** A peer's server command: the source condition only for Phial's sources (a dist/ importing 'phial/…' must get dist/ too). */
+const serverCommand = (peer: string): string[] => [process.execPath, ...(peer === 'phial' ? phialArgs : []), '--import', 'tsx', 'bench/rest-server.ts']
 async function cpuTime(port: number): Promise<number> {
   const r = await fetchOnce(port, 'GET', '/', {})
   return Number(r.body.toString())
@@ -76,7 +95,7 @@ if (CHECK) {
   const answers = new Map<string, string>()
   let p = 18_590
   for (const peer of peers) {
-    const server = startServer([process.execPath, '--conditions=source', '--import', 'tsx', 'bench/rest-server.ts'], { PORT: String(++p), ...peerEnv(peer) })
+    const server = startServer(serverCommand(peer), { PORT: String(++p), ...peerEnv(peer) })
     try {
       await waitReady(server, p, '/plaintext')
       const json = { 'content-type': 'application/json' }
@@ -103,6 +122,37 @@ if (CHECK) {
   process.exit(0)
 }
 
+if (INPROC) {
+  // per round, per scenario, every peer (order reversed every other round): CPU ns per request, best batch of each run
+  const runs = new Map<string, number[]>()
+  const inprocScenarios = ['post', 'get', 'invalid'] as const
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const scenario of inprocScenarios) {
+      for (const peer of round % 2 === 1 ? peers : [...peers].reverse()) {
+        const r = await runToEnd(serverCommand(peer), { ...peerEnv(peer), INPROC: scenario, PORT: '8000' }, 600_000)
+        const line = r.stdout.trim().split('\n').pop() ?? ''
+        if (r.code !== 0 || !line.startsWith('{')) throw new Error(`${peer} ${scenario}: exit ${r.code}\n${r.stdout}${r.stderr}`)
+        const { best, median: med } = JSON.parse(line) as { best: number; median: number }
+        runs.set(`${scenario}|${peer}`, [...(runs.get(`${scenario}|${peer}`) ?? []), best])
+        console.log(`round ${round} ${scenario.padEnd(8)} ${peer.padEnd(10)} ${String(best).padStart(7)} ns/request best, median ${med}`)
+      }
+    }
+  }
+  const table = [
+    `in process, CPU ns per request (median over ${ROUNDS} rounds of each run's best batch), Node ${process.version}, Phial ${PHIAL_BUILD}`,
+    '',
+    `| scenario | ${peers.join(' | ')} | ${peers.slice(1).map((p) => `${p} / ${peers[0]} (CPU)`).join(' | ')} |`,
+    `| --- | ${peers.map(() => '---:').join(' | ')} | ${peers.slice(1).map(() => '---:').join(' | ')} |`,
+  ]
+  for (const scenario of inprocScenarios) {
+    const ns = peers.map((p) => median(runs.get(`${scenario}|${p}`) ?? [0]))
+    table.push(`| ${scenario} | ${ns.join(' | ')} | ${ns.slice(1).map((n) => `${(n / ns[0]!).toFixed(2)}×`).join(' | ')} |`)
+  }
+  console.log('\n' + table.join('\n'))
+  rmSync(dir, { recursive: true, force: true })
+  process.exit(0)
+}
+
 const load = loadGenerator()
 const samples = new Map<string, LoadResult[]>()
 const cpuSamples = new Map<string, number[]>()
@@ -114,7 +164,7 @@ try {
       for (const peer of round % 2 === 1 ? peers : [...peers].reverse()) {
         const p = port
         port += 2
-        const server = startServer([process.execPath, '--conditions=source', '--import', 'tsx', 'bench/rest-server.ts'], { PORT: String(p), CPU_PORT: String(p + 1), ...peerEnv(peer) })
+        const server = startServer(serverCommand(peer), { PORT: String(p), CPU_PORT: String(p + 1), ...peerEnv(peer) })
         try {
           await waitReady(server, p, '/plaintext')
           const spec = { port: p, method: scenario.method, paths: scenario.paths, headers: scenario.headers, bodyFile: 'bodyFile' in scenario ? scenario.bodyFile : undefined, connections: CONNECTIONS }
@@ -141,7 +191,7 @@ const lines = [
   '',
   `Command: \`${COMMAND}\`.`,
   '',
-  `${load.name} ${load.version}, ${CONNECTIONS} connections, ${SECONDS} s x ${ROUNDS} rounds, Node ${process.version}`,
+  `${load.name} ${load.version}, ${CONNECTIONS} connections, ${SECONDS} s x ${ROUNDS} rounds, Node ${process.version}, Phial ${PHIAL_BUILD}`,
   '',
   `| scenario | ${peers.map((p) => `${p} req/s`).join(' | ')} | ${peers.map((p) => `${p} CPU µs/req`).join(' | ')} | ${peers.slice(1).map((p) => `${peers[0]} / ${p} (req/s)`).join(' | ')} |`,
   `| --- | ${peers.map(() => '---:').join(' | ')} | ${peers.map(() => '---:').join(' | ')} | ${peers.slice(1).map(() => '---:').join(' | ')} |`,
