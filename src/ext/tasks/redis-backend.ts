@@ -60,7 +60,7 @@ export class RedisBackend implements TaskBackend {
     /** The producer connection: no offline queue, so commands fail at once while Redis is down. */
     readonly connection: Redis,
     readonly url: string,
-    /** The producer connection's command timeout (see {@link watchCommands}). */
+    /** The producer connection's command timeout (see {@link CommandWatchdog}). */
     private readonly watch: { stop(): void } = { stop() {} },
   ) {}
 
@@ -227,76 +227,106 @@ export class RedisBackend implements TaskBackend {
 }
 
 /**
- * Fails every command sent on `connection` that Redis has not answered
+ * Fails every command sent on a connection that Redis has not answered
  * within `ms` with ioredis's own "Command timed out" error, as its
  * `commandTimeout` option does, but with one timer for the connection
- * instead of one per command: ioredis's per-command timer (a `Timeout`, a
- * closure, and a `delete` that turns each command into a slow dictionary
- * object) was about 1 KB of garbage and a few µs of CPU per task sent. The
+ * instead of one per command. ioredis's per-command timer (a `Timeout`, a
+ * closure, and a `delete` that turns each command into a dictionary object)
+ * was about 1.1 KB of garbage per task sent; under callgrind it cost ~8,000
+ * instructions per command, this ~5,000 (bench/OPTIMISATIONS.md). The
  * commands are answered in the order they were sent, so the oldest one not
  * answered is the next to time out; the timer waits for it, and answered
  * commands are dropped from the front as new ones are sent. A rejected
  * command stays in the list until the timer passes it (its `isResolved`
- * stays false), which bounds it by the commands of `ms`.
+ * stays false), which bounds the list by the commands of `ms`. The
+ * connection shows it each command from {@link watchedRedis}'s subclass
+ * (no method replaced on an object ioredis owns).
  *
  * @example
  * ```ts
- * const watch = watchCommands(connection, 5000)
- * watch.stop() // on close
+ * const watchdog = new CommandWatchdog(5000)
+ * const connection = new (watchedRedis(Redis, watchdog))(url, { enableOfflineQueue: false })
+ * watchdog.stop() // on close
  * ```
  */
-export function watchCommands(connection: Redis, ms: number): { stop(): void } {
-  const sent: (Command | null)[] = []
-  const times: number[] = []
-  let head = 0
-  let timer: NodeJS.Timeout | null = null
-  const arm = (wait: number): void => {
-    timer = setTimeout(check, wait)
-    timer.unref() // the socket keeps the process up while a command is out
+export class CommandWatchdog {
+  readonly #sent: (Command | null)[] = []
+  readonly #times: number[] = []
+  #head = 0
+  #timer: NodeJS.Timeout | null = null
+  #stopped = false
+
+  constructor(readonly ms: number) {}
+
+  /** A command is being sent now. */
+  sent(command: Command): void {
+    const sent = this.#sent
+    while (this.#head < sent.length && sent[this.#head]!.isResolved) this.#drop()
+    if (this.#stopped) return
+    sent.push(command)
+    this.#times.push(performance.now())
+    if (this.#timer === null) this.#arm(this.ms)
   }
-  const drop = (): void => {
-    sent[head] = null
-    head++
-    if (head === sent.length) {
+
+  /** Clears the timer and forgets the commands (the connection is closing). */
+  stop(): void {
+    this.#stopped = true
+    if (this.#timer !== null) clearTimeout(this.#timer)
+    this.#timer = null
+    this.#sent.length = 0
+    this.#times.length = 0
+    this.#head = 0
+  }
+
+  #arm(wait: number): void {
+    this.#timer = setTimeout(() => this.#check(), wait)
+    this.#timer.unref() // the socket keeps the process up while a command is out
+  }
+
+  #drop(): void {
+    const sent = this.#sent
+    sent[this.#head] = null
+    this.#head++
+    if (this.#head === sent.length) {
       sent.length = 0
-      times.length = 0
-      head = 0
-    } else if (head >= 1024 && head * 2 >= sent.length) {
-      sent.splice(0, head)
-      times.splice(0, head)
-      head = 0
+      this.#times.length = 0
+      this.#head = 0
+    } else if (this.#head >= 1024 && this.#head * 2 >= sent.length) {
+      sent.splice(0, this.#head)
+      this.#times.splice(0, this.#head)
+      this.#head = 0
     }
   }
-  function check(): void {
-    timer = null
+
+  #check(): void {
+    this.#timer = null
     const now = performance.now()
-    while (head < sent.length) {
-      const command = sent[head]!
+    while (this.#head < this.#sent.length) {
+      const command = this.#sent[this.#head]!
       if (!command.isResolved) {
-        const left = times[head]! + ms - now
-        if (left > 0) return arm(left)
+        const left = this.#times[this.#head]! + this.ms - now
+        if (left > 0) return this.#arm(left)
         command.reject(new Error('Command timed out'))
       }
-      drop()
+      this.#drop()
     }
   }
-  const send = connection.sendCommand
-  connection.sendCommand = function (this: Redis, command: Command, stream?: Parameters<Redis['sendCommand']>[1]) {
-    while (head < sent.length && sent[head]!.isResolved) drop()
-    sent.push(command)
-    times.push(performance.now())
-    if (timer === null) arm(ms)
-    return send.call(this, command, stream)
-  }
-  return {
-    stop() {
-      if (timer !== null) clearTimeout(timer)
-      timer = null
-      connection.sendCommand = send
-      sent.length = 0
-      times.length = 0
-      head = 0
-    },
+}
+
+/**
+ * ioredis's `Redis` with each command shown to `watchdog` as it is sent.
+ *
+ * @example
+ * ```ts
+ * const connection = new (watchedRedis(Redis, new CommandWatchdog(5000)))(url)
+ * ```
+ */
+export function watchedRedis(Base: RedisModules['Redis'], watchdog: CommandWatchdog): RedisModules['Redis'] {
+  return class WatchedRedis extends Base {
+    override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
+      watchdog.sent(command)
+      return super.sendCommand(command, stream)
+    }
   }
 }
 
@@ -310,25 +340,25 @@ export function watchCommands(connection: Redis, ms: number): { stop(): void } {
  */
 export async function createRedisBackend(state: TasksState, url: string): Promise<RedisBackend> {
   const modules = await loadBullMQ()
-  const connection = new modules.Redis(url, {
+  // A Redis that accepts the connection but does not answer fails each command in time, too.
+  const watchdog = new CommandWatchdog(state.app.config.TASKS_ENQUEUE_TIMEOUT * 1000)
+  const connection = new (watchedRedis(modules.Redis, watchdog))(url, {
     enableOfflineQueue: false,
     lazyConnect: true,
     connectTimeout: state.app.config.TASKS_ENQUEUE_TIMEOUT * 1000,
-    // No commandTimeout (a timer per command): watchCommands below does its job with one.
+    // No commandTimeout (a timer per command): the CommandWatchdog does its job with one.
     // Reconnect for ever (Redis may come back), but never queue commands meanwhile.
     retryStrategy: (times) => Math.min(times * 200, 2000),
   })
   connection.on('error', () => {
     // Reported where a command fails; without a listener ioredis prints every retry.
   })
-  // A Redis that accepts the connection but does not answer fails each command in time, too.
-  const watch = watchCommands(connection, state.app.config.TASKS_ENQUEUE_TIMEOUT * 1000)
   try {
     await connection.connect()
   } catch (err) {
-    watch.stop()
+    watchdog.stop()
     connection.disconnect()
     throw err
   }
-  return new RedisBackend(modules, state, connection, url, watch)
+  return new RedisBackend(modules, state, connection, url, watchdog)
 }

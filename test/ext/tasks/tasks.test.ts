@@ -419,7 +419,7 @@ describe.skipIf(!haveRedis)('a forced worker close on Redis', () => {
 
 describe.skipIf(!haveRedis)('the producer connection on Redis', () => {
   // CPU-independent guard: ioredis's commandTimeout set a timer per command (and made each
-  // command a dictionary object); one watchdog timer does the same job (see watchCommands).
+  // command a dictionary object); one watchdog timer does the same job (see CommandWatchdog).
   it('sets no timer per task sent', async () => {
     const prefix = uniquePrefix('timers')
     const tasks = new Tasks()
