@@ -312,6 +312,27 @@ function stdoutReplaced(): boolean {
   return out.write !== out.constructor.prototype.write
 }
 
+let lastMs = -1
+let lastTime = ''
+
+/**
+ * pino's default time field (`,"time":<epoch ms>`), its text made once per
+ * millisecond: at thousands of access lines a second most share the last
+ * one's. Any other time function is used as it is.
+ */
+function cachedTime(time: () => string): () => string {
+  const { stdTimeFunctions } = loadPino()
+  if (time !== stdTimeFunctions.epochTime) return time
+  return () => {
+    const now = Date.now()
+    if (now !== lastMs) {
+      lastMs = now
+      lastTime = `,"time":${now}`
+    }
+    return lastTime
+  }
+}
+
 /**
  * Creates the app's pino logger from its config: level `LOG_LEVEL` (default
  * `info`; `silent` turns it off), readable lines in development (see
@@ -337,7 +358,7 @@ export function createLogger(app: LoggerSource): Logger {
   const own = logger as unknown as Record<symbol, unknown>
   jsonLoggers.set(logger, {
     stream: own[symbols.streamSym!] as DestinationStream,
-    time: own[symbols.timeSym!] as () => string,
+    time: cachedTime(own[symbols.timeSym!] as () => string),
     chindings: symbols.chindingsSym!,
     level: logger.levels.values.info!,
   })
