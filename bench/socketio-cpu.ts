@@ -17,8 +17,12 @@
  * per event, `--trips` events a round; with --login too.
  * --only=phial (or bare) runs one server alone, for a profile of it.
  * --fanout=N also times N-connection broadcasts (CPU per broadcast received by all).
+ * --bytes also prints the bytes allocated per trip (the heap's growth over a round: run node with
+ * --max-semi-space-size=256 --min-semi-space-size=256 so that no GC runs within a round; a
+ * negative figure means one did). Steady on a loaded machine, unlike CPU time.
  */
 import { createServer, type Server as HttpServer } from 'node:http'
+import { getHeapStatistics } from 'node:v8'
 import type { AddressInfo } from 'node:net'
 import { Phial, session, toNodeHandler } from 'phial'
 import { LoginManager, currentUser, loginUser } from 'phial/login'
@@ -36,6 +40,7 @@ const FANOUT = opt('fanout', '0')
 const ONLY = argv.find((a) => a.startsWith('--only='))?.slice(7)
 const LOGIN = argv.includes('--login')
 const LAYER = argv.includes('--layer')
+const BYTES = argv.includes('--bytes')
 const USER_AGENT = 'phial-bench'
 
 interface Target {
@@ -115,16 +120,22 @@ const cpu = (): number => {
   return u.user + u.system
 }
 
+/** Bytes allocated per trip of the last {@link echo} round (--bytes). */
+let lastBytes = 0
+
 /** µs of CPU per acked echo, `TRIPS` of them over `CLIENTS` clients. */
 async function echo(sockets: Socket[], trips: number): Promise<number> {
   let left = trips
+  const heap = getHeapStatistics().used_heap_size
   const start = cpu()
   await Promise.all(
     sockets.map(async (s) => {
       while (left-- > 0) await s.emitWithAck('echo', 'x')
     }),
   )
-  return (cpu() - start) / trips
+  const used = cpu() - start
+  lastBytes = (getHeapStatistics().used_heap_size - heap) / trips
+  return used / trips
 }
 
 async function fanout(target: Target, sockets: Socket[], times: number): Promise<number> {
@@ -178,16 +189,17 @@ for (const t of targets) conns.set(t, await clients(t.url, CLIENTS, cookie))
 const fans = new Map<Target, Socket[]>()
 if (FANOUT > 0) for (const t of targets) fans.set(t, await clients(t.url, FANOUT))
 for (const t of targets) await echo(conns.get(t)!, Math.min(TRIPS, 5000)) // warm-up
-const res = new Map(targets.map((t) => [t.name, { echo: [] as number[], fan: [] as number[] }]))
+const res = new Map(targets.map((t) => [t.name, { echo: [] as number[], fan: [] as number[], bytes: [] as number[] }]))
 for (let r = 0; r < ROUNDS; r++) {
   for (const t of r % 2 === 0 ? targets : [...targets].reverse()) {
     res.get(t.name)!.echo.push(await echo(conns.get(t)!, TRIPS))
+    res.get(t.name)!.bytes.push(lastBytes)
     if (FANOUT > 0) res.get(t.name)!.fan.push(await fanout(t, fans.get(t)!, 20))
   }
 }
 for (const t of targets) {
   const x = res.get(t.name)!
-  console.log(`${t.name}: echo CPU µs/trip median ${med(x.echo).toFixed(1)} [${x.echo.map((v) => v.toFixed(1)).join(' ')}]` + (FANOUT > 0 ? `; fan-out CPU µs/broadcast to ${FANOUT} median ${med(x.fan).toFixed(0)} [${x.fan.map((v) => v.toFixed(0)).join(' ')}]` : ''))
+  console.log(`${t.name}: echo CPU µs/trip median ${med(x.echo).toFixed(1)} [${x.echo.map((v) => v.toFixed(1)).join(' ')}]` + (BYTES ? `; bytes/trip [${x.bytes.map((v) => v.toFixed(0)).join(' ')}]` : '') + (FANOUT > 0 ? `; fan-out CPU µs/broadcast to ${FANOUT} median ${med(x.fan).toFixed(0)} [${x.fan.map((v) => v.toFixed(0)).join(' ')}]` : ''))
 }
 if (targets.length === 1) process.exit(0)
 const [b, p] = targets.map((t) => res.get(t.name)!)
