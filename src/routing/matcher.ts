@@ -28,11 +28,15 @@ export class MatchNode {
   /** The child for an empty last segment (a trailing slash), or null (set by `sortTree`). */
   slashChild: MatchNode | null = null
   /**
-   * For nodes with many static children: candidate indexes (into
-   * `staticKeys`) by a small integer made of the segment's length, first and
-   * last character, so lookups need neither a slice nor a string hash.
+   * For nodes with several static children: an open hash table of indexes
+   * (into `staticKeys`, plus one; 0 is empty) by `segmentHash` of the key,
+   * whose size is a power of two, so that a lookup needs neither a slice nor
+   * V8's string hash: the search computes the hash while it scans for the
+   * segment's end. Slots that collide chain through `hashNext`.
    */
-  buckets: Map<number, number[]> | null = null
+  hashTable: Int32Array | null = null
+  /** The next index (plus one) in the same slot of `hashTable`, by index; 0 ends the chain. */
+  hashNext: Int32Array | null = null
   /** Children reached through a dynamic part, in weight order. */
   dynamic: DynamicEdge[] | null = null
   /** Rules that end here, in insertion order. */
@@ -92,8 +96,8 @@ export function insertRule(root: MatchNode, rule: Rule, domainPart?: string | Dy
   ;(node.rules ??= []).push(rule)
 }
 
-/** Above this many static children a node looks segments up in a Map. */
-const SCAN_LIMIT = 8
+/** Above this many static children a node looks segments up in its hash table. */
+const SCAN_LIMIT = 2
 
 /**
  * Finishes a tree after all rules are inserted: sorts every node's dynamic
@@ -114,24 +118,32 @@ export function sortTree(node: MatchNode): void {
     node.staticKeys = [...node.statics.keys()]
     node.staticNodes = [...node.statics.values()]
     node.slashChild = node.statics.get('') ?? null
-    node.buckets = null
-    if (node.staticKeys.length > SCAN_LIMIT) {
-      const buckets = new Map<number, number[]>()
-      node.staticKeys.forEach((key, i) => {
-        const code = bucketCode(key, 0, key.length)
-        const list = buckets.get(code)
-        if (list === undefined) buckets.set(code, [i])
-        else list.push(i)
-      })
-      node.buckets = buckets
+    node.hashTable = null
+    node.hashNext = null
+    const keys = node.staticKeys
+    if (keys.length > SCAN_LIMIT) {
+      let size = 4
+      while (size < keys.length * 2) size *= 2
+      const table = new Int32Array(size)
+      const next = new Int32Array(keys.length)
+      // inserted last to first, so that a chain lists the keys in insertion order
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const slot = segmentHash(keys[i], 0, keys[i].length) & (size - 1)
+        next[i] = table[slot]
+        table[slot] = i + 1
+      }
+      node.hashTable = table
+      node.hashNext = next
     }
     for (const child of node.staticNodes) sortTree(child)
   }
 }
 
-function bucketCode(text: string, pos: number, length: number): number {
-  if (length === 0) return 0
-  return ((length & 0x3ff) * 0x10000 + text.charCodeAt(pos)) * 0x400 + (text.charCodeAt(pos + length - 1) & 0x3ff)
+/** The hash of `text[pos, end)` that `search` computes while it scans a segment (keep the two in step). */
+function segmentHash(text: string, pos: number, end: number): number {
+  let h = 0
+  for (let i = pos; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0
+  return h
 }
 
 function sameText(key: string, path: string, pos: number, length: number): boolean {
@@ -141,16 +153,15 @@ function sameText(key: string, path: string, pos: number, length: number): boole
   return true
 }
 
-/** The static child for the segment `path[pos, pos + length)`, found without slicing. */
-function staticChild(node: MatchNode, path: string, pos: number, length: number): MatchNode | undefined {
+/** The static child for the segment `path[pos, pos + length)` (whose `segmentHash` is `hash`), found without slicing. */
+function staticChild(node: MatchNode, path: string, pos: number, length: number, hash: number): MatchNode | undefined {
   const keys = node.staticKeys as string[]
   const nodes = node.staticNodes as MatchNode[]
-  if (node.buckets !== null) {
-    const candidates = node.buckets.get(bucketCode(path, pos, length))
-    if (candidates === undefined) return undefined
-    for (let i = 0; i < candidates.length; i++) {
-      const index = candidates[i]
-      if (sameText(keys[index], path, pos, length)) return nodes[index]
+  const table = node.hashTable
+  if (table !== null) {
+    const next = node.hashNext as Int32Array
+    for (let i = table[hash & (table.length - 1)]; i !== 0; i = next[i - 1]) {
+      if (sameText(keys[i - 1], path, pos, length)) return nodes[i - 1]
     }
     return undefined
   }
@@ -256,13 +267,19 @@ export function search(node: MatchNode, pos: number, state: MatchState): boolean
   }
   const path = state.path
   const length = path.length
-  // a short manual scan beats indexOf here (segments are short)
+  // a short manual scan beats indexOf here (segments are short); it computes segmentHash on the way
   let segmentEnd = pos
-  while (segmentEnd < length && path.charCodeAt(segmentEnd) !== 47) segmentEnd++
+  let hash = 0
+  while (segmentEnd < length) {
+    const c = path.charCodeAt(segmentEnd)
+    if (c === 47) break
+    hash = (Math.imul(hash, 31) + c) | 0
+    segmentEnd++
+  }
   const end = segmentEnd === length ? -1 : segmentEnd
   const next = end === -1 ? -1 : end + 1
   if (node.staticKeys !== null) {
-    const child = staticChild(node, path, pos, segmentEnd - pos)
+    const child = staticChild(node, path, pos, segmentEnd - pos, hash)
     if (child !== undefined && search(child, next, state)) return true
   }
   if (node.dynamic !== null) {

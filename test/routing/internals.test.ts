@@ -59,6 +59,24 @@ describe('nodes with many static children', () => {
     for (const c of children) expect(brief(m.match(`/p/${c}/3`, 'GET'))).toEqual({ endpoint: c, args: { n: 3 } })
     expect(m.match('/p/c20/3', 'GET').kind).toBe('notFound')
   })
+  it('tell apart segments whose hashes collide', () => {
+    // 'Aa' and 'BB' have the same 31-multiplier hash, and so does every string made of them
+    const names = ['Aa', 'BB', 'AaAa', 'AaBB', 'BBAa', 'BBBB', 'z']
+    const m = mapOf(names.map((n) => [`/h/${n}`, `e_${n}`] as [string, string]).concat([['/h/<name>', 'dynamic']]))
+    for (const n of names) expect(brief(m.match(`/h/${n}`, 'GET'))).toEqual({ endpoint: `e_${n}`, args: {} })
+    expect(brief(m.match('/h/AaAaAa', 'GET'))).toEqual({ endpoint: 'dynamic', args: { name: 'AaAaAa' } })
+    expect(brief(m.match('/h/Ab', 'GET'))).toEqual({ endpoint: 'dynamic', args: { name: 'Ab' } })
+  })
+  it('keep rules with the same segment in insertion order, whatever the lookup', () => {
+    const m = mapOf([
+      ['/s/a/<int:x>', { endpoint: 'first', methods: ['GET'] }],
+      ['/s/b', 'b'],
+      ['/s/c', 'c'],
+      ['/s/a/<int:y>', { endpoint: 'second', methods: ['POST'] }],
+    ])
+    expect(brief(m.match('/s/a/1', 'GET'))).toEqual({ endpoint: 'first', args: { x: 1 } })
+    expect(brief(m.match('/s/a/1', 'POST'))).toEqual({ endpoint: 'second', args: { y: 1 } })
+  })
 })
 
 describe('weights', () => {
