@@ -2,11 +2,13 @@
  * The Conduit benchmark in Fastify + TypeORM (the SQL layer under phial/sql),
  * written as their docs do it: EntitySchemas on a DataSource, the query
  * builder for the list, jose for the token, node:crypto's scrypt for the
- * password. It serves the two benchmarked endpoints with the same answers:
+ * password, @fastify/cors as the example has phial/cors. It serves the two
+ * benchmarked endpoints with the same answers:
  * GET /api/articles (anonymous: 20 newest, authors, tags, favourite counts)
  * and POST /api/users/login.
  */
 import { scrypt, timingSafeEqual } from 'node:crypto'
+import fastifyCors from '@fastify/cors'
 import Fastify from 'fastify'
 import { SignJWT } from 'jose'
 import { DataSource, EntitySchema } from 'typeorm'
@@ -57,6 +59,8 @@ function checkPassword(stored: string, password: string): Promise<boolean> {
 }
 
 const app = Fastify({ logger: false })
+// CORS open to front ends, as examples/conduit has it (phial/cors, CORS_ORIGINS '*': the request's origin reflected, Vary: Origin)
+await app.register(fastifyCors, { origin: true })
 
 app.get<{ Querystring: { limit?: string; offset?: string } }>('/api/articles', async (req) => {
   const limit = Number(req.query.limit ?? 20)
