@@ -6,7 +6,7 @@
  */
 import { DEFAULT_CONVERTERS, type ConverterClass } from './converters.ts'
 import { RejectedValue } from './builder.ts'
-import { MatchNode, MatchState, insertRule, search, sortTree } from './matcher.ts'
+import { MatchNode, MatchState, StaticPaths, insertRule, search, sortTree } from './matcher.ts'
 import { encodeLocation, encodeQuery } from './quote.ts'
 import type { Rule } from './rule.ts'
 import type { RuleFactory } from './submount.ts'
@@ -137,7 +137,7 @@ export class UrlMap {
   private readonly _rules: Rule[] = []
   private _dirty = true
   private _root = new MatchNode()
-  private _static = new Map<string, Rule[]>()
+  private _static = new StaticPaths(new Map())
   private _byEndpoint = new Map<string, Rule[]>()
   /** The states of the domain parts (static domains, then dynamic ones), or null when every rule is on the default domain. */
   private _domainRoot: MatchNode | null = null
@@ -519,7 +519,7 @@ export class UrlMap {
     }
     this._root = root
     this._domainRoot = domains
-    this._static = statics
+    this._static = new StaticPaths(statics)
     this._byEndpoint = byEndpoint
     this._dirty = false
   }

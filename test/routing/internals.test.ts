@@ -79,6 +79,24 @@ describe('nodes with many static children', () => {
   })
 })
 
+describe('the exact-path lookup', () => {
+  it('finds exact paths of any length, and leaves paths that only share its filter to the tree', () => {
+    const long = '/' + 'l'.repeat(40) // length 41, as '/' + 8 chars ending in 'l' modulo 32
+    const m = mapOf([
+      [long, 'long'],
+      ['/ab/c', 'abc'],
+      ['/<name>', 'one'],
+      ['/ab/<x>', 'ab'],
+    ])
+    expect(brief(m.match(long, 'GET'))).toEqual({ endpoint: 'long', args: {} })
+    expect(brief(m.match('/abcdefgl', 'GET'))).toEqual({ endpoint: 'one', args: { name: 'abcdefgl' } })
+    expect(brief(m.match('/ab/c', 'GET'))).toEqual({ endpoint: 'abc', args: {} })
+    expect(brief(m.match('/ab/s', 'GET'))).toEqual({ endpoint: 'ab', args: { x: 's' } })
+    expect(brief(m.match('/ab/C', 'GET'))).toEqual({ endpoint: 'ab', args: { x: 'C' } }) // 'C' & 31 === 'c' & 31
+    expect(brief(m.match('/' + 'l'.repeat(39) + 'L', 'GET'))).toEqual({ endpoint: 'one', args: { name: 'l'.repeat(39) + 'L' } })
+  })
+})
+
 describe('weights', () => {
   const w = (staticLengths: number[], argumentWeights: number[]) => ({
     staticCount: staticLengths.length,
