@@ -7,10 +7,10 @@
  * blueprint and urlFor; a rule added later, a custom converter and domain
  * routing are honoured; no beforeRequest hook runs for an event.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { BaseConverter, Blueprint, Phial, request, urlFor, type RunningServer } from 'phial'
+import { describe, expect, it } from 'vitest'
+import { BaseConverter, Blueprint, Phial, request, urlFor } from 'phial'
 import { SocketIO } from 'phial/socketio'
-import { closeClients, connect, start } from './helpers.ts'
+import { connect, serveForTests } from './helpers.ts'
 
 function makeApp(): Phial {
   const app = new Phial(import.meta.url)
@@ -109,17 +109,8 @@ describe('events over a socket', () => {
   })
   const socketio = new SocketIO(app)
   socketio.on('where', () => [request.endpoint, request.viewArgs, request.path])
-  let server: RunningServer
   let base = ''
-  beforeAll(async () => {
-    server = await start(app)
-    base = server.url
-  })
-  afterEach(() => closeClients())
-  afterAll(async () => {
-    await socketio.close()
-    await server.close()
-  })
+  serveForTests(app, socketio, (url) => (base = url))
 
   it('see the handshake path matched on every event, and run no beforeRequest hook', async () => {
     const { socket, error } = await connect(base, '/')

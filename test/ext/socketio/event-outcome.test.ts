@@ -7,11 +7,11 @@
  * handler's false is an ack, not a refusal; each event has its own request
  * object and `g`; two namespaces of one connection share its session.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { Phial, currentContext, g, session, type RunningServer } from 'phial'
+import { describe, expect, it } from 'vitest'
+import { Phial, currentContext, g, session } from 'phial'
 import { SocketIO, socketEvent } from 'phial/socketio'
 import { Manager } from 'socket.io-client'
-import { closeClients, connect, start } from './helpers.ts'
+import { connect, serveForTests } from './helpers.ts'
 
 const app = new Phial(import.meta.url, { name: 'socketio-outcome' })
 app.config.fromMapping({ SECRET_KEY: 'socketio-outcome', LOG_LEVEL: 'silent', TESTING: true })
@@ -50,17 +50,8 @@ socketio.onError(async (err) => `handled ${(err as Error).message}`, { namespace
 // truthy, yet the connection is refused: a connect whose handler failed is not accepted
 socketio.onError(() => 'handled', { namespace: '/picky' })
 
-let server: RunningServer
 let base = ''
-beforeAll(async () => {
-  server = await start(app)
-  base = server.url
-})
-afterEach(() => closeClients())
-afterAll(async () => {
-  await socketio.close()
-  await server.close()
-})
+serveForTests(app, socketio, (url) => (base = url))
 
 describe("an event's context and outcome", () => {
   it('socketEvent() names the event, the namespace and the socket', async () => {

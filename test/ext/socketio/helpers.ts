@@ -3,7 +3,9 @@
  * loopback server, real socket.io-client connections, and Redis (skipped
  * with a printed reason when absent, failed under PHIAL_REQUIRE_SERVICES=1).
  */
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { Phial, session, type RunningServer } from 'phial'
+import type { SocketIO } from 'phial/socketio'
 import { LoginManager } from 'phial/login'
 import { io, type Socket, type ManagerOptions, type SocketOptions } from 'socket.io-client'
 import { Redis } from 'ioredis'
@@ -102,4 +104,28 @@ export async function until(check: () => boolean, timeout = 3000, what = 'condit
 /** Starts the app on a free loopback port. */
 export function start(app: Phial): Promise<RunningServer> {
   return app.run({ port: 0, announce: false })
+}
+
+/**
+ * Serves `app` on loopback for the enclosing file or describe block: `ready`
+ * gets the server's URL once it listens; clients are closed after each test,
+ * socketio and the server after the last.
+ *
+ * @example
+ * ```ts
+ * let base = ''
+ * serveForTests(app, socketio, (url) => (base = url))
+ * ```
+ */
+export function serveForTests(app: Phial, socketio: SocketIO, ready: (url: string) => void): void {
+  let server: RunningServer | null = null
+  beforeAll(async () => {
+    server = await start(app)
+    ready(server.url)
+  })
+  afterEach(() => closeClients())
+  afterAll(async () => {
+    await socketio.close()
+    await server?.close()
+  })
 }

@@ -5,11 +5,11 @@
  * handshake's session and currentUser, a fresh `g`, its teardown hooks, and
  * the error handler of a handler that throws.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { Phial, g, session, type RunningServer } from 'phial'
+import { describe, expect, it } from 'vitest'
+import { Phial, g, session } from 'phial'
 import { LoginManager, currentUser, loginUser } from 'phial/login'
 import { SocketIO, currentSocket, emit } from 'phial/socketio'
-import { USERS, closeClients, connect, loginCookie, next, start } from './helpers.ts'
+import { USERS, closeClients, connect, loginCookie, next, serveForTests, start } from './helpers.ts'
 
 const app = new Phial(import.meta.url)
 app.config.fromMapping({ SECRET_KEY: 'socketio-sync', LOG_LEVEL: 'silent', TESTING: true })
@@ -42,17 +42,8 @@ socketio.on('ping me', () => {
   return 'acked'
 })
 
-let server: RunningServer
 let base = ''
-beforeAll(async () => {
-  server = await start(app)
-  base = server.url
-})
-afterEach(() => closeClients())
-afterAll(async () => {
-  await socketio.close()
-  await server.close()
-})
+serveForTests(app, socketio, (url) => (base = url))
 
 describe('a synchronous event', () => {
   it('sees the session and the user of the handshake, with a fresh g and its own teardown, on every event', async () => {
