@@ -181,7 +181,7 @@ export class Engine {
   /** SQLite only: the DataSource's one query runner (instrumented), which every session uses in turn. */
   shared: QueryRunner | null = null
   /** TypeORM's row transformer for prepared primary-key reads; null: every read takes findOne. */
-  transformer: Transformer | null = null
+  #transformer: Transformer | null = null
   /** Each model's prepared primary-key read (null: not one where it is exactly findOne), made on first use. */
   readonly #primaryKeyReads = new Map<string, PrimaryKeyRead | null>()
 
@@ -246,7 +246,7 @@ export class Engine {
       throw err
     }
     const engine = new Engine(bind, dataSource, url.dialect, models, url, poolTimeoutMs)
-    engine.transformer = await loadTransformer()
+    engine.#transformer = await loadTransformer()
     if (engine.lock !== null) engine.shared = engine.instrument(dataSource.createQueryRunner(), () => engine.listener)
     return engine
   }
@@ -263,7 +263,7 @@ export class Engine {
   primaryKeyRead(model: Model): PrimaryKeyRead | null {
     let read = this.#primaryKeyReads.get(model.name)
     if (read === undefined) {
-      read = this.transformer === null ? null : preparePrimaryKeyRead(this.dataSource, model.name, model.primaryKey)
+      read = this.#transformer === null ? null : preparePrimaryKeyRead(this.dataSource, model.name, model.primaryKey, this.#transformer)
       this.#primaryKeyReads.set(model.name, read)
     }
     return read

@@ -43,6 +43,7 @@ export interface PrimaryKeyRead {
   readonly index: number
   /** The query builder's expression map, which the transformer reads (never written after it is built). */
   readonly expressionMap: QueryExpressionMap
+  readonly Transformer: Transformer
 }
 
 /**
@@ -51,10 +52,10 @@ export interface PrimaryKeyRead {
  *
  * @example
  * ```ts
- * const read = preparePrimaryKeyRead(dataSource, 'Post', 'id')
+ * const read = preparePrimaryKeyRead(dataSource, 'Post', 'id', (await loadTransformer())!)
  * ```
  */
-export function preparePrimaryKeyRead(dataSource: DataSource, entity: string, primaryKey: string): PrimaryKeyRead | null {
+export function preparePrimaryKeyRead(dataSource: DataSource, entity: string, primaryKey: string, Transformer: Transformer): PrimaryKeyRead | null {
   const metadata = dataSource.getMetadata(entity)
   const [primary, ...others] = metadata.primaryColumns
   if (primary === undefined || others.length > 0 || primary.propertyName !== primaryKey || primary.transformer !== undefined) return null
@@ -67,7 +68,7 @@ export function preparePrimaryKeyRead(dataSource: DataSource, entity: string, pr
   const [sql, parameters] = qb.getQueryAndParameters()
   const index = parameters.indexOf(MARKER)
   if (index === -1 || parameters.lastIndexOf(MARKER) !== index || sql.includes(MARKER)) return null
-  return { sql, parameters, index, expressionMap: qb.expressionMap }
+  return { sql, parameters, index, expressionMap: qb.expressionMap, Transformer }
 }
 
 /** True for a key the prepared read binds as `findOne` would (not undefined, null, an object…). */
@@ -80,14 +81,14 @@ export function isPlainKey(id: unknown): boolean {
  *
  * @example
  * ```ts
- * const post = await readByPrimaryKey(read, Transformer, runner, 7)
+ * const post = await readByPrimaryKey(read, runner, 7)
  * ```
  */
-export async function readByPrimaryKey(read: PrimaryKeyRead, Transformer: Transformer, runner: QueryRunner, id: unknown): Promise<unknown> {
+export async function readByPrimaryKey(read: PrimaryKeyRead, runner: QueryRunner, id: unknown): Promise<unknown> {
   const parameters = read.parameters.slice()
   parameters[read.index] = id
   const result = (await runner.query(read.sql, parameters, true)) as { records: unknown[] }
   if (result.records.length === 0) return null
-  const entities = new Transformer(read.expressionMap, runner.connection.driver, [], runner).transform(result.records, read.expressionMap.mainAlias!)
+  const entities = new read.Transformer(read.expressionMap, runner.connection.driver, [], runner).transform(result.records, read.expressionMap.mainAlias!)
   return entities[0] ?? null
 }

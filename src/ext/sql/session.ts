@@ -302,14 +302,8 @@ export class Session {
 
   /** The row with this primary key, or null (SQLAlchemy's `session.get`). @example await db.session.get(User, 1) */
   get<M extends Model>(model: M, id: unknown, options?: Omit<FindOneOptions<Row<M>>, 'where'>): Promise<Row<M> | null> {
-    const engine = this.#engine
-    if (options === undefined && engine !== null && engine.transformer !== null && isPlainKey(id)) {
-      const read = engine.primaryKeyRead(model)
-      if (read !== null) {
-        const Transformer = engine.transformer
-        return this.#reading((r) => readByPrimaryKey(read, Transformer, r, id) as Promise<Row<M> | null>)
-      }
-    }
+    const read = options === undefined && isPlainKey(id) ? (this.#engine?.primaryKeyRead(model) ?? null) : null
+    if (read !== null) return this.#reading((r) => readByPrimaryKey(read, r, id) as Promise<Row<M> | null>)
     const where = { [model.primaryKey]: id } as FindOptionsWhere<Row<M>>
     return this.#reading((r) => r.manager.getRepository<Row<M>>(model.name).findOne(options === undefined ? { where } : { ...options, where }))
   }
