@@ -43,13 +43,13 @@ export function logAccess(app: AppCore, request: Request, status: number, start:
   const requestId = request.id
   const remoteAddr = request.remoteAddr
   // Phial's own JSON logger: the line is built here (same keys, same order, same escaping as pino's)
-  const m = method === lastMethod ? lastMethodJson : quoteMethod(method)
+  const m = quote(method)
   const p = quote(path)
   const d = String(durationMs)
   // a request id is a UUID or matched a pattern of printable ASCII without quotes or backslashes
   const fields =
     `,"method":${m},"path":${p},"status":${status},"durationMs":${d}` +
-    `,"requestId":"${requestId}","remoteAddr":${remoteAddr === null ? 'null' : remoteAddr === lastAddr ? lastAddrJson : quoteAddr(remoteAddr)}`
+    `,"requestId":"${requestId}","remoteAddr":${remoteAddr === null ? 'null' : quote(remoteAddr)}`
   const msg = `${method} ${path} ${status} ${d}ms`
   // with a plain method and path the message needs no escaping either
   const json = m.length === method.length + 2 && p.length === path.length + 2 ? `"${msg}"` : JSON.stringify(msg)
@@ -63,22 +63,6 @@ const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
 /** `JSON.stringify(s)` for a string, without its general machinery when nothing needs escaping (most paths, ids, addresses). */
 function quote(s: string): string {
   return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s)
-}
-
-// The last method and address, quoted: consecutive lines mostly repeat them (a keep-alive client, GETs)
-let lastMethod = ''
-let lastMethodJson = '""'
-let lastAddr = ''
-let lastAddrJson = '""'
-
-function quoteMethod(method: string): string {
-  lastMethod = method
-  return (lastMethodJson = quote(method))
-}
-
-function quoteAddr(addr: string): string {
-  lastAddr = addr
-  return (lastAddrJson = quote(addr))
 }
 
 let headerName = ''

@@ -21,6 +21,12 @@ for (const url of ['/caf%C3%A9/%22q%22%0A', '/%E2%80%A8x', '/missing/..']) {
   const res = { statusCode: 200, headersSent: false, writeHead(s) { this.statusCode = s; this.headersSent = true }, end() {} }
   handler({ method: 'GET', url, headers: { host: 'localhost' }, socket, complete: true }, res)
 }
+// a request id from a trusted proxy is written unquoted only because it matched REQUEST_ID: one that did not is replaced
+app.config.TRUST_PROXY = 1
+for (const id of ['edge-7.a:b@c', 'bad"id\\\\']) {
+  const res = { statusCode: 200, headersSent: false, writeHead(s) { this.statusCode = s; this.headersSent = true }, end() {} }
+  handler({ method: 'GET', url: '/id', headers: { host: 'localhost', 'x-request-id': id }, socket, complete: true }, res)
+}
 // the same fields through pino itself, for comparison
 app.logger.info({ method: 'GET', path: '/x"\\n\\u2028', status: 200, durationMs: 1.5, requestId: 'id', remoteAddr: null }, 'GET /x 200 1.5ms')
 `
@@ -37,7 +43,7 @@ function run(env: Record<string, string>): string[] {
 describe('the access line of the default JSON logger', () => {
   it('is the line pino writes: level, time, bindings, fields in order, msg', () => {
     const lines = run({})
-    expect(lines).toHaveLength(4)
+    expect(lines).toHaveLength(6)
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
     for (const line of parsed.slice(0, 3)) {
       expect(Object.keys(line)).toEqual(['level', 'time', 'pid', 'hostname', 'name', 'method', 'path', 'status', 'durationMs', 'requestId', 'remoteAddr', 'msg'])
@@ -49,10 +55,13 @@ describe('the access line of the default JSON logger', () => {
     expect(parsed[1]!.path).toBe('/\u2028x')
     // the same bindings prefix and escaping as pino's own line
     const prefix = (l: string) => l.slice(0, l.indexOf(',"method"')).replace(/"time":\d+/, '')
-    expect(prefix(lines[0]!)).toBe(prefix(lines[3]!))
-    expect(lines[3]).toContain('"path":"/x\\"\\n\u2028"')
+    expect(prefix(lines[0]!)).toBe(prefix(lines[5]!))
+    expect(lines[5]).toContain('"path":"/x\\"\\n\u2028"')
     expect(lines[1]).toContain('"path":"/\u2028x"')
     // ids differ per request
     expect(new Set(parsed.slice(0, 3).map((l) => l.requestId)).size).toBe(3)
+    // a proxy's id: kept when it matches the pattern, replaced (and the line still JSON) when not
+    expect(parsed[3]!.requestId).toBe('edge-7.a:b@c')
+    expect(parsed[4]!.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/)
   })
 })
