@@ -3,7 +3,7 @@
  * adapters write without converting to WHATWG objects.
  */
 import type { Readable } from 'node:stream'
-import { STATUS_CODES } from 'node:http'
+import { nodeHttp } from './node-http.ts'
 import { HeaderMap, type HeadersInit } from './headers.ts'
 import { HeaderSet } from './header-set.ts'
 import { serializeCookie, type CookieOptions } from './cookies.ts'
@@ -140,7 +140,7 @@ export class Response {
 
   /** The reason phrase of the status ("Not Found"). */
   get statusText(): string {
-    return STATUS_CODES[this.status] ?? 'Unknown'
+    return nodeHttp.STATUS_CODES[this.status] ?? 'Unknown'
   }
 
   /** True for 2xx statuses. */

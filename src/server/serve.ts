@@ -2,7 +2,8 @@
  * A node:http server around the app, with timeouts that protect against slow
  * clients and a clean close that lets in-flight requests finish.
  */
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:http'
+import { nodeHttp } from '../http/node-http.ts'
 import type { AddressInfo } from 'node:net'
 import type { AppCore } from '../core/app-core.ts'
 import { weakSecretKeyReason } from '../config/secret-key.ts'
@@ -68,7 +69,7 @@ export interface RunningServer {
  * nothing to do.
  */
 export function idleServer(): RunningServer {
-  return { server: createServer(), host: '', port: 0, url: '', close: async () => {} }
+  return { server: nodeHttp.createServer(), host: '', port: 0, url: '', close: async () => {} }
 }
 
 /** The safe defaults of the server timeouts. */
@@ -135,7 +136,7 @@ export async function serve(app: AppCore, options: ServeOptions = {}): Promise<R
   // Node checks headersTimeout/requestTimeout only every connectionsCheckingInterval (30 s by default)
   const checkEvery = Math.min(1000, Math.max(50, Math.floor((options.headersTimeout ?? SERVER_TIMEOUTS.headersTimeout) / 2)))
   const handler = toNodeHandler(app)
-  const server = createServer({ connectionsCheckingInterval: checkEvery }, handler)
+  const server = nodeHttp.createServer({ connectionsCheckingInterval: checkEvery }, handler)
   // `Expect: 100-continue`: 100 only once the app reads the body, so a refused one is never sent
   server.on('checkContinue', toNodeContinueHandler(app, handler))
   // extensions that need the server itself (WebSocket upgrades) attach before it listens

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:http'
+import { nodeHttp } from '../http/node-http.ts'
 import type { AddressInfo } from 'node:net'
 import type { AppCore } from '../core/app-core.ts'
 import { toNodeHandler } from '../server/node.ts'
@@ -45,7 +46,7 @@ interface Running {
 const running = new WeakMap<AppCore, Promise<Running>>()
 
 async function start(app: AppCore): Promise<Running> {
-  const server = createServer(toNodeHandler(app))
+  const server = nodeHttp.createServer(toNodeHandler(app))
   // what app.run does: extensions that need the server (phial/socketio, phial/websocket) attach here
   for (const hook of app.serverHooks) hook(server)
   await new Promise<void>((resolve, reject) => {

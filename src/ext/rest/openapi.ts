@@ -3,13 +3,16 @@
  * blueprint prefixes and converters are the real ones), the resources'
  * handlers and their specs.
  */
-import { STATUS_CODES } from 'node:http'
+import { createRequire } from 'node:module'
 import type { Phial, Rule } from 'phial'
 import { converterSchema, hoistSchema, openapiPath, PROBLEM_SCHEMA } from './openapi-schemas.ts'
 import { errorMediatype, type ErrorFormat } from './error-format.ts'
 import { isStandardSchema, jsonSchemaOf, type AnySchema, type JsonSchema } from './schema.ts'
 import type { SecurityRequirements } from './security.ts'
 import { operationSpec } from './validate.ts'
+
+// required, not imported: an ES-module import of node:http loads undici on Node 24 (src/http/node-http.ts)
+const { STATUS_CODES } = createRequire(import.meta.url)('node:http') as typeof import('node:http')
 import type { OperationSpec, ResponseSpec } from './operation-types.ts'
 
 /** What the document needs to know about one registered resource. */

@@ -5,9 +5,14 @@
  * written on the upgrade's socket, so a hook's 401 or a 404 reaches the
  * client as HTTP; a WebSocket route's view takes the socket over instead.
  */
-import { ServerResponse, type IncomingMessage, type Server } from 'node:http'
+import type { IncomingMessage, Server } from 'node:http'
+import { createRequire } from 'node:module'
 import type { Duplex } from 'node:stream'
 import { toNodeHandler, type Phial } from 'phial'
+
+// required, not imported: an ES-module import of node:http loads undici on Node 24 (src/http/node-http.ts)
+const { ServerResponse } = createRequire(import.meta.url)('node:http') as typeof import('node:http')
+type ServerResponse = import('node:http').ServerResponse
 
 /** An upgrade waiting for its WebSocket view. */
 export interface PendingUpgrade {
