@@ -5,10 +5,11 @@
  */
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import type { DataSource, QueryRunner } from 'typeorm'
+import type { DataSource, FindManyOptions, QueryRunner } from 'typeorm'
 import { entitySchemas, type Dialect } from './entity.ts'
 import { DatabaseUnavailable, ONLY_FOREIGN_KEY, translateError, type ConstraintLookup } from './errors.ts'
 import type { Model } from './model.ts'
+import { findShape, prepareFind, type PreparedFind } from './prepared-find.ts'
 import { loadTransformer, preparePrimaryKeyRead, type PrimaryKeyRead, type Transformer } from './primary-key-read.ts'
 import { constraintName, schemaState, type SchemaState } from './state.ts'
 import type { ParsedUrl } from './url.ts'
@@ -159,6 +160,9 @@ export class ConnectionLock {
 
 const noop = (): void => undefined
 
+/** How many shapes of find options an engine prepares (an app has a few per model; options built from user input could make many). */
+export const MAX_FIND_SHAPES = 256
+
 /** Called with each statement a session runs (for recording), and its timing. */
 export type QueryListener = (statement: string, parameters: unknown[] | undefined, start: number, end: number) => void
 
@@ -184,6 +188,8 @@ export class Engine {
   #transformer: Transformer | null = null
   /** Each model's prepared primary-key read (null: not one where it is exactly findOne), made on first use. */
   readonly #primaryKeyReads = new Map<string, PrimaryKeyRead | null>()
+  /** Prepared finds by model and shape of options (null: find), made on first use; a promise while TypeORM builds one. */
+  readonly #finds = new Map<string, PreparedFind | null | Promise<PreparedFind | null>>()
 
   constructor(
     readonly bind: string,
@@ -267,6 +273,39 @@ export class Engine {
       this.#primaryKeyReads.set(model.name, read)
     }
     return read
+  }
+
+  /**
+   * The prepared find of `model` for the shape of `options` (see
+   * prepared-find.ts): null when `session.find` must take TypeORM's `find`,
+   * a promise the first time a shape is seen (TypeORM builds it then).
+   * At most {@link MAX_FIND_SHAPES} shapes are kept; past that, finds of new shapes take `find`.
+   *
+   * @example
+   * ```ts
+   * const found = await engine.preparedFind(Post, { relations: { author: true }, take: 20 })
+   * ```
+   */
+  preparedFind(model: Model, options: FindManyOptions | undefined): PreparedFind | null | Promise<PreparedFind | null> {
+    if (this.#transformer === null) return null
+    const shape = findShape(options)
+    if (shape === null) return null
+    const key = `${model.name}\u0000${shape}`
+    const known = this.#finds.get(key)
+    if (known !== undefined) return known
+    if (this.#finds.size >= MAX_FIND_SHAPES) return null
+    const pending = prepareFind(this.dataSource, model.name, options, this.#transformer).then(
+      (found) => {
+        this.#finds.set(key, found)
+        return found
+      },
+      () => {
+        this.#finds.set(key, null)
+        return null
+      },
+    )
+    this.#finds.set(key, pending)
+    return pending
   }
 
   /**

@@ -11,6 +11,7 @@ import type { DeepPartial, EntityManager, FindManyOptions, FindOneOptions, FindO
 import type { Engine, QueryListener } from './engine.ts'
 import type { Model, Insert, Row } from './model.ts'
 import { bindParameters, type SqlParameters } from './params.ts'
+import { runPreparedFind, type PreparedFind } from './prepared-find.ts'
 import { isPlainKey, readByPrimaryKey } from './primary-key-read.ts'
 
 /** True when `options` has an own key (find options were given). */
@@ -341,7 +342,13 @@ export class Session {
 
   /** Matching rows (TypeORM's find options: `where`, `order`, `relations`, `take`, `skip`). @example await db.session.find(Post, { order: { id: 'DESC' } }) */
   find<M extends Model>(model: M, options?: FindManyOptions<Row<M>>): Promise<Row<M>[]> {
-    return this.#reading((r) => r.manager.getRepository<Row<M>>(model.name).find(options))
+    const found = this.#engine?.preparedFind(model, options as FindManyOptions) ?? null
+    const run = (f: PreparedFind | null): Promise<Row<M>[]> =>
+      f === null
+        ? this.#reading((r) => r.manager.getRepository<Row<M>>(model.name).find(options))
+        : this.#reading((r) => runPreparedFind(f, r, options as FindManyOptions) as Promise<Row<M>[]>)
+    // a shape seen for the first time: TypeORM builds its statements first
+    return found instanceof Promise ? found.then(run) : run(found)
   }
 
   /** The first matching row or null. @example await db.session.findOne(User, { where: { username } }) */
