@@ -5,7 +5,7 @@
  * is steadier than round trips per second. Run with --cpu-prof to see where
  * the difference goes.
  *
- *   npx tsx --conditions=source bench/socketio-cpu.ts [--trips=20000] [--rounds=4] [--clients=10] [--fanout=0] [--login]
+ *   npx tsx --conditions=source bench/socketio-cpu.ts [--trips=20000] [--rounds=4] [--clients=10] [--fanout=0] [--login] [--no-page]
  *
  * --login: the echo clients are logged in (phial/login, the default `basic`
  * session protection): their handshake carries the session cookie of a
@@ -15,6 +15,10 @@
  * --layer: no sockets and no bare server: Phial's layer alone (its
  * `runEvent`, with a stub socket whose handshake is a real one's), µs of CPU
  * per event, `--trips` events a round; with --login too.
+ * Phial's app first answers one HTTP request (GET /, the page a browser loads
+ * before it connects), which compiles its route table as any first request
+ * does; --no-page skips it (a socket-only app: each event's context then
+ * builds its hook lists anew), in --layer too.
  * --only=phial (or bare) runs one server alone, for a profile of it.
  * --fanout=N also times N-connection broadcasts (CPU per broadcast received by all).
  * --bytes also prints the bytes allocated per trip (the heap's growth over a round: run node with
@@ -41,6 +45,7 @@ const ONLY = argv.find((a) => a.startsWith('--only='))?.slice(7)
 const LOGIN = argv.includes('--login')
 const LAYER = argv.includes('--layer')
 const BYTES = argv.includes('--bytes')
+const PAGE = !argv.includes('--no-page')
 const USER_AGENT = 'phial-bench'
 
 interface Target {
@@ -82,6 +87,9 @@ function phialApp(): { app: Phial; socketio: SocketIO } {
     await loginUser({ id: '1' })
     return 'ok'
   })
+  app.get('/', function page() {
+    return '<script src="/socket.io.js"></script>'
+  })
   return { app, socketio }
 }
 
@@ -90,6 +98,7 @@ async function phial(): Promise<Target> {
   const server = createServer(toNodeHandler(app))
   socketio.attach(server, app)
   const url = await listen(server)
+  if (PAGE && (await fetch(`${url}/`, { headers: { 'user-agent': USER_AGENT } })).status !== 200) throw new Error('the page did not answer 200')
   return { name: 'phial', url, broadcast: () => socketio.emit('tick', 1), cookie: LOGIN ? await loginCookie(url) : undefined }
 }
 
@@ -152,8 +161,8 @@ async function fanout(target: Target, sockets: Socket[], times: number): Promise
 async function layer(): Promise<never> {
   const { app } = phialApp()
   const headers: Record<string, string> = { host: '127.0.0.1', 'user-agent': USER_AGENT }
+  if (PAGE && (await app.testClient().get('/')).status !== 200) throw new Error('the page did not answer 200')
   if (LOGIN) {
-    // an HTTP request served (as in the socket benchmark with --login): the app's route table is compiled
     const http = app.testClient()
     await http.post('/login', { headers: { 'User-Agent': USER_AGENT }, remoteAddr: '127.0.0.1' })
     headers.cookie = `session=${http.getCookie('session')}`
@@ -176,7 +185,7 @@ async function layer(): Promise<never> {
   }
   round(Math.min(TRIPS, 20000))
   const us = Array.from({ length: ROUNDS }, () => round(TRIPS))
-  console.log(`layer${LOGIN ? ' (logged in)' : ''}: CPU µs/event median ${med(us).toFixed(3)} [${us.map((v) => v.toFixed(3)).join(' ')}]`)
+  console.log(`layer${LOGIN ? ' (logged in)' : ''}${PAGE ? '' : ' (no page)'}: CPU µs/event median ${med(us).toFixed(3)} [${us.map((v) => v.toFixed(3)).join(' ')}]`)
   process.exit(0)
 }
 

@@ -7,12 +7,19 @@
  * servers alternating round by round. Target: Phial's overhead ≤ 10%.
  * Writes bench/SOCKETIO-RESULTS.md.
  *
- *   npx tsx --conditions=source bench/socketio.ts [--check] [--seconds=5] [--rounds=3] [--clients=50] [--fanout=1000] [--login]
+ *   npx tsx --conditions=source bench/socketio.ts [--check] [--seconds=5] [--rounds=3] [--clients=50] [--fanout=1000] [--login] [--no-page] [--out=FILE]
  *
  * --login: the echo clients are logged in (phial/login's default `basic`
  * session protection; the handshake carries the session cookie of a login
  * made over HTTP with the same address and User-Agent; both servers get the
- * same headers). It prints its table and leaves SOCKETIO-RESULTS.md alone.
+ * same headers). It prints its table and leaves SOCKETIO-RESULTS.md alone, as
+ * --no-page does; --out=FILE writes the table to FILE instead of it.
+ *
+ * Phial's server first answers one HTTP request (GET /, the page a browser
+ * loads before it connects: a real app serves one), which also compiles the
+ * app's route table as any first request does; --no-page skips it, for a
+ * socket-only app whose route table stays uncompiled (each event's context
+ * then builds its hook lists anew: see docs/socketio.md).
  *
  * --check starts both servers once, checks they answer alike (an echo and a
  * broadcast), and stops (no load). Both are warmed up (1 s of echoes) before
@@ -38,6 +45,9 @@ const ROUNDS = opt('rounds', '3')
 const CLIENTS = opt('clients', '50')
 const FANOUT = opt('fanout', '1000')
 const LOGIN = argv.includes('--login')
+const PAGE = !argv.includes('--no-page')
+/** --out=FILE writes the table there instead of bench/SOCKETIO-RESULTS.md (--out=- nowhere). */
+const OUT = argv.find((a) => a.startsWith('--out='))?.slice(6) ?? ''
 const USER_AGENT = 'phial-bench'
 /** The echo clients' Cookie header (--login), set once the Phial server is up. */
 let echoCookie: string | undefined
@@ -78,9 +88,13 @@ async function phial(): Promise<Target> {
     await loginUser({ id: '1' })
     return 'ok'
   })
+  app.get('/', function page() {
+    return '<script src="/socket.io.js"></script>'
+  })
   const server = createServer(toNodeHandler(app))
   socketio.attach(server, app)
   const url = await listen(server)
+  if (PAGE && (await fetch(`${url}/`, { headers: { 'user-agent': USER_AGENT } })).status !== 200) throw new Error('the page did not answer 200')
   if (LOGIN) {
     const res = await fetch(`${url}/login`, { method: 'POST', headers: { 'user-agent': USER_AGENT } })
     echoCookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('session='))
@@ -169,7 +183,7 @@ if (CHECK) {
   const lines = [
     '# Socket.IO benchmark',
     '',
-    `${new Date().toISOString()}, Node ${process.version}, ${CLIENTS} echo clients${LOGIN ? ' (logged in)' : ''}, ${FANOUT} fan-out connections, best of ${ROUNDS} rounds of ${SECONDS} s`,
+    `${new Date().toISOString()}, Node ${process.version}, ${CLIENTS} echo clients${LOGIN ? ' (logged in)' : ''}${PAGE ? '' : ' (no page served first)'}, ${FANOUT} fan-out connections, best of ${ROUNDS} rounds of ${SECONDS} s`,
     '',
     '| server | echo round trips/s | fan-out to all (ms, median) |',
     '| --- | --- | --- |',
@@ -177,7 +191,9 @@ if (CHECK) {
     '',
     `Phial's echo overhead: ${((1 - best(p!.echo, true) / best(b!.echo, true)) * 100).toFixed(1)}% (target ≤ 10%); fan-out: ${((best(p!.fanout, false) / best(b!.fanout, false) - 1) * 100).toFixed(1)}%.`,
   ]
-  if (!LOGIN) writeFileSync(new URL('./SOCKETIO-RESULTS.md', import.meta.url), `${lines.join('\n')}\n`)
+  // the results file holds the default run only (anonymous clients, the page served first)
+  const out = OUT !== '' ? OUT : !LOGIN && PAGE ? new URL('./SOCKETIO-RESULTS.md', import.meta.url) : '-'
+  if (out !== '-') writeFileSync(out, `${lines.join('\n')}\n`)
   console.log(lines.join('\n'))
 }
 for (const t of targets) await t.close()

@@ -8,7 +8,7 @@ import type { LoginManager } from './manager.ts'
 import { sessionIdentifier, sessionProtectionFailed } from './protection.ts'
 import { decodeRememberCookie } from './remember.ts'
 import { userAccessed, userLoaded, userLoadedFromCookie, userLoadedFromRequest, type UserSource } from './signals.ts'
-import { andThen, loginState } from './state.ts'
+import { andThen, isThenable, loginState } from './state.ts'
 
 /** What a loader may return. */
 export type MaybeUser = object | null | undefined
@@ -56,10 +56,17 @@ export function loadRequestUser(manager: LoginManager, ctx: Context): object | P
   const session = ctx.session
   const userId = session.get('_user_id')
   const fromSession = userId !== undefined && userId !== null && manager.userCallback !== null ? manager.userCallback(String(userId)) : null
-  return andThen(fromSession, (user) => {
-    if (user) return found(manager, ctx, user, 'session')
-    return andThen(fromCookieOrRequest(manager, ctx), (other) => other ?? manager.makeAnonymousUser())
-  })
+  // no closure on the synchronous path: phial/socketio loads a user per event
+  if (isThenable<MaybeUser>(fromSession)) return Promise.resolve(fromSession).then((user) => afterSession(manager, ctx, user))
+  return afterSession(manager, ctx, fromSession)
+}
+
+/** The user from the session's id, else the remember-me cookie's, a request loader's, or a new anonymous user. */
+function afterSession(manager: LoginManager, ctx: Context, user: MaybeUser): object | Promise<object> {
+  if (user) return found(manager, ctx, user, 'session')
+  const other = fromCookieOrRequest(manager, ctx)
+  if (isThenable<MaybeUser>(other)) return Promise.resolve(other).then((loaded) => loaded ?? manager.makeAnonymousUser())
+  return other ?? manager.makeAnonymousUser()
 }
 
 function fromCookieOrRequest(manager: LoginManager, ctx: Context): MaybeUser | Promise<MaybeUser> {
