@@ -9,7 +9,7 @@ import type { DataSource, FindManyOptions, QueryRunner } from 'typeorm'
 import { entitySchemas, type Dialect } from './entity.ts'
 import { DatabaseUnavailable, ONLY_FOREIGN_KEY, translateError, type ConstraintLookup } from './errors.ts'
 import type { Model } from './model.ts'
-import { findShape, prepareFind, type PreparedFind } from './prepared-find.ts'
+import { findShape, prepareCount, prepareFind, type PreparedCount, type PreparedFind } from './prepared-find.ts'
 import { loadTransformer, preparePrimaryKeyRead, type PrimaryKeyRead, type Transformer } from './primary-key-read.ts'
 import { constraintName, schemaState, type SchemaState } from './state.ts'
 import type { ParsedUrl } from './url.ts'
@@ -188,8 +188,8 @@ export class Engine {
   #transformer: Transformer | null = null
   /** Each model's prepared primary-key read (null: not one where it is exactly findOne), made on first use. */
   readonly #primaryKeyReads = new Map<string, PrimaryKeyRead | null>()
-  /** Prepared finds by model and shape of options (null: find), made on first use; a promise while TypeORM builds one. */
-  readonly #finds = new Map<string, PreparedFind | null | Promise<PreparedFind | null>>()
+  /** Prepared finds by model and shape of options, and counts (null: TypeORM's find or count), made on first use; a promise while TypeORM builds one. */
+  readonly #finds = new Map<string, PreparedFind | PreparedCount | null | Promise<PreparedFind | PreparedCount | null>>()
 
   constructor(
     readonly bind: string,
@@ -287,17 +287,34 @@ export class Engine {
    * ```
    */
   preparedFind(model: Model, options: FindManyOptions | undefined): PreparedFind | null | Promise<PreparedFind | null> {
-    if (this.#transformer === null) return null
-    const shape = findShape(options)
+    const transformer = this.#transformer
+    const shape = transformer === null ? null : findShape(options)
     if (shape === null) return null
-    const key = `${model.name}\u0000${shape}`
-    const known = this.#finds.get(key)
+    return this.#prepared(`${model.name}\u0000${shape}`, () => prepareFind(this.dataSource, model.name, options, transformer!))
+  }
+
+  /**
+   * The prepared `count()` of `model` without options (see prepared-find.ts),
+   * as {@link preparedFind}: null when `session.count` must take TypeORM's `count`.
+   *
+   * @example
+   * ```ts
+   * const count = await engine.preparedCount(Post)
+   * ```
+   */
+  preparedCount(model: Model): PreparedCount | null | Promise<PreparedCount | null> {
+    return this.#prepared(`${model.name}\u0000count`, () => prepareCount(this.dataSource, model.name))
+  }
+
+  /** The cached preparation under `key`, made on first use (a promise until then; null when it cannot be made). */
+  #prepared<T extends PreparedFind | PreparedCount>(key: string, make: () => Promise<T | null>): T | null | Promise<T | null> {
+    const known = this.#finds.get(key) as T | null | Promise<T | null> | undefined
     if (known !== undefined) return known
     if (this.#finds.size >= MAX_FIND_SHAPES) return null
-    const pending = prepareFind(this.dataSource, model.name, options, this.#transformer).then(
-      (found) => {
-        this.#finds.set(key, found)
-        return found
+    const pending = make().then(
+      (made) => {
+        this.#finds.set(key, made)
+        return made
       },
       () => {
         this.#finds.set(key, null)

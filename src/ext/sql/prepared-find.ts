@@ -1,5 +1,6 @@
 /**
- * `session.find(Model, options)` without TypeORM's query builder on every call.
+ * `session.find(Model, options)` (and `session.count(Model)`) without
+ * TypeORM's query builder on every call.
  *
  * TypeORM turns the same find options into the same SQL on every call (find
  * options → joins, aliases, escaping, the text; with `skip`/`take` and a
@@ -20,7 +21,8 @@
  * or relation ids, no soft-delete column, no embedded columns, no after-load
  * listeners on any entity, no subscribers, no query-result cache, TypeORM's
  * default join strategy. A shape TypeORM refuses (an unknown relation…) is
- * left to `find`, which raises its own error.
+ * left to `find`, which raises its own error. `count` is prepared the same
+ * way when it has no options (what `paginate` asks without a `where`).
  */
 import type { DataSource, FindManyOptions, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm'
 import type { QueryExpressionMap } from 'typeorm/query-builder/QueryExpressionMap.js'
@@ -233,4 +235,64 @@ export async function runPreparedFind(found: PreparedFind, runner: QueryRunner, 
   }
   if (rows.length === 0) return []
   return new found.Transformer(found.expressionMap, runner.connection.driver, [], runner).transform(rows, found.expressionMap.mainAlias!)
+}
+
+/** A model's prepared `count()` without options: one statement, no values. */
+export interface PreparedCount {
+  readonly sql: string
+  readonly parameters: readonly unknown[]
+}
+
+/** True when `options` holds no option (every key undefined): `count()` as `paginate` asks it without a `where`. */
+export function isNoOptions(options: object | undefined): boolean {
+  if (options === undefined) return true
+  if (!isPlainObject(options)) return false
+  for (const key in options) if (options[key] !== undefined) return false
+  return true
+}
+
+/**
+ * The prepared `count()` of `entity`, or null (see the module doc): TypeORM
+ * builds the statement by running its own count on a connection that only records.
+ *
+ * @example
+ * ```ts
+ * const count = await prepareCount(dataSource, 'Post') // { sql: 'SELECT COUNT(1) AS "cnt" FROM "post" "Post"', parameters: [] }
+ * ```
+ */
+export async function prepareCount(dataSource: DataSource, entity: string): Promise<PreparedCount | null> {
+  if (!dataSource.hasMetadata(entity) || !plainEntities(dataSource)) return null
+  const statements: PreparedCount[] = []
+  const recorder = {
+    isTransactionActive: false,
+    isReleased: false,
+    query(sql: string, parameters: unknown[] | undefined): Promise<{ records: unknown[] }> {
+      statements.push({ sql, parameters: parameters ?? [] })
+      return Promise.resolve({ records: [] })
+    },
+  }
+  try {
+    const builder = dataSource.createQueryBuilder(entity, dataSource.getMetadata(entity).name, recorder as unknown as QueryRunner).setFindOptions({})
+    // as getCount does: the query is not one for entities, then the count runs
+    builder.expressionMap.queryEntity = false
+    await (builder as unknown as { executeCountQuery(r: unknown): Promise<number> }).executeCountQuery(recorder)
+  } catch {
+    return null
+  }
+  return statements.length === 1 ? statements[0]! : null
+}
+
+/**
+ * Runs a prepared count on `runner`; the number as TypeORM's `count` reads it.
+ *
+ * @example
+ * ```ts
+ * const total = await runPreparedCount(count, runner)
+ * ```
+ */
+export async function runPreparedCount(count: PreparedCount, runner: QueryRunner): Promise<number> {
+  const { records } = (await runner.query(count.sql, count.parameters.slice(), true)) as { records: Array<{ cnt?: unknown }> }
+  const cnt = records[0]?.cnt
+  // executeCountQuery's own reading: no row or a falsy count is 0, else parseInt of what the driver gave
+  return cnt ? Number.parseInt(cnt as string) : 0
 }

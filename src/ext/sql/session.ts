@@ -11,7 +11,7 @@ import type { DeepPartial, EntityManager, FindManyOptions, FindOneOptions, FindO
 import type { Engine, QueryListener } from './engine.ts'
 import type { Model, Insert, Row } from './model.ts'
 import { bindParameters, type SqlParameters } from './params.ts'
-import { runPreparedFind, type PreparedFind } from './prepared-find.ts'
+import { isNoOptions, runPreparedCount, runPreparedFind, type PreparedCount, type PreparedFind } from './prepared-find.ts'
 import { isPlainKey, readByPrimaryKey } from './primary-key-read.ts'
 
 /** True when `options` has an own key (find options were given). */
@@ -358,7 +358,10 @@ export class Session {
 
   /** How many rows match. @example await db.session.count(Post, { where: { authorId: 1 } }) */
   count<M extends Model>(model: M, options?: FindManyOptions<Row<M>>): Promise<number> {
-    return this.#reading((r) => r.manager.getRepository<Row<M>>(model.name).count(options))
+    const prepared = isNoOptions(options) ? (this.#engine?.preparedCount(model) ?? null) : null
+    const run = (c: PreparedCount | null): Promise<number> =>
+      c === null ? this.#reading((r) => r.manager.getRepository<Row<M>>(model.name).count(options)) : this.#reading((r) => runPreparedCount(c, r))
+    return prepared instanceof Promise ? prepared.then(run) : run(prepared)
   }
 
   /**

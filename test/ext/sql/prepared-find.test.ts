@@ -127,6 +127,25 @@ describe.each(dbs)('the prepared find on $name', (target) => {
     })
   })
 
+  it('counts as TypeORM counts: prepared without options, count with a where', async () => {
+    for (const model of [Post, User, Tag, Code]) {
+      for (const options of [undefined, {}, { where: undefined }, { where: { [model.primaryKey]: model === Code ? 'a1' : 1 } }] as Array<FindManyOptions | undefined>) {
+        const expected = await app.appContext(async () => {
+          const n = await (await db.session.read(model)).count(options)
+          return { n, statements: db.getRecordedQueries().map((q) => [q.statement, q.parameters]) }
+        })
+        for (let call = 0; call < 2; call++) {
+          const got = await app.appContext(async () => {
+            const n = await db.session.count(model, options as never)
+            return { n, statements: db.getRecordedQueries().map((q) => [q.statement, q.parameters]) }
+          })
+          expect(got).toEqual(expected)
+        }
+      }
+      expect(await app.appContext(async () => (await db.engine()).preparedCount(model))).not.toBeNull()
+    }
+  })
+
   it('reads inside a transaction what the transaction wrote, through paginate too', async () => {
     await app.appContext(async () => {
       const user = await db.session.add(User, { username: 'dave' })
