@@ -1,12 +1,14 @@
 /**
  * phial/sql's session against TypeORM alone, in process (no HTTP): a
  * primary-key read (`db.getOr404` in a request context against
- * `repository.findOneBy`) and a 20-row page with its relation, on the SQLite
+ * `repository.findOneBy`), a 20-row page with its relation (`db.session.find`
+ * against `repository.find`) and the same page with its total (`db.paginate`
+ * against `repository.find` + `count`: the same three statements), on the SQLite
  * file bench/sql.ts seeds. CPU µs per call (process.cpuUsage), batches
  * interleaved; the steadiest figure on a shared machine.
  *
  *   npx tsx --conditions=source bench/sql.ts --check    # seeds the file once
- *   node24 --import tsx --conditions=source bench/sql-micro.ts [pk|list] [calls per batch]
+ *   node24 --import tsx --conditions=source bench/sql-micro.ts [pk|list|page] [calls per batch]
  *
  * On another Node than the tree's, load better-sqlite3 built for it as
  * bench/sql.ts does (the `--import` that nativeAddonArgs in
@@ -47,17 +49,25 @@ const posts = dataSource.getRepository(PostSchema)
 
 const request = { method: 'GET', url: '/', headers: {} }
 const page = (i: number) => ({ relations: { author: true }, order: { id: 'ASC' as const }, skip: (i % 20) * PAGE * 3, take: PAGE })
-const sides: Record<string, (i: number) => Promise<unknown>> = mode === 'pk'
-  ? { phial: (i) => app.requestContext(request, () => db.getOr404(Post, (i % POSTS) + 1)), typeorm: (i) => posts.findOneBy({ id: (i % POSTS) + 1 }) }
-  : { phial: (i) => app.requestContext(request, () => db.session.find(Post, page(i))), typeorm: (i) => posts.find(page(i)) }
+const sides: Record<string, Record<string, (i: number) => Promise<unknown>>> = {
+  pk: { phial: (i) => app.requestContext(request, () => db.getOr404(Post, (i % POSTS) + 1)), typeorm: (i) => posts.findOneBy({ id: (i % POSTS) + 1 }) },
+  list: { phial: (i) => app.requestContext(request, () => db.session.find(Post, page(i))), typeorm: (i) => posts.find(page(i)) },
+  page: {
+    phial: (i) => app.requestContext(request, () => db.paginate(Post, { relations: { author: true }, order: { id: 'ASC' }, page: (i % 20) * 3 + 1, perPage: PAGE })),
+    // paginate's statements: the page (two) and a count without the join (findAndCount would count through it)
+    typeorm: async (i) => [await posts.find(page(i)), await posts.count()],
+  },
+}
+const side = sides[mode]
+if (side === undefined) throw new Error(`mode ${mode}: give pk, list or page`)
 
 const results: Record<string, number[]> = { phial: [], typeorm: [] }
 for (let batch = 0; batch < 7; batch++) {
-  for (const [side, call] of Object.entries(sides)) {
+  for (const [name, call] of Object.entries(side)) {
     const t0 = process.cpuUsage()
     for (let i = 0; i < CALLS; i++) await call(i)
     const t = process.cpuUsage(t0)
-    results[side]!.push((t.user + t.system) / CALLS)
+    results[name]!.push((t.user + t.system) / CALLS)
   }
 }
 console.log(`${mode}, ${CALLS} calls per batch, Node ${process.version}; CPU µs per call, the first batch (warm-up) left out`)
