@@ -196,7 +196,7 @@ export async function prepareFind(dataSource: DataSource, entity: string, option
   return { first, second, idsAlias, builder, expressionMap: builder.expressionMap, Transformer }
 }
 
-function fill(template: Template, skip: unknown, take: unknown): string {
+function fill(template: Template, skip: number | undefined, take: number | undefined): string {
   const { texts, slots } = template
   let sql = texts[0]!
   for (let i = 0; i < slots.length; i++) sql += String(slots[i] === 'skip' ? skip : take) + texts[i + 1]!
@@ -204,15 +204,16 @@ function fill(template: Template, skip: unknown, take: unknown): string {
 }
 
 /**
- * Runs a prepared find on `runner` with the call's `skip` and `take`, and hydrates the rows.
+ * Runs a prepared find on `runner` with the call's `skip` and `take` (those
+ * of the options its shape was found for), and hydrates the rows.
  *
  * @example
  * ```ts
- * const posts = await runPreparedFind(found, runner, { skip: 20, take: 20 })
+ * const posts = await runPreparedFind(found, runner, 20, 20)
  * ```
  */
-export async function runPreparedFind(found: PreparedFind, runner: QueryRunner, options: FindManyOptions | undefined): Promise<unknown[]> {
-  const first = (await runner.query(fill(found.first, options?.skip, options?.take), found.first.parameters.slice(), true)) as { records: Array<Record<string, unknown>> }
+export async function runPreparedFind(found: PreparedFind, runner: QueryRunner, skip: number | undefined, take: number | undefined): Promise<unknown[]> {
+  const first = (await runner.query(fill(found.first, skip, take), found.first.parameters.slice(), true)) as { records: Array<Record<string, unknown>> }
   let rows = first.records
   const second = found.second
   if (second !== null) {

@@ -343,10 +343,13 @@ export class Session {
   /** Matching rows (TypeORM's find options: `where`, `order`, `relations`, `take`, `skip`). @example await db.session.find(Post, { order: { id: 'DESC' } }) */
   find<M extends Model>(model: M, options?: FindManyOptions<Row<M>>): Promise<Row<M>[]> {
     const found = this.#engine?.preparedFind(model, options as FindManyOptions) ?? null
+    // the numbers of the shape just checked (whole numbers ≥ 0 or undefined when found is not null)
+    const skip = options?.skip
+    const take = options?.take
     const run = (f: PreparedFind | null): Promise<Row<M>[]> =>
       f === null
         ? this.#reading((r) => r.manager.getRepository<Row<M>>(model.name).find(options))
-        : this.#reading((r) => runPreparedFind(f, r, options as FindManyOptions) as Promise<Row<M>[]>)
+        : this.#reading((r) => runPreparedFind(f, r, skip, take) as Promise<Row<M>[]>)
     // a shape seen for the first time: TypeORM builds its statements first
     return found instanceof Promise ? found.then(run) : run(found)
   }
