@@ -147,9 +147,15 @@ export async function prepareFind(dataSource: DataSource, entity: string, option
   if (primary === undefined || others.length > 0) return null
   // a copy (the shape's trees are JSON, checked by findShape): the builder keeps no object of the caller's
   const withMarkers = JSON.parse(JSON.stringify(options ?? {})) as Record<string, unknown>
-  if (typeof withMarkers.skip === 'number' && withMarkers.skip > 0) withMarkers.skip = SKIP
-  if (typeof withMarkers.take === 'number' && withMarkers.take > 0) withMarkers.take = TAKE
-  const slots = (['skip', 'take'] as const).filter((k) => withMarkers[k] === (k === 'skip' ? SKIP : TAKE))
+  // a whole number > 0 becomes its marker (0 stays: TypeORM writes it as it is, and pages differently without it)
+  const slots: Array<'skip' | 'take'> = []
+  for (const [slot, marker] of [['skip', SKIP], ['take', TAKE]] as const) {
+    const value = withMarkers[slot]
+    if (typeof value === 'number' && value > 0) {
+      slots.push(slot)
+      withMarkers[slot] = marker
+    }
+  }
   const statements: Array<{ sql: string; parameters: unknown[] }> = []
   let idsAlias: string | undefined
   let paged = false
@@ -179,8 +185,7 @@ export async function prepareFind(dataSource: DataSource, entity: string, option
     paged = Boolean(map.skip || map.take) && map.joinAttributes.length > 0
     // as getMany does: getRawAndEntities marks the query as one for entities, then runs it
     map.queryEntity = true
-    const run = (builder as unknown as { executeEntitiesAndRawResults(r: unknown): Promise<unknown> }).executeEntitiesAndRawResults(recorder)
-    await run
+    await (builder as unknown as { executeEntitiesAndRawResults(r: unknown): Promise<unknown> }).executeEntitiesAndRawResults(recorder)
   } catch {
     return null // TypeORM refuses these options: find says so itself
   }
