@@ -6,7 +6,7 @@
  *
  *   tsx --conditions=source bench/tasks.ts [--jobs=20000] [--concurrency=50] [--inflight=200] [--rounds=5]
  *                                          [--phial=build|src|DIR[,DIR…]] [--shared] [--warmup=N] [--promises] [--out=FILE] [--only=phial|bullmq]
- *                                          [--uuid-ids]
+ *                                          [--uuid-ids] [--ids=uuid,b64,short]
  *
  * --phial: which Phial runs. `build` (the default) compiles src/ with tsc
  * into bench/.build/tasks/phial first, as `npm run bench` measures the HTTP
@@ -29,6 +29,10 @@
  * queues). BullMQ's own ids are short counters; a custom id costs the bare
  * script CPU of its own (longer keys and replies, the id packed twice), so
  * this row separates what the id costs from what Phial's code costs.
+ * --ids=… adds a bare row per id format: `uuid` (as --uuid-ids), `b64` (22
+ * characters of base64url, 16 random bytes: the format of Phial's ids since
+ * session 6 of issue 16) and `short` ('j' and a counter: a custom id as short
+ * as BullMQ's own, which shows what any custom id costs whatever its length).
  *
  * REDIS_URL (default redis://127.0.0.1:6379). Each run uses its own key
  * prefix and deletes its keys afterwards (never FLUSHALL: Redis may be shared).
@@ -44,7 +48,7 @@
  * hook, which slows the run: use those runs for the count, not the CPU).
  */
 import { createHook } from 'node:async_hooks'
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -71,7 +75,18 @@ const SHARED = process.argv.includes('--shared')
 const WARMUP = Number(arg('warmup', Math.min(2000, JOBS)))
 /** Set in the child process of one run: the side it measures. */
 const CHILD = arg('child', '')
-const UUID_IDS = process.argv.includes('--uuid-ids')
+/**
+ * Custom job id formats for extra bare rows (--ids=uuid,b64,short; --uuid-ids is --ids=uuid):
+ * `uuid` randomUUID() (36 characters), `b64` 16 random bytes in base64url (22), `short` 'j' and a counter.
+ */
+const ID_FORMATS = [...new Set([...(process.argv.includes('--uuid-ids') ? ['uuid'] : []), ...arg('ids', '').split(',').filter(Boolean)])]
+const ID_LABELS: Record<string, string> = { uuid: 'a UUID as each jobId', b64: '22 random base64url characters as each jobId', short: "'j' and a counter as each jobId" }
+for (const f of ID_FORMATS) if (!(f in ID_LABELS)) throw new Error(`--ids: unknown format ${f} (uuid, b64, short)`)
+/** In a child: the id format of the bare run ('' for BullMQ's own ids). */
+const CHILD_IDS = arg('child-ids', '')
+let shortIds = 0
+const idMaker = (format: string): (() => string) | null =>
+  format === 'uuid' ? randomUUID : format === 'b64' ? () => randomBytes(16).toString('base64url') : format === 'short' ? () => `j${shortIds++}` : null
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BUILD = join(ROOT, 'bench/.build/tasks/phial')
 const URL_ = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -166,7 +181,8 @@ async function poller(prefix: string): Promise<Queue> {
 let run = 0
 const prefixOf = (kind: string): string => `bench-tasks-${kind}-${process.pid}-${run++}`
 
-async function bare(jobs = JOBS, uuidIds = false): Promise<Sample> {
+async function bare(jobs = JOBS, ids = ''): Promise<Sample> {
+  const makeId = idMaker(ids)
   const prefix = prefixOf('bullmq')
   const producer = new Queue(QUEUE, { connection: { url: URL_ }, prefix })
   const queue = await poller(prefix)
@@ -179,7 +195,7 @@ async function bare(jobs = JOBS, uuidIds = false): Promise<Sample> {
   await producer.waitUntilReady()
   const sample = await measure(jobs, async () => {
     await pump(jobs, (i) =>
-      producer.add('add', { x: i, y: 1 }, uuidIds ? { attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 }, jobId: randomUUID() } : { attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } }),
+      producer.add('add', { x: i, y: 1 }, makeId ? { attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 }, jobId: makeId() } : { attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } }),
     )
     await waitCompleted(queue, jobs)
   })
@@ -249,8 +265,10 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 type Kind = 'bullmq' | 'phial'
 
 /** One run in a process of its own (this script with --child), after its warm-up. */
-function inChild(kind: Kind, phialDir: string): Promise<Sample> {
-  const args = [...process.execArgv, fileURLToPath(import.meta.url), `--child=${kind}`, `--phial=${phialDir}`, ...(phialDir === 'uuid' ? ['--uuid-ids'] : []), `--jobs=${JOBS}`, `--concurrency=${CONCURRENCY}`, `--inflight=${INFLIGHT}`, `--warmup=${WARMUP}`, ...(PROMISES ? ['--promises'] : [])]
+function inChild(kind: Kind, variant: string): Promise<Sample> {
+  const ids = kind === 'bullmq' ? variant : ''
+  const phialDir = kind === 'phial' ? variant : PHIAL
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), `--child=${kind}`, `--phial=${phialDir}`, ...(ids ? [`--child-ids=${ids}`] : []), `--jobs=${JOBS}`, `--concurrency=${CONCURRENCY}`, `--inflight=${INFLIGHT}`, `--warmup=${WARMUP}`, ...(PROMISES ? ['--promises'] : [])]
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env })
     let out = ''
@@ -265,7 +283,7 @@ function inChild(kind: Kind, phialDir: string): Promise<Sample> {
 }
 
 if (CHILD) {
-  const run = CHILD === 'bullmq' ? (jobs?: number) => bare(jobs, UUID_IDS) : phial
+  const run = CHILD === 'bullmq' ? (jobs?: number) => bare(jobs, CHILD_IDS) : phial
   if (WARMUP > 0) await run(WARMUP)
   const sample = await run()
   process.stdout.write(`SAMPLE ${JSON.stringify(sample)}\n`)
@@ -277,7 +295,7 @@ const variants = PHIAL.split(',')
 if (SHARED && variants.length > 1) throw new Error('--shared measures one Phial: two copies in one process would each enable their own AsyncLocalStorage.')
 if (variants.includes('build') && ONLY !== 'bullmq') compilePhial()
 const describeVariant = (v: string): string => (v === 'build' ? 'compiled by tsc' : v === 'src' ? 'src/ through tsx' : v)
-const kinds: string[] = ['bullmq', ...(UUID_IDS ? ['bullmq:uuid'] : []), ...variants.map((v) => `phial:${v}`)]
+const kinds: string[] = ['bullmq', ...ID_FORMATS.map((f) => `bullmq:${f}`), ...variants.map((v) => `phial:${v}`)]
 const samples = new Map<string, Sample[]>(kinds.map((k) => [k, []]))
 for (let round = 0; round < ROUNDS; round++) {
   // Rotate who goes first, so that a warming Redis (or a busier minute) favours none.
@@ -285,10 +303,10 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const kind of order) {
     const [side, variant = ''] = kind.split(/:(.*)/s) as [Kind, string?]
     if (ONLY && side !== ONLY) continue
-    const sample = !SHARED ? await inChild(side, variant === 'build' ? BUILD : variant) : side === 'bullmq' ? await bare(JOBS, variant === 'uuid') : await phial()
+    const sample = !SHARED ? await inChild(side, variant === 'build' ? BUILD : variant) : side === 'bullmq' ? await bare(JOBS, variant) : await phial()
     samples.get(kind)!.push(sample)
     process.stderr.write(
-      `round ${round + 1}/${ROUNDS} ${side === 'bullmq' ? (variant === 'uuid' ? 'bullmq (UUID ids)' : 'bullmq') : `phial (${describeVariant(variant)})`}: ${sample.rate.toFixed(0)} jobs/s, ${sample.cpuPerJob.toFixed(0)} µs CPU/job (user ${sample.userPerJob.toFixed(0)}), ${sample.commandsPerJob.toFixed(2)} Redis commands/job` +
+      `round ${round + 1}/${ROUNDS} ${side === 'bullmq' ? (variant ? `bullmq (${variant} ids)` : 'bullmq') : `phial (${describeVariant(variant)})`}: ${sample.rate.toFixed(0)} jobs/s, ${sample.cpuPerJob.toFixed(0)} µs CPU/job (user ${sample.userPerJob.toFixed(0)}), ${sample.commandsPerJob.toFixed(2)} Redis commands/job` +
         (sample.promisesPerJob === undefined ? '\n' : `, ${sample.promisesPerJob.toFixed(1)} promises/job\n`),
     )
   }
@@ -313,20 +331,21 @@ const report = [
   `| | jobs/s | vs bare BullMQ | CPU µs/job | of which user | Redis commands/job |${PROMISES ? ' promises/job |' : ''}`,
   `| --- | ---: | ---: | ---: | ---: | ---: |${PROMISES ? ' ---: |' : ''}`,
   `| bare BullMQ (Queue.add + Worker) | ${b.toFixed(0)} | 1.00× | ${bc.toFixed(0)} | ${of('bullmq', 'userPerJob').toFixed(0)} | ${of('bullmq', 'commandsPerJob').toFixed(2)} |${PROMISES ? ` ${of('bullmq', 'promisesPerJob').toFixed(1)} |` : ''}`,
-  ...(UUID_IDS
-    ? [
-        `| bare BullMQ, a UUID as each jobId | ${of('bullmq:uuid', 'rate').toFixed(0)} | ${(of('bullmq:uuid', 'rate') / b).toFixed(2)}× | ${of('bullmq:uuid', 'cpuPerJob').toFixed(0)} (${((of('bullmq:uuid', 'cpuPerJob') / bc - 1) * 100).toFixed(1)} %) | ${of('bullmq:uuid', 'userPerJob').toFixed(0)} | ${of('bullmq:uuid', 'commandsPerJob').toFixed(2)} |${PROMISES ? ` ${of('bullmq:uuid', 'promisesPerJob').toFixed(1)} |` : ''}`,
-      ]
-    : []),
+  ...ID_FORMATS.map((f) => {
+    const k = `bullmq:${f}`
+    return `| bare BullMQ, ${ID_LABELS[f]} | ${of(k, 'rate').toFixed(0)} | ${(of(k, 'rate') / b).toFixed(2)}× | ${of(k, 'cpuPerJob').toFixed(0)} (${((of(k, 'cpuPerJob') / bc - 1) * 100).toFixed(1)} %) | ${of(k, 'userPerJob').toFixed(0)} | ${of(k, 'commandsPerJob').toFixed(2)} |${PROMISES ? ` ${of(k, 'promisesPerJob').toFixed(1)} |` : ''}`
+  }),
   ...rows,
-  ...(UUID_IDS
+  ...(ID_FORMATS.length > 0
     ? [
         '',
-        ...variants.map((v) => {
-          const pc = of(`phial:${v}`, 'cpuPerJob')
-          const uc = of('bullmq:uuid', 'cpuPerJob')
-          return `Phial${variants.length > 1 ? ` (${describeVariant(v)})` : ''} against bare BullMQ with UUID ids: ${(of(`phial:${v}`, 'rate') / of('bullmq:uuid', 'rate')).toFixed(2)}× the jobs/s, CPU µs/job ${((pc / uc - 1) * 100).toFixed(1)} % more.`
-        }),
+        ...ID_FORMATS.flatMap((f) =>
+          variants.map((v) => {
+            const pc = of(`phial:${v}`, 'cpuPerJob')
+            const uc = of(`bullmq:${f}`, 'cpuPerJob')
+            return `Phial${variants.length > 1 ? ` (${describeVariant(v)})` : ''} against bare BullMQ with ${f} ids: ${(of(`phial:${v}`, 'rate') / of(`bullmq:${f}`, 'rate')).toFixed(2)}× the jobs/s, CPU µs/job ${((pc / uc - 1) * 100).toFixed(1)} % more.`
+          }),
+        ),
       ]
     : []),
   '',

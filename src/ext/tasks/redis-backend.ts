@@ -12,16 +12,18 @@ import { ResultTimeoutError } from './errors.ts'
 import type { TasksState } from './state.ts'
 
 /**
- * The job data BullMQ stores for a task.
+ * The job data BullMQ stores for a task: its arguments, and the links still
+ * to run when it is the first link of a chain (absent otherwise: BullMQ
+ * stores, sends and parses the data of every job as JSON).
  *
  * @example
  * ```ts
- * const data: JobData = { args: [2, 3], chain: null }
+ * const data: JobData = { args: [2, 3] }
  * ```
  */
 export interface JobData {
   readonly args: TaskMessage['args']
-  readonly chain: TaskMessage['chain']
+  readonly chain?: TaskMessage['chain']
 }
 
 /**
@@ -94,7 +96,7 @@ export class RedisBackend implements TaskBackend {
 
   /** Resolves (with BullMQ's job, which callers ignore) once Redis has the job. */
   enqueue(message: TaskMessage): Promise<unknown> {
-    const data: JobData = { args: message.args, chain: message.chain }
+    const data: JobData = message.chain === null ? { args: message.args } : { args: message.args, chain: message.chain }
     const options: JobsOptions = jobOptions(message, this.state.app.config.TASKS_RESULT_EXPIRES)
     options.jobId = message.id
     if (message.delay > 0) options.delay = message.delay

@@ -27,7 +27,7 @@ async function registerSchedules(state: TasksState): Promise<void> {
     const queue = options.queue ?? state.queueOf(def)
     const id = `${SCHEDULER_PREFIX}${entry.name}`
     const repeat = entry.cron ? { pattern: entry.cron.expression, tz: 'UTC' } : { every: Math.round(entry.every! * 1000) }
-    const data: JobData = { args: [...args], chain: null }
+    const data: JobData = { args: [...args] }
     await backend.queue(queue).upsertJobScheduler(id, repeat, {
       name: def.name,
       data,

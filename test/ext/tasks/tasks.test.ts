@@ -236,6 +236,16 @@ describe.each(backends)('%s backend', (_kind, brokerUrl) => {
     expect(f.log).toEqual(['none', 'p1', 'p2', 'p3'])
   })
 
+  it('a task id is 22 URL-safe characters (128 random bits), the same in the worker, different for each task', async () => {
+    const results = await Promise.all(Array.from({ length: 50 }, () => f.contextual.delay()))
+    const linked = await chain(f.add.s(1, 1), f.mul.s(2)).applyAsync()
+    const ids = [...results.map((r) => r.id), linked.id, linked.parents[0]!.id]
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect((await results[0]!.get({ timeout: 10 })).id).toBe(results[0]!.id)
+    expect(await linked.get({ timeout: 10 })).toBe(4)
+  })
+
   it('a jobId is the result id, and a second task with the same id is not added', async () => {
     const first = await f.record.applyAsync(['once'], { jobId: `job-${prefix}` })
     const second = await f.record.applyAsync(['twice'], { jobId: `job-${prefix}` })
