@@ -29,9 +29,9 @@
  * queues). BullMQ's own ids are short counters; a custom id costs the bare
  * script CPU of its own (longer keys and replies, the id packed twice), so
  * this row separates what the id costs from what Phial's code costs.
- * --ids=… adds a bare row per id format: `uuid` (as --uuid-ids), `b64` (22
- * characters of base64url, 16 random bytes: the format of Phial's ids since
- * session 6 of issue 16) and `short` ('j' and a counter: a custom id as short
+ * --ids=… adds a bare row per id format: `uuid` (as --uuid-ids, Phial's
+ * format), `b64` (22 characters of base64url, 16 random bytes: as random,
+ * shorter) and `short` ('j' and a counter: a custom id as short
  * as BullMQ's own, which shows what any custom id costs whatever its length).
  *
  * REDIS_URL (default redis://127.0.0.1:6379). Each run uses its own key

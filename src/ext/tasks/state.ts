@@ -3,12 +3,12 @@
  * chosen by `TASKS_BROKER_URL`, made on first use, and the sending of
  * messages (eager, in-process or to Redis).
  */
+import { randomUUID } from 'node:crypto'
 import { ServiceUnavailable, type Phial } from 'phial'
 import type { MemoryBeat } from './beat.ts'
 import type { ChainLink, TaskBackend, TaskMessage } from './backend.ts'
 import { TaskFailedError } from './errors.ts'
 import type { TaskDefinition } from './execute.ts'
-import { newTaskId } from './ids.ts'
 import type { JsonValue } from './json.ts'
 import { MemoryBackend } from './memory-backend.ts'
 import { AsyncResult, type ResultSource } from './result.ts'
@@ -127,7 +127,7 @@ export class TasksState implements ResultSource {
   message(def: TaskDefinition, args: JsonValue[], options: ApplyOptions, chain: ChainLink[] | null = null): TaskMessage {
     checkOptions(def.name, options)
     return {
-      id: options.jobId ?? newTaskId(),
+      id: options.jobId ?? randomUUID(),
       task: def.name,
       args,
       queue: options.queue ?? this.queueOf(def),

@@ -236,11 +236,11 @@ describe.each(backends)('%s backend', (_kind, brokerUrl) => {
     expect(f.log).toEqual(['none', 'p1', 'p2', 'p3'])
   })
 
-  it('a task id is 22 URL-safe characters (128 random bits), the same in the worker, different for each task', async () => {
+  it('a task id is a UUID (as Celery\'s), the same in the worker, different for each task', async () => {
     const results = await Promise.all(Array.from({ length: 50 }, () => f.contextual.delay()))
     const linked = await chain(f.add.s(1, 1), f.mul.s(2)).applyAsync()
     const ids = [...results.map((r) => r.id), linked.id, linked.parents[0]!.id]
-    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
     expect(new Set(ids).size).toBe(ids.length)
     expect((await results[0]!.get({ timeout: 10 })).id).toBe(results[0]!.id)
     expect(await linked.get({ timeout: 10 })).toBe(4)
