@@ -27,8 +27,8 @@ if (!wrkPath) {
   process.stdout.write('wrk is not installed: apt-get install -y wrk\n')
   process.exit(1)
 }
-for (const project of ['tsconfig.build.json', 'bench/tsconfig.servers.json']) {
-  const r = await runToEnd([process.execPath, 'node_modules/typescript/bin/tsc', '-p', project, '--noCheck'])
+for (const command of [['bin/build-package.mjs', 'build', '--noCheck'], ['node_modules/typescript/bin/tsc', '-p', 'bench/tsconfig.servers.json', '--noCheck']]) {
+  const r = await runToEnd([process.execPath, ...command])
   if (r.code !== 0) throw new Error(r.stdout + r.stderr)
 }
 const fx = makeFixtures(resolve('bench/.fixtures'))

@@ -177,11 +177,11 @@ const buildStarted = performance.now()
 const HARNESS_SERVERS = new Set(['shared', 'node', 'phial', 'fastify', 'hono', 'express', 'koa', 'minimal-phial', 'minimal-fastify', 'minimal-hono', 'minimal-express', 'minimal-koa'])
 const PLAN = argv.includes('--plan')
 if (!argv.includes('--no-build') && !PLAN) {
-  say('Building Phial (tsc -p tsconfig.build.json --noCheck) and the servers (tsc -p bench/tsconfig.servers.json --noCheck)…')
-  for (const project of ['tsconfig.build.json', 'bench/tsconfig.servers.json']) {
-    const r = await runToEnd([process.execPath, 'node_modules/typescript/bin/tsc', '-p', project, '--noCheck'])
+  say('Building Phial as it is packed (node bin/build-package.mjs build --noCheck) and the servers (tsc -p bench/tsconfig.servers.json --noCheck)…')
+  for (const command of [['bin/build-package.mjs', 'build', '--noCheck'], ['node_modules/typescript/bin/tsc', '-p', 'bench/tsconfig.servers.json', '--noCheck']]) {
+    const r = await runToEnd([process.execPath, ...command])
     if (r.code !== 0) {
-      say(`The build of ${project} failed:\n${r.stdout}${r.stderr}`)
+      say(`The build (${command.join(' ')}) failed:\n${r.stdout}${r.stderr}`)
       process.exit(1)
     }
   }
@@ -571,7 +571,7 @@ const data: RunData = {
   commands: {
     all: invocation,
     node: `${process.execPath} (${process.version})`,
-    build: `node node_modules/typescript/bin/tsc -p tsconfig.build.json --noCheck && node node_modules/typescript/bin/tsc -p bench/tsconfig.servers.json${QUICK ? ' --noCheck' : ''}`,
+    build: `node bin/build-package.mjs build --noCheck && node node_modules/typescript/bin/tsc -p bench/tsconfig.servers.json${QUICK ? ' --noCheck' : ''}`,
     ...Object.fromEntries([...serverCommands].map(([id, c]) => [`server: ${id}`, c])),
     ...Object.fromEntries([...loadCommands].map(([id, c]) => [`load: ${id} (Lua script sets method, headers, body${id === 'routes100' ? `, cycles ${GITHUB_PATHS.length} paths` : ''})`, c])),
     ...(runTestClient

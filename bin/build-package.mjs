@@ -3,7 +3,9 @@
  * Builds the publishable package. Not shipped (`files` lists bin/phial.mjs only).
  *
  *   node bin/build-package.mjs build     clean dist/ and compile src/ into it (ESM, .d.ts, source maps
- *                                        with the sources inlined, since src/ is not shipped)
+ *                                        with the sources inlined, since src/ is not shipped), then bundle
+ *                                        the JavaScript per entry point (bin/bundle-package.mjs);
+ *                                        --noCheck skips tsc's type check (the benchmarks' build)
  *   node bin/build-package.mjs prepack   build, then write package.json without the repository-only
  *                                        `source` export conditions (they point into src/, which the
  *                                        tarball leaves out) and without `scripts` (they serve this
@@ -21,19 +23,21 @@ import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSy
 import { createRequire } from 'node:module'
 import { dirname, join, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { bundlePackage } from './bundle-package.mjs'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const manifestPath = join(root, 'package.json')
 const backupPath = join(root, 'package.json.orig')
 
-function build() {
+async function build({ check = true } = {}) {
   rmSync(join(root, 'dist'), { recursive: true, force: true })
   const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc')
-  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--inlineSources'], { cwd: root, stdio: 'inherit' })
+  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--inlineSources', ...(check ? [] : ['--noCheck'])], { cwd: root, stdio: 'inherit' })
   if (result.status !== 0) {
     process.stderr.write('The build failed (tsc -p tsconfig.build.json): nothing was packed.\n')
     process.exit(result.status ?? 1)
   }
+  await bundlePackage(root)
 }
 
 /** A copy of `exports` without `source` conditions, at any depth. */
@@ -65,10 +69,10 @@ function insideNpmCache() {
 
 const mode = process.argv[2]
 if (mode === 'build') {
-  build()
+  await build({ check: !process.argv.includes('--noCheck') })
 } else if (mode === 'prepack') {
   restoreManifest() // a pack that died half-way left the original aside
-  build()
+  await build()
   writePublishManifest({ keepBackup: true })
 } else if (mode === 'postpack') {
   restoreManifest()
@@ -76,7 +80,7 @@ if (mode === 'build') {
   const command = process.env.npm_command
   const packedForInstall = Boolean(process.env.npm_package_resolved) && command !== 'pack' && command !== 'publish'
   if (packedForInstall) {
-    build()
+    await build()
     // A throw-away clone can lose its `source` conditions for good; someone's own folder cannot.
     if (insideNpmCache()) writePublishManifest({ keepBackup: false })
   }

@@ -1,7 +1,7 @@
 /**
  * Which Phial an extension benchmark's servers import. Users run the compiled
  * package (dist/, what npm installs), so that is the default: it is built here
- * with tsc first, as `npm run bench` does. `src` runs the sources through tsx
+ * first by bin/build-package.mjs (tsc, then the bundle), as `npm run bench` does. `src` runs the sources through tsx
  * instead, whose esbuild transform wraps every function it creates in a
  * `__name()` call — a per-request cost of its own that the peers' compiled
  * JavaScript in node_modules never pays.
@@ -23,8 +23,8 @@ export type PhialBuild = 'dist' | 'src'
 export function preparePhial(choice: string, say: (line: string) => void): string[] {
   if (choice === 'src') return ['--conditions=source']
   if (choice !== 'dist') throw new Error(`--phial=${choice}: give dist (the default) or src`)
-  say('Building Phial into dist/ (tsc -p tsconfig.build.json --noCheck)…')
-  const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--noCheck'], { encoding: 'utf8' })
+  say('Building Phial into dist/ as it is packed (node bin/build-package.mjs build --noCheck)…')
+  const r = spawnSync(process.execPath, ['bin/build-package.mjs', 'build', '--noCheck'], { encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`the build of Phial failed:\n${r.stdout}${r.stderr}`)
   return []
 }
