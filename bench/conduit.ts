@@ -200,7 +200,7 @@ if (!CHECK) {
     '',
     `Command: \`${['npx tsx --conditions=source bench/conduit.ts', ...argv].join(' ')}\`; load: ${load?.name ?? '?'} ${load?.version ?? ''}.`,
     '',
-    `${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONNECTIONS} connections (the login: ${LOGIN_CONNECTIONS}), Node ${NODE.version}, Phial from ${PHIAL_BUILD === 'dist' ? 'dist/ (tsc)' : 'src/ (tsx)'}; medians. Target: ≥ 1.00 vs fastify + typeorm.`,
+    `${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONNECTIONS} connections (the login: ${LOGIN_CONNECTIONS}), Node ${NODE.version}, Phial from ${PHIAL_BUILD === 'dist' ? 'dist/ (tsc + bundle, as packed)' : 'src/ (tsx)'}; medians. Target: ≥ 1.00 vs fastify + typeorm.`,
     '',
     '| database | scenario | server | req/s | p99 ms | errors | vs fastify + typeorm |',
     '| --- | --- | --- | ---: | ---: | ---: | ---: |',

@@ -184,7 +184,7 @@ if (!CHECK) {
     '',
     `Command: \`${['npx tsx --conditions=source bench/sql.ts', ...argv].join(' ')}\`; load: ${load?.name ?? '?'} ${load?.version ?? ''}.`,
     '',
-    `${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONNECTIONS} connections, Node ${NODE.version}, Phial from ${PHIAL_BUILD === 'dist' ? 'dist/ (tsc)' : 'src/ (tsx)'}; medians. ` +
+    `${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONNECTIONS} connections, Node ${NODE.version}, Phial from ${PHIAL_BUILD === 'dist' ? 'dist/ (tsc + bundle, as packed)' : 'src/ (tsx)'}; medians. ` +
       'Phial\'s layer vs TypeORM alone is the "vs fastify + typeorm" column (target: at most 10% slower, i.e. ≥ 0.90).',
     '',
     '| database | scenario | server | req/s | p99 ms | errors | vs fastify + typeorm |',
