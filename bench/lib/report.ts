@@ -3,7 +3,8 @@
  * medians and ratios, the logging cost, memory and startup, the targets of
  * issue 12, the configurations, the machine and the exact commands.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 
 /** One measured run of one contender on one scenario. */
 export interface Sample {
@@ -432,12 +433,27 @@ export function renderReport(data: RunData, optimisationsFile: string): string {
     push('')
   }
 
+  const extensions = extensionResults(dirname(optimisationsFile))
+  if (extensions.length) {
+    push("## The extensions' benchmarks", '', 'As their own scripts last wrote them (each file names its command and date).', '')
+    for (const [file, text] of extensions) push(`### ${file}`, '', text.replace(/^# .*\n+/, '').replace(/^(#+) /gm, '#$1 ').trim(), '')
+  }
+
   push('## Exact commands', '', '```')
   for (const [k, v] of Object.entries(data.commands)) push(`# ${k}`, v)
   push('```', '')
 
   if (existsSync(optimisationsFile)) push(readFileSync(optimisationsFile, 'utf8').trim(), '')
   return lines.join('\n')
+}
+
+/** The other benchmark scripts' tables (bench/SQL-RESULTS.md, …), in name order. */
+function extensionResults(folder: string): Array<[string, string]> {
+  if (!existsSync(folder)) return []
+  return readdirSync(folder)
+    .filter((f) => f.endsWith('-RESULTS.md'))
+    .sort()
+    .map((f) => [f, readFileSync(join(folder, f), 'utf8')])
 }
 
 function testClientName(id: string): string {
