@@ -26,7 +26,7 @@
  */
 import type { DataSource, FindManyOptions, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm'
 import type { QueryExpressionMap } from 'typeorm/query-builder/QueryExpressionMap.js'
-import type { Transformer } from './primary-key-read.ts'
+import { hydratesPlainly, type Transformer } from './primary-key-read.ts'
 
 /** Where `skip`, `take` and the page's first id go while TypeORM builds the statements: numbers no page has. */
 const SKIP = 7_340_033_001
@@ -127,7 +127,23 @@ function cut(sql: string, parameters: readonly unknown[], slots: ReadonlyArray<'
 /** True when every entity is one a prepared find hydrates exactly as `find` (see the module doc). */
 function plainEntities(dataSource: DataSource): boolean {
   if (dataSource.subscribers.length > 0 || dataSource.queryResultCache !== undefined) return false
-  return dataSource.entityMetadatas.every((m) => m.afterLoadListeners.length === 0 && m.relationIds.length === 0 && m.eagerRelations.length === 0 && m.embeddeds.length === 0 && m.deleteDateColumn === undefined)
+  return dataSource.entityMetadatas.every(hydratesPlainly)
+}
+
+/**
+ * A stand-in query runner for TypeORM to build statements against: it
+ * records each one and answers with `answer(index)`'s rows (none by default).
+ */
+function recordingRunner(statements: Array<{ sql: string; parameters: unknown[] }>, answer: (index: number) => unknown[] = () => []): QueryRunner {
+  const recorder = {
+    isTransactionActive: false,
+    isReleased: false,
+    query(sql: string, parameters: unknown[] | undefined): Promise<{ records: unknown[] }> {
+      statements.push({ sql, parameters: parameters ?? [] })
+      return Promise.resolve({ records: answer(statements.length - 1) })
+    },
+  }
+  return recorder as unknown as QueryRunner
 }
 
 /**
@@ -159,27 +175,21 @@ export async function prepareFind(dataSource: DataSource, entity: string, option
   const statements: Array<{ sql: string; parameters: unknown[] }> = []
   let idsAlias: string | undefined
   let paged = false
-  // the stand-in connection: records each statement; the page's ids (first statement when paging) are one marker
-  const recorder = {
-    isTransactionActive: false,
-    isReleased: false,
-    query(sql: string, parameters: unknown[] | undefined): Promise<{ records: unknown[] }> {
-      statements.push({ sql, parameters: parameters ?? [] })
-      if (!paged || statements.length > 1) return Promise.resolve({ records: [] })
-      const ids: Record<string, unknown> = {}
-      // TypeORM reads the ids by their alias: learn it from the first (and only) key it asks for
-      const row = new Proxy(ids, {
-        get: (target, key) => {
-          if (typeof key === 'string' && idsAlias === undefined) idsAlias = key
-          return key === idsAlias ? ID : Reflect.get(target, key)
-        },
-      })
-      return Promise.resolve({ records: [row] })
-    },
-  }
+  // the page's ids (the first statement when paging) are one marker
+  const recorder = recordingRunner(statements, (index) => {
+    if (!paged || index > 0) return []
+    // TypeORM reads the ids by their alias: learn it from the first (and only) key it asks for
+    const row = new Proxy({} as Record<string, unknown>, {
+      get: (target, key) => {
+        if (typeof key === 'string' && idsAlias === undefined) idsAlias = key
+        return key === idsAlias ? ID : Reflect.get(target, key)
+      },
+    })
+    return [row]
+  })
   let builder: SelectQueryBuilder<ObjectLiteral>
   try {
-    builder = dataSource.createQueryBuilder(entity, metadata.name, recorder as unknown as QueryRunner).setFindOptions(withMarkers)
+    builder = dataSource.createQueryBuilder(entity, metadata.name, recorder).setFindOptions(withMarkers)
     const map = builder.expressionMap
     if (map.relationLoadStrategy !== 'join' || map.lockMode !== undefined || map.useTransaction || map.relationIdAttributes.length > 0) return null
     paged = Boolean(map.skip || map.take) && map.joinAttributes.length > 0
@@ -268,17 +278,10 @@ export function isNoOptions(options: object | undefined): boolean {
  */
 export async function prepareCount(dataSource: DataSource, entity: string): Promise<PreparedCount | null> {
   if (!dataSource.hasMetadata(entity) || !plainEntities(dataSource)) return null
-  const statements: PreparedCount[] = []
-  const recorder = {
-    isTransactionActive: false,
-    isReleased: false,
-    query(sql: string, parameters: unknown[] | undefined): Promise<{ records: unknown[] }> {
-      statements.push({ sql, parameters: parameters ?? [] })
-      return Promise.resolve({ records: [] })
-    },
-  }
+  const statements: Array<{ sql: string; parameters: unknown[] }> = []
+  const recorder = recordingRunner(statements)
   try {
-    const builder = dataSource.createQueryBuilder(entity, dataSource.getMetadata(entity).name, recorder as unknown as QueryRunner).setFindOptions({})
+    const builder = dataSource.createQueryBuilder(entity, dataSource.getMetadata(entity).name, recorder).setFindOptions({})
     // as getCount does: the query is not one for entities, then the count runs
     builder.expressionMap.queryEntity = false
     await (builder as unknown as { executeCountQuery(r: unknown): Promise<number> }).executeCountQuery(recorder)

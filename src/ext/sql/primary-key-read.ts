@@ -16,7 +16,7 @@
  * that is not a string or a number — TypeORM drops an undefined
  * condition, so that case must keep its meaning) takes `findOne`.
  */
-import type { DataSource, QueryRunner } from 'typeorm'
+import type { DataSource, EntityMetadata, QueryRunner } from 'typeorm'
 import type { QueryExpressionMap } from 'typeorm/query-builder/QueryExpressionMap.js'
 import type { RawSqlResultsToEntityTransformer } from 'typeorm/query-builder/transformer/RawSqlResultsToEntityTransformer.js'
 
@@ -59,9 +59,7 @@ export function preparePrimaryKeyRead(dataSource: DataSource, entity: string, pr
   const metadata = dataSource.getMetadata(entity)
   const [primary, ...others] = metadata.primaryColumns
   if (primary === undefined || others.length > 0 || primary.propertyName !== primaryKey || primary.transformer !== undefined) return null
-  if (metadata.eagerRelations.length > 0 || metadata.relationIds.length > 0) return null
-  if (metadata.deleteDateColumn !== undefined || metadata.embeddeds.length > 0 || metadata.afterLoadListeners.length > 0) return null
-  if (dataSource.subscribers.length > 0) return null
+  if (!hydratesPlainly(metadata) || dataSource.subscribers.length > 0) return null
   const qb = dataSource.createQueryBuilder(entity, metadata.name).setFindOptions({ where: { [primaryKey]: MARKER }, take: 1 })
   // as getOne does before it builds the statement (it then selects every primary column)
   qb.expressionMap.queryEntity = true
@@ -69,6 +67,27 @@ export function preparePrimaryKeyRead(dataSource: DataSource, entity: string, pr
   const index = parameters.indexOf(MARKER)
   if (index === -1 || parameters.lastIndexOf(MARKER) !== index || sql.includes(MARKER)) return null
   return { sql, parameters, index, expressionMap: qb.expressionMap, Transformer }
+}
+
+/**
+ * True when TypeORM's transformer alone gives an entity's rows as `find`
+ * does: no eager relations or relation ids (loaded by extra queries), no
+ * soft-delete column (a condition find adds), no embedded columns, no
+ * after-load listeners. The prepared reads and finds hold to it.
+ *
+ * @example
+ * ```ts
+ * hydratesPlainly(dataSource.getMetadata('Post')) // true for a model of columns and relations
+ * ```
+ */
+export function hydratesPlainly(metadata: EntityMetadata): boolean {
+  return (
+    metadata.eagerRelations.length === 0 &&
+    metadata.relationIds.length === 0 &&
+    metadata.deleteDateColumn === undefined &&
+    metadata.embeddeds.length === 0 &&
+    metadata.afterLoadListeners.length === 0
+  )
 }
 
 /** True for a key the prepared read binds as `findOne` would (not undefined, null, an object…). */

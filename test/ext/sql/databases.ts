@@ -8,6 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Phial } from 'phial'
+import type { SQL } from 'phial/sql'
 
 export const requireServices = process.env.PHIAL_REQUIRE_SERVICES === '1'
 export const POSTGRES_URL = process.env.PHIAL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -158,4 +160,20 @@ export async function testDatabases(prefix: string): Promise<TestDatabase[]> {
 /** True when the suite for `db` should be skipped (absent, and not required). @example describe.skipIf(skip(db)) */
 export function skip(db: TestDatabase): boolean {
   return db.missing !== null && !requireServices
+}
+
+/**
+ * Empties `target`, points `app` at it (`TESTING`, silent logs), binds `db`
+ * to the app and creates its tables: the usual start of a suite on one database.
+ *
+ * @example
+ * ```ts
+ * beforeAll(async () => { await openOn(target, app, db); await app.appContext(seed) })
+ * ```
+ */
+export async function openOn(target: TestDatabase, app: Phial, db: SQL): Promise<void> {
+  await target.reset()
+  app.config.fromMapping({ TESTING: true, DATABASE_URL: target.url, LOG_LEVEL: 'silent' })
+  db.initApp(app)
+  await app.appContext(() => db.createAll())
 }

@@ -9,7 +9,7 @@ import { Phial } from 'phial'
 import { column, defineModel, manyToOne, SQL, type Model } from 'phial/sql'
 import type { FindManyOptions } from 'typeorm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { skip, testDatabases } from './databases.ts'
+import { openOn, skip, testDatabases } from './databases.ts'
 import { ALL, Post, Profile, Tag, User } from './models.ts'
 
 /** A model with a string primary key: a page of its ids is bound as parameters, not written into the statement. */
@@ -46,11 +46,8 @@ describe.each(dbs)('the prepared find on $name', (target) => {
   const db = new SQL(undefined, { models: [...ALL, Code] })
   const app = new Phial(import.meta.url, { name: 'pfind' })
   beforeAll(async () => {
-    await target.reset()
-    app.config.fromMapping({ TESTING: true, DATABASE_URL: target.url, LOG_LEVEL: 'silent' })
-    db.initApp(app)
+    await openOn(target, app, db)
     await app.appContext(async () => {
-      await db.createAll()
       const users = []
       for (const name of ['carol', 'alice', "o'brien"]) users.push(await db.session.add(User, { username: name, email: name === 'alice' ? 'a@x' : null }))
       const tags = [await db.session.add(Tag, { name: 'b' }), await db.session.add(Tag, { name: 'a' })]

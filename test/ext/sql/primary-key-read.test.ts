@@ -6,7 +6,7 @@
 import { Phial } from 'phial'
 import { SQL } from 'phial/sql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { skip, testDatabases } from './databases.ts'
+import { openOn, skip, testDatabases } from './databases.ts'
 import { ALL, Post, Profile, Tag, User } from './models.ts'
 
 const dbs = await testDatabases('pkread')
@@ -17,11 +17,8 @@ describe.each(dbs)('the prepared primary-key read on $name', (target) => {
   const app = new Phial(import.meta.url, { name: 'pkread' })
   const ids = { user: 0, post: 0, profile: 0, tag: 0 }
   beforeAll(async () => {
-    await target.reset()
-    app.config.fromMapping({ TESTING: true, DATABASE_URL: target.url, LOG_LEVEL: 'silent' })
-    db.initApp(app)
+    await openOn(target, app, db)
     await app.appContext(async () => {
-      await db.createAll()
       const user = await db.session.add(User, { username: "o'brien", email: null })
       const tag = await db.session.add(Tag, { name: 't' })
       const post = await db.session.add(Post, { title: 'Hello', body: 'é ✓', authorId: user.id, tags: [tag] })
