@@ -10,10 +10,10 @@ import { errorMediatype, type ErrorFormat } from './error-format.ts'
 import { isStandardSchema, jsonSchemaOf, type AnySchema, type JsonSchema } from './schema.ts'
 import type { SecurityRequirements } from './security.ts'
 import { operationSpec } from './validate.ts'
+import type { OperationSpec, ResponseSpec } from './operation-types.ts'
 
 // required, not imported: an ES-module import of node:http loads undici on Node 24 (src/http/node-http.ts)
 const { STATUS_CODES } = createRequire(import.meta.url)('node:http') as typeof import('node:http')
-import type { OperationSpec, ResponseSpec } from './operation-types.ts'
 
 /** What the document needs to know about one registered resource. */
 export interface ResourceRecord {
