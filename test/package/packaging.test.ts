@@ -6,7 +6,7 @@
  * and a vitest file drives the test client.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { consumerProject, exportedSubpaths, packedTarballs, run, runOk, REPO, VERSION, type ConsumerProject, type Tarballs } from './helpers.ts'
@@ -123,6 +123,19 @@ describe('installed in a fresh project', { timeout: 240_000 }, () => {
     }
     expect(out.phial).toBeGreaterThan(50)
     expect(out['phial/csrf']).toBeGreaterThan(3)
+  })
+
+  it('is bundled with its public names, and importing it loads no undici (node:http is required)', async () => {
+    const script = `
+      const phial = await import('phial')
+      const signing = await import('phial/signing')
+      const names = { abort: phial.abort.name, redirect: phial.redirect.name, Config: phial.Config.name, Phial: phial.Phial.name, Signer: signing.Signer.name }
+      console.log(JSON.stringify({ names, undici: process.moduleLoadList.filter((m) => m.includes('undici')) }))`
+    writeFileSync(join(project.dir, 'bundle-check.mjs'), script)
+    const out = JSON.parse((await runOk(process.execPath, ['bundle-check.mjs'], { cwd: project.dir })).stdout) as { names: Record<string, string>; undici: string[] }
+    expect(out.names).toEqual({ abort: 'abort', redirect: 'redirect', Config: 'Config', Phial: 'Phial', Signer: 'Signer' })
+    expect(out.undici).toEqual([])
+    expect(readdirSync(join(project.dir, 'node_modules/phial/dist/chunks')).some((f) => f.endsWith('.js'))).toBe(true)
   })
 
   it('has a working `phial` bin for JavaScript and TypeScript apps', async () => {
