@@ -8,6 +8,7 @@
  */
 import type { AppCore, CurrentApp } from '../core/app-core.ts'
 import { Context, contextStorage } from '../core/context.ts'
+import { runInContext } from '../core/enter-context.ts'
 import { Request, type RequestInit } from '../http/request.ts'
 import { Response } from '../http/response.ts'
 import { fullDispatchRequest } from './pipeline.ts'
@@ -67,7 +68,7 @@ function dispatchIn<A, B, R>(ctx: Context, responder: Responder<A, B, R>, a: A, 
  * ```
  */
 export function runRequest<A, B, R>(ctx: Context, responder: Responder<A, B, R>, a: A, b: B): R | Promise<R> {
-  return contextStorage.run(ctx, dispatchIn<A, B, R>, ctx, responder, a, b)
+  return runInContext(ctx, dispatchIn<A, B, R>, ctx, responder, a, b)
 }
 
 /**
@@ -78,5 +79,5 @@ export function finishRequest(ctx: Context, error?: unknown): void | Promise<voi
   if (error !== undefined) ctx.error = error
   if (!needsTeardown(ctx)) return
   if (contextStorage.getStore() === ctx) return doTeardown(ctx)
-  return contextStorage.run(ctx, doTeardown, ctx, ctx.error)
+  return runInContext(ctx, doTeardown, ctx, ctx.error)
 }

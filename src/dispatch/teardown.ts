@@ -11,7 +11,8 @@
  *
  * @module
  */
-import { contextStorage, type Context } from '../core/context.ts'
+import type { Context } from '../core/context.ts'
+import { runInContext } from '../core/enter-context.ts'
 import { appcontextPopped, appcontextPushed, appcontextTearingDown, requestTearingDown } from '../signals.ts'
 import { isThenable } from './make-response.ts'
 
@@ -102,27 +103,27 @@ function unwrap(err: unknown): unknown[] {
  */
 export function runInAppContext<T>(ctx: Context, fn: (ctx: Context) => T): T {
   const app = ctx.app
-  if (appcontextPushed.receiversCount > 0) contextStorage.run(ctx, () => appcontextPushed.send(app, {}))
+  if (appcontextPushed.receiversCount > 0) runInContext(ctx, () => appcontextPushed.send(app, {}))
   let result: T
   try {
-    result = contextStorage.run(ctx, fn, ctx)
+    result = runInContext(ctx, fn, ctx)
   } catch (err) {
-    void contextStorage.run(ctx, () => doTeardown(ctx, err))
+    void runInContext(ctx, () => doTeardown(ctx, err))
     throw err
   }
   if (result instanceof Promise) {
     return result.then(
       async (value) => {
-        if (needsTeardown(ctx)) await contextStorage.run(ctx, () => doTeardown(ctx, null))
+        if (needsTeardown(ctx)) await runInContext(ctx, () => doTeardown(ctx, null))
         return value
       },
       async (err) => {
-        if (needsTeardown(ctx)) await contextStorage.run(ctx, () => doTeardown(ctx, err))
+        if (needsTeardown(ctx)) await runInContext(ctx, () => doTeardown(ctx, err))
         throw err
       },
     ) as T
   }
   // nothing to tear down (no hooks, receivers or temp files): no promise either (phial/socketio runs one context per event)
-  if (needsTeardown(ctx)) void contextStorage.run(ctx, () => doTeardown(ctx, null))
+  if (needsTeardown(ctx)) void runInContext(ctx, () => doTeardown(ctx, null))
   return result
 }

@@ -7,7 +7,8 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
 import type { AppCore } from '../core/app-core.ts'
-import { contextStorage, type Context } from '../core/context.ts'
+import type { Context } from '../core/context.ts'
+import { runInContext } from '../core/enter-context.ts'
 import { createRequestContext, finishRequest, runRequest, type Responder } from '../dispatch/run.ts'
 import type { Response } from '../http/response.ts'
 import { bodyStream, discardBody, isBodiless, isStreamedBody } from '../http/response-body.ts'
@@ -35,7 +36,7 @@ function byteStream(body: NonNullable<Response['body']>, ctx: Context, done: () 
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { value, done: end } = await contextStorage.run(ctx, () => iterator.next())
+        const { value, done: end } = await runInContext(ctx, () => iterator.next())
         if (end) {
           controller.close()
           await finish()
@@ -47,7 +48,7 @@ function byteStream(body: NonNullable<Response['body']>, ctx: Context, done: () 
     },
     async cancel() {
       try {
-        await contextStorage.run(ctx, () => iterator.return?.())
+        await runInContext(ctx, () => iterator.return?.())
       } finally {
         await finish()
       }

@@ -13,7 +13,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
 import { pipeline } from 'node:stream/promises'
 import type { AppCore } from '../core/app-core.ts'
-import { contextStorage, type Context } from '../core/context.ts'
+import type { Context } from '../core/context.ts'
+import { runOutsideContext } from '../core/enter-context.ts'
 import { routeTableOf } from '../dispatch/route-table.ts'
 import { createRequestContext, finishRequest, runRequest, type Responder } from '../dispatch/run.ts'
 import { NODE_RESPONSE_TIMEOUT } from '../dispatch/timeout.ts'
@@ -126,7 +127,7 @@ function send(ctx: Context, response: Response, res: ServerResponse, start: numb
     const closeConnection = !req.complete && request.hasBody
     const head = req.method === 'HEAD'
     written = writeOutsideContext(ctx, response)
-      ? contextStorage.exit(writeNodeResponse, res, response, head, closeConnection)
+      ? runOutsideContext(writeNodeResponse, res, response, head, closeConnection)
       : writeNodeResponse(res, response, head, closeConnection)
   } catch (err) {
     ctx.app.logger.error({ err, requestId: ctx.request.id }, 'Failed to send the response')

@@ -5,6 +5,7 @@
  * @module
  */
 import { contextStorage, currentContext } from '../core/context.ts'
+import { runInContext } from '../core/enter-context.ts'
 import { getTemplateEnvironment } from './environment.ts'
 import { toTemplateError } from './errors.ts'
 import { Markup } from './markup.ts'
@@ -58,6 +59,6 @@ export function getTemplateAttribute<T = unknown>(template: string, attribute: s
     }
     // the template functions read request/session/g from the context they are called in
     const store = contextStorage.getStore()
-    return store === undefined ? contextStorage.run(ctx, run) : run()
+    return store === undefined ? runInContext(ctx, run) : run()
   } as T
 }

@@ -6,7 +6,8 @@
  * @module
  */
 import type { AppCore } from '../core/app-core.ts'
-import { contextStorage, currentContext, type Context } from '../core/context.ts'
+import { currentContext, type Context } from '../core/context.ts'
+import { runInContext } from '../core/enter-context.ts'
 import { beforeRenderTemplate, templateRendered } from '../signals.ts'
 import { templateContext } from './context.ts'
 import { getTemplateEnvironment } from './environment.ts'
@@ -44,7 +45,7 @@ function renderWith(app: AppCore, template: NunjucksTemplate, name: string, vars
 function render(ctx: Context, template: NunjucksTemplate, name: string, context: Vars | undefined): string | Promise<string> {
   const vars = templateContext(ctx, context)
   if (!(vars instanceof Promise)) return renderWith(ctx.app, template, name, vars)
-  return vars.then((v) => contextStorage.run(ctx, () => renderWith(ctx.app, template, name, v)))
+  return vars.then((v) => runInContext(ctx, () => renderWith(ctx.app, template, name, v)))
 }
 
 function renderNamed(name: string | readonly string[], context: Vars | undefined): string | Promise<string> {
