@@ -170,4 +170,42 @@ describe('the default JSON destination', () => {
     expect(extra).toBeLessThanOrEqual(Math.ceil(bytes / 4096) + Math.ceil(ms! / 100) + 40)
     expect(extra / 300).toBeLessThan(0.3)
   })
+
+  it('writes the access line exactly as JSON.stringify would, in pino\'s key order, for paths that need escaping too', () => {
+    const r = run(`
+      import { Agent, request } from 'node:http'
+      app.config.TRUST_PROXY = { for: 1 }
+      app.get('/<path:rest>', function any() { return 'ok' })
+      const srv = await app.run({ host: '127.0.0.1', port: 0, announce: false })
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+      const send = (path, headers = {}) => new Promise((resolve, reject) =>
+        request({ host: '127.0.0.1', port: srv.port, path, agent, headers }, (res) => { res.resume(); res.on('end', resolve) }).on('error', reject).end())
+      await send('/plain/path-1.txt')
+      await send('/caf%C3%A9')
+      await send('/quote%22and%5Cback')
+      await send('/tab%09')
+      await send('/from-proxy', { 'x-forwarded-for': '203.0.113.9', 'x-request-id': 'lb-1234.abc' })
+      await send('/from-proxy', { 'x-forwarded-for': '2001:db8::1' })
+      agent.destroy()
+      await srv.close()
+    `)
+    expect(r.stderr.split('\n').filter((l) => !l.startsWith('REPORT ') && l !== '')).toEqual([])
+    const raw = r.text.split('\n').filter((l) => l.includes('"durationMs"'))
+    expect(raw.map((l) => (JSON.parse(l) as { path: string }).path)).toEqual([
+      '/plain/path-1.txt', '/café', '/quote"and\\back', '/tab\t', '/from-proxy', '/from-proxy',
+    ])
+    for (const line of raw) {
+      const parsed = JSON.parse(line) as Record<string, unknown>
+      // same keys in pino's order, same escaping, the duration in its shortest form
+      expect(line).toBe(JSON.stringify(parsed))
+      expect(Object.keys(parsed)).toEqual(['level', 'time', 'pid', 'hostname', 'name', 'method', 'path', 'status', 'durationMs', 'requestId', 'remoteAddr', 'msg'])
+      expect(parsed.msg).toBe(`GET ${parsed.path} 200 ${parsed.durationMs}ms`)
+      expect(parsed).toMatchObject({ level: 30, name: 'buf', method: 'GET', status: 200 })
+    }
+    const [plain, , , , proxied, v6] = raw.map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(plain!.remoteAddr).toBe('127.0.0.1')
+    expect(plain!.requestId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(proxied).toMatchObject({ remoteAddr: '203.0.113.9', requestId: 'lb-1234.abc' })
+    expect(v6!.remoteAddr).toBe('2001:db8::1')
+  })
 })
