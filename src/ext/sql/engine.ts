@@ -107,11 +107,23 @@ export class ConnectionLock {
 
   /** Waits for the lock alone; after `timeoutMs` gives up with a 503. @example const release = await lock.acquire(30_000) */
   acquire(timeoutMs: number): Promise<() => void> {
-    if (!this.#held && this.#readers === 0 && this.#waiters.length === 0) {
-      this.#held = true
-      return Promise.resolve(this.#releaser())
-    }
-    return this.#wait(false, timeoutMs)
+    return Promise.resolve(this.tryAcquire() ?? this.#wait(false, timeoutMs))
+  }
+
+  /**
+   * Takes the lock alone at once when it is free and nobody waits; null
+   * otherwise (then `acquire()` waits). Returns the function that gives it back.
+   *
+   * @example
+   * ```ts
+   * const release = lock.tryAcquire()
+   * if (release !== null) try { write() } finally { release() }
+   * ```
+   */
+  tryAcquire(): (() => void) | null {
+    if (this.#held || this.#readers > 0 || this.#waiters.length > 0) return null
+    this.#held = true
+    return this.#releaser()
   }
 
   #releaser(): () => void {

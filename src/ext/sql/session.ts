@@ -153,6 +153,10 @@ export class Session {
     if (this.#closed) return Promise.reject(closedError())
     const runner = this.#runner
     if (runner !== null && this.#opening === null && (!transaction || runner.isTransactionActive) && !lost(runner, this.#engine!)) return Promise.resolve(runner)
+    if (runner === null && this.#opening === null && !transaction) {
+      const taken = this.#takeNow()
+      if (taken !== null) return Promise.resolve(taken)
+    }
     const previous = this.#opening ?? Promise.resolve(null)
     const opening = previous.catch(() => null).then(() => this.#open(transaction))
     const settled = opening.finally(() => {
@@ -160,6 +164,28 @@ export class Session {
     })
     this.#opening = settled
     return settled
+  }
+
+  /**
+   * A connection for reads taken at once, when that needs no waiting: the
+   * engine is open and (SQLite) nobody holds or waits for the one
+   * connection. Null otherwise (then {@link #open} waits for it).
+   */
+  #takeNow(): QueryRunner | null {
+    const engine = this.#engine
+    if (engine === null) return null
+    let runner: QueryRunner
+    if (engine.lock !== null) {
+      const release = engine.lock.tryAcquire()
+      if (release === null) return null
+      this.#releaseLock = release
+      engine.listener = this.#listener
+      runner = engine.shared!
+    } else {
+      runner = engine.instrument(engine.dataSource.createQueryRunner(), () => this.#listener)
+    }
+    this.#runner = runner
+    return runner
   }
 
   async #open(transaction: boolean): Promise<QueryRunner> {
@@ -201,7 +227,16 @@ export class Session {
    */
   #reading<T>(read: (runner: QueryRunner) => Promise<T>): Promise<T> {
     const engine = this.#engine
-    if (engine === null || this.#runner !== null || this.#opening !== null || this.#closed || this.#listener !== null) return this.#readingSlowly(read)
+    const held = this.#runner
+    // the connection this session holds (a read() repository's, or its transaction's): it is instrumented, so errors are translated and statements recorded there
+    if (held !== null && this.#opening === null && !this.#closed && !lost(held, engine!)) {
+      try {
+        return read(held)
+      } catch (err) {
+        return Promise.reject(err)
+      }
+    }
+    if (engine === null || held !== null || this.#opening !== null || this.#closed || this.#listener !== null) return this.#readingSlowly(read)
     const lock = engine.lock
     if (lock === null) return onPooled(engine, read)
     if (!lock.tryShare()) return this.#readingSlowly(read)
@@ -463,7 +498,22 @@ export class Session {
       this.#closed = true
       return undefined
     }
+    const runner = this.#runner
+    if (runner !== null && this.#opening === null && !runner.isTransactionActive) return this.#closeReader(runner)
     return this.#closeHeld()
+  }
+
+  /**
+   * Closes a session that holds a connection for reads only (a `read()`
+   * repository, no transaction): nothing to roll back. SQLite gives the
+   * lock back without a promise; a pooled connection goes back to its pool.
+   */
+  #closeReader(runner: QueryRunner): Promise<void> | undefined {
+    this.#closed = true
+    this.#runner = null
+    this.#unlock()
+    if (this.#engine?.lock !== null || runner.isReleased) return undefined
+    return runner.release().catch(() => undefined)
   }
 
   async #closeHeld(): Promise<void> {

@@ -71,6 +71,31 @@ describe.each(dbs)('session semantics on $name', (target) => {
     }
   })
 
+  it('a read() repository holds its connection for the later reads, translates their errors, and gives it back at close', async () => {
+    const small = new SQL(undefined, { models: ALL })
+    const one = new Phial(import.meta.url, { name: 'session-read-repository' })
+    // a pool of one (SQLite has one connection anyway): a connection not given back makes the writer below wait and fail after 1 s
+    one.config.fromMapping({ DATABASE_URL: target.url, LOG_LEVEL: 'silent', SQLALCHEMY_ENGINE_OPTIONS: { poolSize: 1, poolTimeout: 1 } })
+    small.initApp(one)
+    try {
+      const reader = small.sessionFor(null, new Context(one, null))
+      const before = await (await reader.read(User)).count()
+      expect(await reader.count(User)).toBe(before) // on the held connection
+      expect((await reader.execute<{ v: number | string }>('SELECT 1 + :n AS v', { n: 1 })).rows.map((r) => Number(r.v))).toEqual([2])
+      await expect(reader.execute('SELECT * FROM no_such_table')).rejects.toThrow(/no_such_table/)
+      await expect(reader.execute('SELECT :missing', {})).rejects.toThrow('The SQL uses :missing, which is not among the parameters (none).')
+      expect(reader.inTransaction).toBe(false)
+      await reader.close()
+      await expect(reader.count(User)).rejects.toThrow('This database session is closed')
+      const writer = small.sessionFor(null, new Context(one, null))
+      await writer.add(User, { username: 'after-the-reader' })
+      await writer.rollback()
+      await writer.close()
+    } finally {
+      await small.close(one)
+    }
+  })
+
   if (target.name !== 'sqlite') {
     it('a read gives its pooled connection back at once: with a pool of one, another session writes while the reader is open', async () => {
       const small = new SQL(undefined, { models: ALL })
