@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { autocannon, wrk, type LoadGenerator, type LoadResult } from './lib/load.ts'
-import { fetchOnce, startServer, waitReady, which, type Server } from './lib/proc.ts'
+import { fetchOnce, startServer, waitReady, watchCpu, which, type Server } from './lib/proc.ts'
 import { nativeAddonArgs, resolveNode } from './lib/node-runtime.ts'
 import { preparePhial } from './lib/phial-dist.ts'
 import { ARTICLES, AUTHORS, LOGIN } from './servers/conduit-shared.ts'
@@ -137,7 +137,8 @@ if (!existsSync('bench/node_modules/phial')) {
 const bodyFile = join(tmpdir(), 'phial-bench-conduit-login.json')
 writeFileSync(bodyFile, loginBody)
 
-const results: Array<{ db: string; scenario: string; server: string; rps: number[]; p99: number[]; errors: number }> = []
+/** Per round: req/s, p99, and the server's CPU µs per request (its process's CPU time over the measured run / requests: steadier than req/s on a shared machine). */
+const results: Array<{ db: string; scenario: string; server: string; rps: number[]; p99: number[]; cpu: number[]; errors: number }> = []
 let port = 3800
 let load: LoadGenerator | null = null
 for (const db of DBS) {
@@ -171,7 +172,7 @@ for (const db of DBS) {
   load ??= loadGenerator()
   if (load === null) throw new Error('No load generator: install wrk, or npm ci --prefix bench for autocannon.')
   for (const sc of SCENARIOS) {
-    for (const s of usable) results.push({ db, scenario: sc.title, server: s.name, rps: [], p99: [], errors: 0 })
+    for (const s of usable) results.push({ db, scenario: sc.title, server: s.name, rps: [], p99: [], cpu: [], errors: 0 })
     for (let round = 0; round < ROUNDS; round++) {
       for (const s of usable) {
         const server = await start(s.file, url, ++port)
@@ -179,10 +180,13 @@ for (const db of DBS) {
           const headers: Record<string, string> = sc.body ? { 'Content-Type': 'application/json' } : {}
           const spec = { port, method: sc.method, paths: sc.paths, headers, ...(sc.body ? { bodyFile } : {}), seconds: SECONDS, connections: sc.connections }
           await load.run({ ...spec, seconds: 1 }, null) // warm-up
+          const cpu = watchCpu(server, null)
           const r: LoadResult = await load.run(spec, null)
+          const { serverSeconds } = cpu()
           const row = results.find((x) => x.db === db && x.scenario === sc.title && x.server === s.name)!
           row.rps.push(r.rps)
           row.p99.push(r.p99)
+          row.cpu.push(r.requests > 0 ? (serverSeconds * 1e6) / r.requests : NaN)
           // failed requests (socket errors, timeouts, non-2xx): a row with them is not a result
           row.errors += r.errors + r.non2xx
         } finally {
@@ -202,13 +206,16 @@ if (!CHECK) {
     '',
     `${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONNECTIONS} connections (the login: ${LOGIN_CONNECTIONS}), Node ${NODE.version}, Phial from ${PHIAL_BUILD === 'dist' ? 'dist/ (tsc + bundle, as packed)' : 'src/ (tsx)'}; medians. Target: ≥ 1.00 vs fastify + typeorm.`,
     '',
-    '| database | scenario | server | req/s | p99 ms | errors | vs fastify + typeorm |',
-    '| --- | --- | --- | ---: | ---: | ---: | ---: |',
+    'CPU/req: the server process\'s CPU time over the measured run divided by the requests it answered (median of the rounds); its ratio (Fastify\'s CPU/req over this one) is steadier than req/s when other work shares the machine.',
+    '',
+    '| database | scenario | server | req/s | p99 ms | CPU µs/req | errors | vs fastify + typeorm (req/s) | vs fastify (CPU/req) |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ]
   for (const r of results) {
     const base = results.find((x) => x.db === r.db && x.scenario === r.scenario && x.server === 'fastify + typeorm')
     const ratio = base && median(base.rps) > 0 ? (median(r.rps) / median(base.rps)).toFixed(2) : '–'
-    lines.push(`| ${r.db} | ${r.scenario} | ${r.server} | ${Math.round(median(r.rps))} | ${median(r.p99).toFixed(1)} | ${r.errors} | ${ratio} |`)
+    const cpuRatio = base && median(r.cpu) > 0 ? (median(base.cpu) / median(r.cpu)).toFixed(2) : '–'
+    lines.push(`| ${r.db} | ${r.scenario} | ${r.server} | ${Math.round(median(r.rps))} | ${median(r.p99).toFixed(1)} | ${Math.round(median(r.cpu))} | ${r.errors} | ${ratio} | ${cpuRatio} |`)
   }
   writeFileSync(OUT, `${lines.join('\n')}\n`)
   console.log(lines.join('\n'))
