@@ -18,8 +18,13 @@
  * http.Server through in-memory sockets (Node's parser, IncomingMessage,
  * ServerResponse and the framework run as on a socket; libuv and the kernel
  * are left out) and prints the CPU ns per request, best and median of
- * INPROC_BATCHES (9) batches of INPROC_N (10000) requests — the steadiest
- * measure on a shared machine (bench/rest.ts --inproc runs it per peer).
+ * INPROC_BATCHES (9) batches of INPROC_N (10000) requests, after INPROC_WARM
+ * (INPROC_N) warm-up requests — the steadiest measure on a shared machine
+ * (bench/rest.ts --inproc runs it per peer). One difference from a TCP
+ * socket: node:http parses an in-memory socket from JavaScript, so a request
+ * is complete before the first microtask; a TCP socket's parser runs in C++
+ * and lets microtasks run between a body and its end (readBody takes a body
+ * that has arrived either way, src/http/body.ts).
  */
 import { createServer, type Server } from 'node:http'
 import { Duplex } from 'node:stream'
@@ -184,7 +189,8 @@ if (INPROC !== null) {
   }
   const N = Number(process.env.INPROC_N ?? 10_000)
   const batches = Number(process.env.INPROC_BATCHES ?? 9)
-  for (let i = 0; i < N; i++) await one() // warm-up: the JIT, zod's compiler, first-use work
+  const warm = Number(process.env.INPROC_WARM ?? N)
+  for (let i = 0; i < warm; i++) await one() // warm-up: the JIT, zod's compiler, first-use work
   const ns: number[] = []
   for (let b = 0; b < batches; b++) {
     const t0 = process.cpuUsage()

@@ -5,6 +5,7 @@
  */
 import { BadRequest, ClientDisconnected, HTTPException, RequestEntityTooLarge } from './exceptions.ts'
 import { ImmutableMultiDict } from './multidict.ts'
+import { isAscii } from 'node:buffer'
 import { Readable } from 'node:stream'
 import { DEPTH_EXCEEDED, ITEMS_EXCEEDED, scanJson, scanJsonText } from './json-shape.ts'
 
@@ -76,11 +77,52 @@ export function readBody(
     if (limit !== null && source.byteLength > limit) return Promise.reject(tooLarge(limit, name))
     return Promise.resolve(Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength))
   }
-  if (isNodeStream(source)) return readNodeStream(source, limit, name)
+  if (isNodeStream(source)) return readNodeStream(source, limit, declared, name)
   return readIterable(source as AsyncIterable<Uint8Array>, limit, name)
 }
 
-function readNodeStream(stream: NodeReadable, limit: number | null, name: string | undefined): Promise<Buffer> {
+function readNodeStream(stream: NodeReadable, limit: number | null, declared: number | null, name: string | undefined): Promise<Buffer> {
+  if (stream.readableEnded) return Promise.resolve(EMPTY)
+  if (stream.destroyed) return Promise.reject(disconnected())
+  if (typeof (stream as IncomingLike).complete !== 'boolean') return readFlowing(stream, limit, name)
+  const now = readArrived(stream as IncomingLike, limit, declared)
+  if (now !== null) return Promise.resolve(now)
+  // node:http calls the app from its parser, before the parser has the body that came in the same
+  // packet as the headers; it has it by the first microtask
+  return Promise.resolve(stream as IncomingLike).then((s) => readArrived(s, limit, declared) ?? readFlowing(s, limit, name))
+}
+
+/** node:http's IncomingMessage: `complete` once the parser is through the body (in the stream's buffer until read). */
+type IncomingLike = NodeReadable & {
+  complete: boolean
+  readableFlowing: boolean | null
+  readableLength: number
+  readableEncoding: string | null
+  readableObjectMode: boolean
+}
+
+/**
+ * A request body that has fully arrived, taken from the stream's buffer at
+ * once: no listeners, no `'data'` and no `'end'` to wait for (issue 14: a
+ * small POST comes with its headers). Null when it must be read as it flows
+ * instead: not all there yet, already consumed or paused by someone else,
+ * decoded to text, or over `limit` (the flowing read gives the 413 as before).
+ */
+function readArrived(stream: IncomingLike, limit: number | null, declared: number | null): Buffer | null {
+  if (stream.destroyed || stream.readableFlowing !== null || stream.readableEncoding !== null || stream.readableObjectMode) return null
+  const length = stream.readableLength
+  if (limit !== null && length > limit) return null
+  if (stream.complete) return (stream.read() as Buffer | null) ?? EMPTY // the end is in: reading to it emits 'end'
+  // A socket the parser reads itself: all the Content-Length bytes are in, the parser's end comes
+  // after this microtask (the parser stops a body at its Content-Length, so there is no more)
+  if (length === 0 || length !== declared) return null
+  const body = stream.read() as Buffer // bytes: no encoding was set
+  stream.resume() // so that the end still emits 'end' (and 'close'), as after a flowing read
+  return body
+}
+
+/** The body as it comes, chunk by chunk, with the limit checked at each one (see {@link readBody}). */
+function readFlowing(stream: NodeReadable, limit: number | null, name: string | undefined): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     if (stream.readableEnded) return resolve(EMPTY)
     if (stream.destroyed) return reject(disconnected())
@@ -291,6 +333,11 @@ export const DEFAULT_MAX_JSON_ITEMS = 100_000
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
 
+/** ASCII bytes as text (each byte is its character). */
+function latin1(bytes: Buffer | Uint8Array): string {
+  return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('latin1')
+}
+
 /** The `MAX_JSON_DEPTH` / `MAX_JSON_ITEMS` errors, from a scan of the body before it is parsed (json-shape.ts). */
 function checkJsonShape(bytes: Uint8Array | null, text: string, maxDepth: number | null, maxItems: number | null): void {
   const found = bytes === null ? scanJsonText(text, maxDepth, maxItems) : scanJson(bytes, text, maxDepth, maxItems)
@@ -328,6 +375,7 @@ function checkJsonShape(bytes: Uint8Array | null, text: string, maxDepth: number
 export function parseJson(buf: Buffer | Uint8Array | string, limits: JsonLimits = {}): unknown {
   let text: string
   if (typeof buf === 'string') text = buf
+  else if (isAscii(buf)) text = latin1(buf) // the same text as the UTF-8 decode, for less (nor can it hold a BOM)
   else {
     try {
       text = UTF8.decode(buf) // fatal: invalid UTF-8 throws; a BOM is dropped

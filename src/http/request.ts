@@ -39,6 +39,7 @@ export class Request extends SansioRequest {
   #files: ImmutableMultiDict<FileStorage> | null = null
   #json: { value: unknown } | null = null
   #bodyLoaded = false
+  #bodyReceived = false
 
   // ------------------------------------------------------------------- body
 
@@ -53,6 +54,16 @@ export class Request extends SansioRequest {
   /** True once the body was read (it is unless the route streams it). */
   get bodyLoaded(): boolean {
     return this.#bodyLoaded
+  }
+
+  /**
+   * True once the whole body was read into memory: the adapter may keep the
+   * connection open though node:http has not flagged the request complete
+   * yet (a body read from the buffer before the parser's end, body.ts).
+   * @internal
+   */
+  get bodyReceived(): boolean {
+    return this.#bodyReceived
   }
 
   /**
@@ -92,6 +103,7 @@ export class Request extends SansioRequest {
       limitName = this.isJson ? 'MAX_JSON_SIZE' : 'MAX_FORM_MEMORY_SIZE'
     }
     this.#data = await readBody(source, { limit, limitName, declaredLength: this.contentLength })
+    this.#bodyReceived = true
   }
 
   /**

@@ -124,7 +124,7 @@ function send(ctx: Context, response: Response, res: ServerResponse, start: numb
     const req = request.raw!
     // A body the client is still sending (a refused upload) cannot be left
     // on a keep-alive connection.
-    const closeConnection = !req.complete && request.hasBody
+    const closeConnection = !req.complete && request.hasBody && !request.bodyReceived
     const head = req.method === 'HEAD'
     written = writeOutsideContext(ctx, response)
       ? runOutsideContext(writeNodeResponse, res, response, head, closeConnection)
