@@ -183,6 +183,24 @@ describe('token auth', () => {
     expect((await client.get('/api/fresh', bearer(access_token))).json).toEqual({ ok: true })
   })
 
+  it('optional: an anonymous request runs the view at once (no promise), a guard hook returns nothing to wait for', async () => {
+    const { app } = makeApi()
+    const view = jwtRequired({ optional: true })(function anonymous() {
+      return 'sync'
+    })
+    const guard = jwtRequired({ optional: true })
+    await app.testRequestContext('/x', (ctx) => {
+      expect(view({}, ctx)).toBe('sync')
+      expect(guard(ctx)).toBeUndefined()
+    })
+    // with a token (even a malformed one) the check runs
+    await app.testRequestContext('/x', { headers: { Authorization: 'Bearer abc' } }, async (ctx) => {
+      const checked = view({}, ctx) as unknown as Promise<unknown>
+      expect(checked).toBeInstanceOf(Promise)
+      await expect(checked).rejects.toThrow('Invalid token')
+    })
+  })
+
   it('optional: no token is anonymous, a bad token is still refused', async () => {
     const { app } = makeApi()
     const client = app.testClient()

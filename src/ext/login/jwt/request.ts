@@ -60,11 +60,22 @@ function sameValue(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
+/** The token header's value; empty or null: no token there. */
+function headerValue(ctx: Context): string | null {
+  return ctx.request.headers.get(ctx.app.config.JWT_HEADER_NAME)
+}
+
+/** The token cookie's value; empty or undefined: no token there. */
+function cookieValue(ctx: Context, refresh: boolean): string | undefined {
+  const config = ctx.app.config
+  return ctx.request.cookies[refresh ? config.JWT_REFRESH_COOKIE_NAME : config.JWT_ACCESS_COOKIE_NAME]
+}
+
 function fromHeader(ctx: Context): string | Missing {
   const config = ctx.app.config
   const name = config.JWT_HEADER_NAME
   const scheme = config.JWT_HEADER_TYPE
-  const header = ctx.request.headers.get(name)
+  const header = headerValue(ctx)
   if (!header) return { missing: `Missing ${name} Header` }
   const parts = header.trim().split(/\s+/)
   if (!scheme) {
@@ -81,7 +92,7 @@ function fromHeader(ctx: Context): string | Missing {
 function fromCookie(ctx: Context, refresh: boolean): { token: string; csrfHeader: string | null } | Missing {
   const config = ctx.app.config
   const name = refresh ? config.JWT_REFRESH_COOKIE_NAME : config.JWT_ACCESS_COOKIE_NAME
-  const token = ctx.request.cookies[name]
+  const token = cookieValue(ctx, refresh)
   if (!token) return { missing: `Missing cookie "${name}"` }
   const header = refresh ? config.JWT_REFRESH_CSRF_HEADER_NAME : config.JWT_ACCESS_CSRF_HEADER_NAME
   return { token, csrfHeader: ctx.request.headers.get(header) ?? null }
@@ -104,6 +115,30 @@ export interface VerifyOptions {
   refresh?: boolean
   /** Where to look (default `JWT_TOKEN_LOCATION`). */
   locations?: TokenLocation[]
+}
+
+/**
+ * True when nothing was checked for this request yet and it carries no token
+ * where `options` looks: then an `optional` check resolves to null and does
+ * nothing else, so the caller can skip it — no promise, no wait for the
+ * next microtask on every anonymous request. False for anything the full
+ * check must see (a token, even a malformed one; an unknown location).
+ *
+ * @example
+ * ```ts
+ * if (options.optional && carriesNoToken(ctx, options)) return view(...args)
+ * ```
+ */
+export function carriesNoToken(ctx: Context, options: VerifyOptions): boolean {
+  if (states.has(ctx)) return false
+  for (const location of options.locations ?? ctx.app.config.JWT_TOKEN_LOCATION) {
+    if (location === 'headers') {
+      if (headerValue(ctx)) return false
+    } else if (location === 'cookies') {
+      if (cookieValue(ctx, options.refresh === true)) return false
+    } else return false
+  }
+  return true
 }
 
 /**

@@ -5,7 +5,7 @@
 import { Context, currentContext, type ViewReturn } from 'phial'
 import { loginState } from '../state.ts'
 import type { JWTManager } from './manager.ts'
-import { jwtStateOf, checkRequestToken, type VerifyOptions } from './request.ts'
+import { carriesNoToken, jwtStateOf, checkRequestToken, type VerifyOptions } from './request.ts'
 import type { JwtClaims } from './tokens.ts'
 
 type AnyView = (...args: any[]) => unknown
@@ -21,7 +21,8 @@ type AnyView = (...args: any[]) => unknown
  */
 export interface JwtGuard {
   <V extends AnyView>(view: V): V
-  (ctx: Context): Promise<ViewReturn | void>
+  /** As a `beforeRequest` hook: nothing to wait for when an optional check finds no token. */
+  (ctx: Context): Promise<ViewReturn | void> | void
 }
 
 function managerOf(ctx: Context): JWTManager {
@@ -73,16 +74,20 @@ export async function verifyJwtInRequest(options: VerifyOptions = {}, ctx: Conte
  * ```
  */
 export function jwtRequired(options: VerifyOptions = {}): JwtGuard {
+  // an anonymous request to an optional route is checked synchronously (carriesNoToken): the view runs at once
+  const optional = options.optional === true
   const guard = (target: AnyView | Context): unknown => {
     if (typeof target !== 'function') {
+      if (optional && carriesNoToken(target, options)) return undefined
       return verifyJwtInRequest(options, target).then(() => undefined)
     }
     const view = target
-    const wrapped = function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       const given = args[1]
       const ctx = given instanceof Context ? given : currentContext()
       // OPTIONS (CORS preflight) carries no credentials
       if (ctx.request.method === 'OPTIONS') return Promise.resolve(view.apply(this, args))
+      if (optional && carriesNoToken(ctx, options)) return view.apply(this, args)
       return verifyJwtInRequest(options, ctx).then(() => view.apply(this, args))
     }
     Object.defineProperty(wrapped, 'name', { value: view.name, configurable: true })
