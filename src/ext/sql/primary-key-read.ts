@@ -59,7 +59,8 @@ export function preparePrimaryKeyRead(dataSource: DataSource, entity: string, pr
   const metadata = dataSource.getMetadata(entity)
   const [primary, ...others] = metadata.primaryColumns
   if (primary === undefined || others.length > 0 || primary.propertyName !== primaryKey || primary.transformer !== undefined) return null
-  if (!hydratesPlainly(metadata) || dataSource.subscribers.length > 0) return null
+  // TypeORM's query-result cache (`cache` in the DataSource options) is findOne's to consult
+  if (!hydratesPlainly(metadata) || dataSource.subscribers.length > 0 || dataSource.queryResultCache !== undefined) return null
   const qb = dataSource.createQueryBuilder(entity, metadata.name).setFindOptions({ where: { [primaryKey]: MARKER }, take: 1 })
   // as getOne does before it builds the statement (it then selects every primary column)
   qb.expressionMap.queryEntity = true

@@ -77,3 +77,27 @@ describe.each(dbs)('the prepared primary-key read on $name', (target) => {
     })
   })
 })
+
+describe('the prepared primary-key read and TypeORM\'s query-result cache', () => {
+  it('is not used when the DataSource has a cache (findOne consults it), and get still answers', async () => {
+    const db = new SQL(undefined, { models: ALL })
+    const app = new Phial(import.meta.url, { name: 'pkcache' })
+    app.config.DATABASE_URL = 'sqlite://'
+    app.config.SQLALCHEMY_ENGINE_OPTIONS = { typeorm: { cache: { type: 'database', alwaysEnabled: true, duration: 60_000 } } }
+    db.initApp(app)
+    try {
+      await app.appContext(async () => {
+        await db.createAll()
+        const engine = await db.engine()
+        // TypeORM's own table for it (its synchronize makes it; createAll makes the models' tables)
+        await engine.dataSource.queryResultCache!.synchronize()
+        expect(engine.primaryKeyRead(User)).toBeNull()
+        const user = await db.session.add(User, { username: 'cached', email: null })
+        await db.session.commit()
+        expect((await db.session.get(User, user.id))?.username).toBe('cached')
+      })
+    } finally {
+      await db.close(app)
+    }
+  })
+})
