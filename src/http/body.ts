@@ -89,7 +89,16 @@ function readNodeStream(stream: NodeReadable, limit: number | null, declared: nu
   if (now !== null) return Promise.resolve(now)
   // node:http calls the app from its parser, before the parser has the body that came in the same
   // packet as the headers; it has it by the first microtask
-  return Promise.resolve(stream as IncomingLike).then((s) => readArrived(s, limit, declared) ?? readFlowing(s, limit, name))
+  return new Promise<Buffer>((resolve, reject) => {
+    // one promise, as the flowing read alone makes (test/dispatch/body-promises.test.ts)
+    queueMicrotask(() => {
+      try {
+        resolve(readArrived(stream as IncomingLike, limit, declared) ?? readFlowing(stream, limit, name))
+      } catch (err) {
+        reject(err)
+      }
+    })
+  })
 }
 
 /** node:http's IncomingMessage: `complete` once the parser is through the body (in the stream's buffer until read). */
@@ -112,11 +121,10 @@ function readArrived(stream: IncomingLike, limit: number | null, declared: numbe
   if (stream.destroyed || stream.readableFlowing !== null || stream.readableEncoding !== null || stream.readableObjectMode) return null
   const length = stream.readableLength
   if (limit !== null && length > limit) return null
-  if (stream.complete) return (stream.read() as Buffer | null) ?? EMPTY // the end is in: reading to it emits 'end'
-  // A socket the parser reads itself: all the Content-Length bytes are in, the parser's end comes
-  // after this microtask (the parser stops a body at its Content-Length, so there is no more)
-  if (length === 0 || length !== declared) return null
-  const body = stream.read() as Buffer // bytes: no encoding was set
+  // All there: its Content-Length bytes (the parser stops a body at its Content-Length; on a TCP
+  // socket the parser's end comes after this microtask), or, without one, the parser's end is in
+  if (declared !== null ? length === 0 || length !== declared : !stream.complete) return null
+  const body = (stream.read() as Buffer | null) ?? EMPTY // bytes: no encoding was set
   stream.resume() // so that the end still emits 'end' (and 'close'), as after a flowing read
   return body
 }
