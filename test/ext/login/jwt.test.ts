@@ -185,7 +185,8 @@ describe('token auth', () => {
 
   it('optional: an anonymous request runs the view at once (no promise), a guard hook returns nothing to wait for', async () => {
     const { app } = makeApi()
-    const view = jwtRequired({ optional: true })(function anonymous() {
+    // called as dispatch calls a view: (args, ctx)
+    const view = jwtRequired({ optional: true })(function anonymous(_args: object, _ctx: unknown) {
       return 'sync'
     })
     const guard = jwtRequired({ optional: true })
