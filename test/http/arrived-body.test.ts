@@ -4,24 +4,14 @@
  * decode of parseJson: the same answers as the flowing read and the UTF-8
  * decode, the same limits.
  */
-import { afterEach, describe, expect, it } from 'vitest'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { connect, type AddressInfo } from 'node:net'
+import { describe, expect, it } from 'vitest'
+import type { IncomingMessage } from 'node:http'
+import { connect } from 'node:net'
 import { parseJson, readBody } from '../../src/http/body.ts'
 import { BadRequest, ClientDisconnected, type HTTPException } from '../../src/http/exceptions.ts'
 import { request } from '../../src/index.ts'
 import { makeApp, rawRequest, rawStatus, withServer } from '../core/helpers.ts'
-
-let server: Server | null = null
-afterEach(async () => {
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()))
-  server = null
-})
-
-function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<number> {
-  server = createServer(handler)
-  return new Promise((resolve) => server!.listen(0, '127.0.0.1', () => resolve((server!.address() as AddressInfo).port)))
-}
+import { closeServer, listen } from './raw-server.ts'
 
 /** The events listened to on each request after the handler started (readBody's, Node's own). */
 const listened: string[][] = []
@@ -93,7 +83,7 @@ describe('readBody of a node:http request whose body came with its headers', () 
     listened.length = 0
     const paused = await bodyServer(null, (req) => req.pause())
     expect(await send(paused, [post('paused')])).toContain('\r\n\r\n6 paused')
-    await new Promise<void>((r) => server!.close(() => r()))
+    await closeServer()
     const decoded = await bodyServer(null, (req) => req.setEncoding('utf8'))
     expect(await send(decoded, [post('héllo')])).toContain('\r\n\r\n6 h')
     expect(listened.map((events) => events.includes('data'))).toEqual([true, true])

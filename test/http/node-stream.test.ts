@@ -1,21 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { describe, expect, it } from 'vitest'
+import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { connect } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { readBody } from '../../src/http/body.ts'
 import { parseMultipart } from '../../src/http/multipart.ts'
 import { ClientDisconnected, HTTPException } from '../../src/http/exceptions.ts'
-
-let server: Server | null = null
-afterEach(async () => {
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()))
-  server = null
-})
-
-function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<number> {
-  server = createServer(handler)
-  return new Promise((resolve) => server!.listen(0, '127.0.0.1', () => resolve((server!.address() as AddressInfo).port)))
-}
+import { listen } from './raw-server.ts'
 
 function withTimeout<T>(promise: Promise<T>, ms = 3000): Promise<T> {
   return Promise.race([
