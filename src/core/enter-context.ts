@@ -26,6 +26,14 @@ import { contextStorage, type Context } from './context.ts'
  */
 const usesAsyncHooks = typeof (AsyncLocalStorage.prototype as { _propagate?: unknown })._propagate === 'function'
 
+/**
+ * Whether entering a context makes an AsyncResource (named `PhialContext`):
+ * with Node 24's AsyncContextFrame, yes, one per entry; with the async-hooks
+ * AsyncLocalStorage, no. For the hot-path guard that counts async resources.
+ * @internal
+ */
+export const ENTRY_MAKES_RESOURCE = !usesAsyncHooks
+
 type Fn<A extends unknown[], R> = (...args: A) => R
 
 function enterAndCall<A extends unknown[], R>(store: Context | undefined, fn: Fn<A, R>, args: A): R {

@@ -7,7 +7,7 @@
  * @module
  */
 import type { AppCore, CurrentApp } from '../core/app-core.ts'
-import { Context, contextStorage } from '../core/context.ts'
+import { Context } from '../core/context.ts'
 import { runInContext } from '../core/enter-context.ts'
 import { Request, type RequestInit } from '../http/request.ts'
 import { Response } from '../http/response.ts'
@@ -78,6 +78,6 @@ export function runRequest<A, B, R>(ctx: Context, responder: Responder<A, B, R>,
 export function finishRequest(ctx: Context, error?: unknown): void | Promise<void> {
   if (error !== undefined) ctx.error = error
   if (!needsTeardown(ctx)) return
-  if (contextStorage.getStore() === ctx) return doTeardown(ctx)
+  // a plain call when ctx is already the active context
   return runInContext(ctx, doTeardown, ctx, ctx.error)
 }

@@ -39,7 +39,6 @@ export class Request extends SansioRequest {
   #files: ImmutableMultiDict<FileStorage> | null = null
   #json: { value: unknown } | null = null
   #bodyLoaded = false
-  #bodyReceived = false
 
   // ------------------------------------------------------------------- body
 
@@ -63,7 +62,7 @@ export class Request extends SansioRequest {
    * @internal
    */
   get bodyReceived(): boolean {
-    return this.#bodyReceived
+    return this.#data !== null
   }
 
   /**
@@ -103,7 +102,6 @@ export class Request extends SansioRequest {
       limitName = this.isJson ? 'MAX_JSON_SIZE' : 'MAX_FORM_MEMORY_SIZE'
     }
     this.#data = await readBody(source, { limit, limitName, declaredLength: this.contentLength })
-    this.#bodyReceived = true
   }
 
   /**

@@ -15,12 +15,13 @@
  * one `PhialContext` resource of entering the request's context on Node 24
  * (see {@link CONTEXT_ENTRY}).
  */
-import { AsyncLocalStorage, createHook } from 'node:async_hooks'
+import { createHook } from 'node:async_hooks'
 import { setFlagsFromString } from 'node:v8'
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { Socket, type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Blueprint, Phial, Response, g, toNodeHandler } from 'phial'
+import { ENTRY_MAKES_RESOURCE } from '../../src/core/enter-context.ts'
 
 // V8's own test of an object's storage: fast mode (a hidden class) or a hash table (dictionary mode)
 setFlagsFromString('--allow-natives-syntax')
@@ -33,8 +34,7 @@ const hasFastProperties = new Function('o', 'return %HasFastProperties(o)') as (
  * async-hooks AsyncLocalStorage (Node 20, 22), nothing. A second entry per
  * request would show as 2.
  */
-const CONTEXT_ENTRY: Record<string, number> =
-  typeof (AsyncLocalStorage.prototype as { _propagate?: unknown })._propagate === 'function' ? {} : { PhialContext: 1 }
+const CONTEXT_ENTRY: Record<string, number> = ENTRY_MAKES_RESOURCE ? { PhialContext: 1 } : {}
 
 function makeApp(accessLog: boolean): Phial {
   const app = new Phial(import.meta.url, { name: 'perf', staticFolder: null })

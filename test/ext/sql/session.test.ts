@@ -71,12 +71,18 @@ describe.each(dbs)('session semantics on $name', (target) => {
     }
   })
 
-  it('a read() repository holds its connection for the later reads, translates their errors, and gives it back at close', async () => {
+  /** An app of its own on the target database with a connection pool of one (a second connection waits 1 s, then fails). */
+  function poolOfOne(name: string): { small: SQL; one: Phial } {
     const small = new SQL(undefined, { models: ALL })
-    const one = new Phial(import.meta.url, { name: 'session-read-repository' })
-    // a pool of one (SQLite has one connection anyway): a connection not given back makes the writer below wait and fail after 1 s
+    const one = new Phial(import.meta.url, { name })
     one.config.fromMapping({ DATABASE_URL: target.url, LOG_LEVEL: 'silent', SQLALCHEMY_ENGINE_OPTIONS: { poolSize: 1, poolTimeout: 1 } })
     small.initApp(one)
+    return { small, one }
+  }
+
+  it('a read() repository holds its connection for the later reads, translates their errors, and gives it back at close', async () => {
+    // a pool of one (SQLite has one connection anyway): a connection not given back makes the writer below wait and fail after 1 s
+    const { small, one } = poolOfOne('session-read-repository')
     try {
       const reader = small.sessionFor(null, new Context(one, null))
       const before = await (await reader.read(User)).count()
@@ -98,10 +104,7 @@ describe.each(dbs)('session semantics on $name', (target) => {
 
   if (target.name !== 'sqlite') {
     it('a read gives its pooled connection back at once: with a pool of one, another session writes while the reader is open', async () => {
-      const small = new SQL(undefined, { models: ALL })
-      const one = new Phial(import.meta.url, { name: 'session-pool-of-one' })
-      one.config.fromMapping({ DATABASE_URL: target.url, LOG_LEVEL: 'silent', SQLALCHEMY_ENGINE_OPTIONS: { poolSize: 1, poolTimeout: 1 } })
-      small.initApp(one)
+      const { small, one } = poolOfOne('session-pool-of-one')
       try {
         const a = small.sessionFor(null, new Context(one, null))
         const b = small.sessionFor(null, new Context(one, null))

@@ -86,7 +86,7 @@ export function jwtRequired(options: VerifyOptions = {}): JwtGuard {
       const given = args[1]
       const ctx = given instanceof Context ? given : currentContext()
       // OPTIONS (CORS preflight) carries no credentials
-      if (ctx.request.method === 'OPTIONS') return Promise.resolve(view.apply(this, args))
+      if (ctx.request.method === 'OPTIONS') return view.apply(this, args)
       if (optional && carriesNoToken(ctx, options)) return view.apply(this, args)
       return verifyJwtInRequest(options, ctx).then(() => view.apply(this, args))
     }
