@@ -6,10 +6,10 @@
  * On Node 24 AsyncLocalStorage keeps its stores in an AsyncContextFrame (a
  * Map copied on every change), and `als.run(store, fn)` copies it twice: once
  * to enter, and once more to restore the prior store (`enterWith(prior)`),
- * ~400 ns per call against ~25 ns on Node 20's async-hooks implementation.
+ * 254–377 ns per call against 20–31 ns on Node 20's async-hooks implementation.
  * An AsyncResource captures the caller's frame by reference and restores it
  * by reference when its scope ends, so entering inside its scope copies the
- * frame once: ~130 ns (bench/OPTIMISATIONS.md). Both ways are the same to
+ * frame once: 114–262 ns (bench/hot/context-entry.ts). Both ways are the same to
  * code inside and outside (the store inside, the prior store after, promises
  * and timers made inside keep the store); only the cost differs, so the check
  * of which implementation Node uses picks a speed, never a behaviour.
